@@ -1,0 +1,142 @@
+import type { Event } from "./events.js"
+import { chainHash, type EndReason, endHash, type LogHeader, makeHeader, type WorldJson, worldHash } from "./log.js"
+import type { Model } from "./model.js"
+import { Rng } from "./rng.js"
+
+export interface SimulationOptions {
+  readonly seed: number
+  /** Seal a full-state hash every K ticks (default 12: once a simulated year at monthly ticks). */
+  readonly stateHashEvery?: number
+  /** Write a snapshot every N ticks, a multiple of stateHashEvery; 0 for none (default 10 * K). */
+  readonly snapshotEvery?: number
+  /** Encode, hash and emit log text for each tick (default true). Off for pure-speed runs. */
+  readonly log?: boolean
+  /** Free-form metadata written to the header (e.g. the scenario's name). */
+  readonly meta?: Readonly<Record<string, unknown>>
+}
+
+export interface TickResult<E> {
+  readonly tick: number
+  readonly events: ReadonlyArray<E>
+  /** The NDJSON lines to append for this tick (tick, seal, maybe snapshot), "" when logging is off. */
+  readonly text: string
+  readonly hash: string
+}
+
+/**
+ * A running simulation: the world (state + RNG + tick) and the log's hash chain.
+ * `step()` runs one tick: each system decides, its events are applied, then the tick is sealed.
+ *
+ * @example
+ * const sim = Simulation.create(model, config, { seed: 7 })
+ * store.create(runId, sim.headerLine)
+ * for (let i = 0; i < 120; i++) store.append(runId, sim.step())
+ */
+export class Simulation<S, E extends Event, C> {
+  readonly header: LogHeader
+  readonly headerLine: string
+  private world: S
+  private readonly rng: Rng
+  private nextTick = 0
+  private prevHash: string
+
+  private constructor(
+    readonly model: Model<S, E, C>,
+    readonly config: C,
+    private readonly options: Required<Omit<SimulationOptions, "meta">> & { meta: Readonly<Record<string, unknown>> },
+  ) {
+    this.header = makeHeader({
+      model: model.name,
+      modelVersion: model.version,
+      schemaVersion: model.catalogue.schemaVersion,
+      seed: options.seed,
+      config: model.encodeConfig(config),
+      stateHashEvery: options.stateHashEvery,
+      snapshotEvery: options.snapshotEvery,
+      meta: options.meta,
+    })
+    this.headerLine = JSON.stringify(this.header)
+    this.prevHash = this.header.hash
+    this.rng = Rng.fromSeed(options.seed)
+    this.world = model.initialState(config)
+  }
+
+  static create<S, E extends Event, C>(
+    model: Model<S, E, C>,
+    config: C,
+    options: SimulationOptions,
+  ): Simulation<S, E, C> {
+    const k = options.stateHashEvery ?? 12
+    const snap = options.snapshotEvery ?? k * 10
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`stateHashEvery must be a positive integer, got ${k}`)
+    if (!Number.isInteger(snap) || snap < 0 || snap % k !== 0) {
+      throw new RangeError(`snapshotEvery must be 0 or a multiple of stateHashEvery (${k}), got ${snap}`)
+    }
+    return new Simulation(model, config, {
+      seed: options.seed,
+      stateHashEvery: k,
+      snapshotEvery: snap,
+      log: options.log ?? true,
+      meta: options.meta ?? {},
+    })
+  }
+
+  /** The next tick to run (= number of ticks run so far). */
+  get tick(): number {
+    return this.nextTick
+  }
+
+  get state(): S {
+    return this.world
+  }
+
+  get lastHash(): string {
+    return this.prevHash
+  }
+
+  /** The world after the last tick, as hashed in seals. */
+  worldJson(): WorldJson {
+    return { tick: this.nextTick - 1, rng: this.rng.state, state: this.model.encodeState(this.world) }
+  }
+
+  step(): TickResult<E> {
+    const tick = this.nextTick
+    const { model } = this
+    const ctx = { tick, rng: this.rng }
+    const all: E[] = []
+    for (const system of model.systems) {
+      const events = system.decide(this.world, ctx)
+      for (let i = 0; i < events.length; i++) {
+        this.world = model.evolve(this.world, events[i], tick)
+        all.push(events[i])
+      }
+    }
+    this.nextTick = tick + 1
+    if (!this.options.log) return { tick, events: all, text: "", hash: this.prevHash }
+
+    const encoded = new Array(all.length)
+    for (let i = 0; i < all.length; i++) encoded[i] = model.catalogue.encode(all[i])
+    const tickLine = JSON.stringify({ kind: "tick", tick, rng: this.rng.state, events: encoded })
+    const hash = chainHash(this.prevHash, tick, tickLine)
+    this.prevHash = hash
+    const sealsState = (tick + 1) % this.options.stateHashEvery === 0
+    let text: string
+    if (sealsState) {
+      const world = this.worldJson()
+      const state = worldHash(world)
+      text = `${tickLine}\n${JSON.stringify({ kind: "seal", tick, hash, state })}\n`
+      const every = this.options.snapshotEvery
+      if (every > 0 && (tick + 1) % every === 0) text += `${JSON.stringify({ kind: "snapshot", tick, world })}\n`
+    } else {
+      text = `${tickLine}\n${JSON.stringify({ kind: "seal", tick, hash })}\n`
+    }
+    return { tick, events: all, text, hash }
+  }
+
+  /** The closing record: says why the run ended and at which sealed tick. */
+  endLine(reason: EndReason, message?: string): string {
+    const tick = this.nextTick - 1
+    const hash = endHash(this.prevHash, tick, reason, message)
+    return `${JSON.stringify(message === undefined ? { kind: "end", tick, reason, hash } : { kind: "end", tick, reason, message, hash })}\n`
+  }
+}

@@ -1,0 +1,44 @@
+import type { Event, EventCatalogue } from "./events.js"
+import type { Rng } from "./rng.js"
+
+/** What a system may read while deciding: the tick being decided and the world's RNG. */
+export interface TickContext {
+  readonly tick: number
+  readonly rng: Rng
+}
+
+/**
+ * One decide step of a tick. Systems run in order; the events each one returns are applied (evolve)
+ * before the next one decides, so a market can clear on the orders placed earlier in the same tick.
+ * A system reads state and draws from `ctx.rng`; it never mutates state.
+ */
+export interface System<S, E extends Event> {
+  readonly name: string
+  decide(state: S, ctx: TickContext): ReadonlyArray<E>
+}
+
+/**
+ * A simulation model as the engine knows it. The engine knows nothing of economics: it runs the
+ * systems, applies their events with `evolve`, logs, seals and snapshots.
+ *
+ * - `initialState` is pure (no RNG): whatever a run draws at the start, a tick-0 system draws and
+ *   records in events.
+ * - `evolve` is the only mutator of state. It may update the state in place (typed arrays) and
+ *   return it; it never draws random numbers or reads clocks, so replay needs no agent logic.
+ * - `encodeState`/`decodeState` give the deterministic JSON form hashed in seals and stored in
+ *   snapshots.
+ */
+export interface Model<S, E extends Event, C> {
+  readonly name: string
+  readonly version: string
+  readonly catalogue: EventCatalogue<E>
+  decodeConfig(json: unknown): C
+  encodeConfig(config: C): unknown
+  initialState(config: C): S
+  readonly systems: ReadonlyArray<System<S, E>>
+  evolve(state: S, event: E, tick: number): S
+  encodeState(state: S): unknown
+  decodeState(json: unknown, config: C): S
+}
+
+export type AnyModel = Model<any, any, any>

@@ -1,0 +1,94 @@
+/**
+ * sfc32: a small, fast, seedable PRNG (Chris Doty-Humphrey's Small Fast Counting generator).
+ * Its whole state is four uint32 words, which belong to the world state and are saved in every
+ * snapshot and recorded after each tick's decide phase, so a replay never needs to draw.
+ *
+ * @example
+ * const rng = Rng.fromSeed(7)
+ * const u = rng.float() // in [0, 1)
+ */
+export type RngState = readonly [number, number, number, number]
+
+export class Rng {
+  private a: number
+  private b: number
+  private c: number
+  private d: number
+
+  private constructor(a: number, b: number, c: number, d: number) {
+    this.a = a >>> 0
+    this.b = b >>> 0
+    this.c = c >>> 0
+    this.d = d >>> 0
+  }
+
+  /** Seeds from any safe integer (splitmix32 expands it to four words), then discards 12 draws. */
+  static fromSeed(seed: number): Rng {
+    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`)
+    let s = (seed ^ Math.floor(seed / 0x100000000)) >>> 0
+    const next = () => {
+      s = (s + 0x9e3779b9) >>> 0
+      let z = s
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
+      return (z ^ (z >>> 16)) >>> 0
+    }
+    const rng = new Rng(next(), next(), next(), next())
+    for (let i = 0; i < 12; i++) rng.nextU32()
+    return rng
+  }
+
+  static fromState(state: RngState): Rng {
+    return new Rng(state[0], state[1], state[2], state[3])
+  }
+
+  get state(): RngState {
+    return [this.a, this.b, this.c, this.d]
+  }
+
+  /** Next uniform uint32. */
+  nextU32(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0
+    this.d = (this.d + 1) >>> 0
+    this.a = (this.b ^ (this.b >>> 9)) >>> 0
+    this.b = (this.c + (this.c << 3)) >>> 0
+    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0
+    this.c = (this.c + t) >>> 0
+    return t
+  }
+
+  /** Uniform float in [0, 1) with 32 bits of randomness. */
+  float(): number {
+    return this.nextU32() / 4294967296
+  }
+
+  /** Uniform integer in [0, n), n <= 2^32 (multiply-shift; bias below 2^-32 * n). */
+  int(n: number): number {
+    return Math.floor((this.nextU32() / 4294967296) * n)
+  }
+
+  /** Standard normal draw (Box-Muller, one value per call; deterministic). */
+  normal(): number {
+    const u1 = (this.nextU32() + 1) / 4294967297
+    const u2 = this.nextU32() / 4294967296
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2)
+  }
+
+  /** Log-normal draw with the given median and log-space sigma. */
+  logNormal(median: number, sigma: number): number {
+    return median * Math.exp(sigma * this.normal())
+  }
+
+  /** A child generator seeded from this one (advances this one by four draws). */
+  fork(): Rng {
+    return new Rng(this.nextU32(), this.nextU32(), this.nextU32(), this.nextU32() | 1)
+  }
+}
+
+/** Derives the seed of run `index` of an ensemble from the ensemble seed (stable across machines). */
+export const deriveSeed = (seed: number, index: number): number => {
+  const rng = Rng.fromSeed(seed)
+  const mix = Rng.fromState([rng.nextU32() ^ index, rng.nextU32(), (index * 0x9e3779b9) >>> 0, rng.nextU32()])
+  for (let i = 0; i < 8; i++) mix.nextU32()
+  return mix.nextU32() * 0x200000 + (mix.nextU32() >>> 11)
+}
