@@ -1,0 +1,266 @@
+import { checkHeader, replay } from "@takeoff/core"
+import type { EconomyEvent } from "./events.js"
+import { economyModel } from "./model.js"
+import type { NotableEvent } from "./protocol.js"
+import type { EconomyConfig } from "./scenario.js"
+import { basketShareOf, F } from "./state.js"
+import { tickToDate } from "./time.js"
+
+export type Why = "agi" | "asi" | "post-scarcity"
+
+const fmt = (x: number, digits = 2): string => x.toPrecision(digits)
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+const usd = (x: number): string =>
+  x >= 1e12
+    ? `$${fmt(x / 1e12, 3)}T`
+    : x >= 1e9
+      ? `$${fmt(x / 1e9, 3)}B`
+      : x >= 1e6
+        ? `$${fmt(x / 1e6, 3)}M`
+        : `$${fmt(x, 3)}`
+
+/** Big enough to show in a feed: capex of at least this much is notable. */
+const NOTABLE_CAPEX_USD = 5e9
+const NOTABLE_POWER_GW = 1
+
+/**
+ * The feed entry for an event, or undefined if it is routine (market clearing, firm steps, small orders).
+ *
+ * @example
+ * notableEvent(event, 42, config)?.summary // "Lab 0 releases model 3: 10^27.4 effective FLOP (new frontier)"
+ */
+export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyConfig): NotableEvent | undefined => {
+  const date = tickToDate(config, tick)
+  const base = { tick, date, type: event.type }
+  switch (event.type) {
+    case "ModelReleased": {
+      const d = event.data
+      const frontier = d.effectiveFlopLog10 > d.frontierBeforeLog10
+      if (!frontier) return undefined
+      return {
+        ...base,
+        agent: `lab-${d.lab}`,
+        summary: `Lab ${d.lab} releases model ${d.generation}: 10^${d.effectiveFlopLog10.toFixed(1)} effective FLOP (new frontier${d.dataRatio < 1 ? ", data-limited" : ""})`,
+        data: d,
+      }
+    }
+    case "FabCapacityOrdered":
+      if (event.data.capexUsd < NOTABLE_CAPEX_USD) return undefined
+      return {
+        ...base,
+        agent: "fabs",
+        summary: `Fabs order ${fmt(event.data.unitsPerYear / 1e6, 3)}M chips/yr of capacity (${usd(event.data.capexUsd)}), online ${tickToDate(config, event.data.onlineTick)}`,
+        data: event.data,
+      }
+    case "PowerOrdered":
+      if (event.data.gw < NOTABLE_POWER_GW) return undefined
+      return {
+        ...base,
+        agent: `power-${event.data.source}`,
+        summary: `${event.data.source} power ordered: ${fmt(event.data.gw, 3)} GW for AI, online ${tickToDate(config, event.data.onlineTick)}${event.data.shortfallGw > 0 ? ` (${fmt(event.data.shortfallGw, 2)} GW short now)` : ""}`,
+        data: event.data,
+      }
+    case "RobotFactoryExpanded":
+      if (event.data.capexUsd < NOTABLE_CAPEX_USD) return undefined
+      return {
+        ...base,
+        agent: "robot-factories",
+        summary: `Robot factories add ${fmt(event.data.unitsPerYear / 1e6, 3)}M robots/yr (${usd(event.data.capexUsd)}${event.data.selfReplicationSaving > 0.05 ? `, ${pct(event.data.selfReplicationSaving)} cheaper with robot staff` : ""})`,
+        data: event.data,
+      }
+    case "SectorAutomationShifted": {
+      const d = event.data
+      const drivers = Object.entries(d.drivers).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+      return {
+        ...base,
+        agent: `sector-${d.sector}`,
+        summary: `${d.sector}: machines now do ${pct(d.aiShareOfSector)} of its tasks (${d.delta > 0 ? "+" : ""}${(d.delta * 100).toFixed(2)} pp of world GDP, mostly ${drivers[0][0]})`,
+        data: d,
+      }
+    }
+    case "AgiReached":
+    case "AsiReached":
+      return {
+        ...base,
+        summary: `${event.type === "AgiReached" ? "AGI" : "ASI"}: AI does ${pct(event.data.aiShare)} of world GDP (threshold ${pct(event.data.threshold)})`,
+        data: event.data,
+      }
+    case "PostScarcityReached":
+      return {
+        ...base,
+        summary: `Post-scarcity: the basic basket costs ${pct(event.data.basketShareOfIncome)} of income per head; people do ${pct(event.data.goodsLabourShare)} of the cost of goods`,
+        data: event.data,
+      }
+    case "CatastropheOccurred":
+      return { ...base, summary: `Catastrophe at AI share ${pct(event.data.aiShare)}; the run ends`, data: event.data }
+    default:
+      return undefined
+  }
+}
+
+export interface DriverContribution {
+  readonly driver: string
+  /** Share of world GDP (AI-share points) attributed to this driver up to the milestone. */
+  readonly contribution: number
+  readonly share: number
+}
+
+export interface Explanation {
+  readonly why: Why
+  readonly scenario: string
+  readonly seed: number
+  readonly reached: boolean
+  readonly milestone: {
+    readonly type: string
+    readonly tick: number
+    readonly date: string
+    readonly data: unknown
+  } | null
+  /** The metric that crossed its threshold: last tick below and the tick at or above. */
+  readonly crossing: {
+    readonly metric: string
+    readonly threshold: number
+    readonly before: { readonly tick: number; readonly date: string; readonly value: number } | null
+    readonly after: { readonly tick: number; readonly date: string; readonly value: number } | null
+  }
+  /** What moved the AI share from the start to the milestone, by driver (from SectorAutomationShifted). */
+  readonly drivers: ReadonlyArray<DriverContribution>
+  readonly sectors: ReadonlyArray<{ readonly sector: string; readonly contribution: number }>
+  /**
+   * Where the frontier capability behind the milestone came from, in orders of magnitude of
+   * effective training compute since the start: physical compute, algorithms, the data limit
+   * (negative when it bit), and what unpowered chips cost the frontier run (informational).
+   */
+  readonly capabilitySources: {
+    readonly frontierStartLog10: number
+    readonly frontierLog10: number
+    readonly fromComputeOom: number
+    readonly fromAlgorithmsOom: number
+    readonly fromDataOom: number
+    readonly lostToPowerOom: number
+    readonly model: { readonly lab: number; readonly generation: number; readonly date: string } | null
+  }
+  /** The notable events before the milestone, with their attributed contribution where they have one. */
+  readonly events: ReadonlyArray<NotableEvent & { readonly contribution?: number }>
+  readonly summary: string
+}
+
+const MILESTONE_TYPE: Record<Why, string> = {
+  agi: "AgiReached",
+  asi: "AsiReached",
+  "post-scarcity": "PostScarcityReached",
+}
+const MAX_EVENTS = 60
+
+/**
+ * The audit of a milestone from a log alone: replays it (no agent logic), finds the milestone event
+ * and the metric crossing, and attributes the AI-share rise to drivers and sectors using the
+ * `SectorAutomationShifted` events, listing the releases and build-outs that preceded it.
+ *
+ * @example
+ * const ex = explain(logText, "agi")
+ * ex.drivers[0] // { driver: "capability", contribution: 0.061, share: 0.62 }
+ */
+export const explain = (text: string, why: Why): Explanation => {
+  const type = MILESTONE_TYPE[why]
+  if (type === undefined) throw new RangeError(`why: expected agi, asi or post-scarcity, got "${why}"`)
+  const { config } = checkHeader(economyModel, text.slice(0, Math.max(0, text.indexOf("\n"))))
+  const thresholds: Record<Why, number> = {
+    agi: config.values["milestones.agiAiShare"],
+    asi: config.values["milestones.asiAiShare"],
+    "post-scarcity": config.values["milestones.basketShareOfIncome"],
+  }
+  let milestone: Explanation["milestone"] = null
+  let before: { tick: number; date: string; value: number } | null = null
+  let after: { tick: number; date: string; value: number } | null = null
+  const drivers = new Map<string, number>()
+  const sectors = new Map<string, number>()
+  const events: Array<NotableEvent & { contribution?: number }> = []
+  const metric = why === "post-scarcity" ? "basketShareOfIncome" : "aiShare"
+  let frontierModel: (Extract<EconomyEvent, { type: "ModelReleased" }>["data"] & { date: string }) | undefined
+  const result = replay(economyModel, text, {
+    onTick: (tick, evs, state) => {
+      if (milestone !== null) return
+      const value = why === "post-scarcity" ? basketShareOf(state) : state.flow[F.aiShare]
+      for (const e of evs) {
+        if (e.type === "ModelReleased" && e.data.effectiveFlopLog10 > e.data.frontierBeforeLog10) {
+          frontierModel = { ...e.data, date: tickToDate(config, tick) }
+        }
+        if (e.type === "SectorAutomationShifted") {
+          for (const [d, c] of Object.entries(e.data.drivers)) drivers.set(d, (drivers.get(d) ?? 0) + c)
+          sectors.set(e.data.sector, (sectors.get(e.data.sector) ?? 0) + e.data.delta)
+        }
+        const n = notableEvent(e, tick, config)
+        if (n !== undefined && e.type !== "AgiReached" && e.type !== "AsiReached" && e.type !== "PostScarcityReached") {
+          events.push(e.type === "SectorAutomationShifted" ? { ...n, contribution: e.data.delta } : n)
+        }
+        if (e.type === type) milestone = { type, tick, date: tickToDate(config, tick), data: e.data }
+      }
+      if (milestone !== null) after = { tick, date: tickToDate(config, tick), value }
+      else before = { tick, date: tickToDate(config, tick), value }
+    },
+  })
+  const total = [...drivers.values()].reduce((a, b) => a + Math.abs(b), 0)
+  const driverList = [...drivers.entries()]
+    .map(([driver, contribution]) => ({ driver, contribution, share: total > 0 ? Math.abs(contribution) / total : 0 }))
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.driver.localeCompare(b.driver))
+  const sectorList = [...sectors.entries()]
+    .map(([sector, contribution]) => ({ sector, contribution }))
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.sector.localeCompare(b.sector))
+  // Keep the largest automation shifts and the latest other notable events.
+  const shifts = events
+    .filter((e) => e.contribution !== undefined)
+    .sort((a, b) => Math.abs(b.contribution!) - Math.abs(a.contribution!))
+  const others = events.filter((e) => e.contribution === undefined)
+  const kept = [...shifts.slice(0, MAX_EVENTS / 2), ...others.slice(-MAX_EVENTS / 2)].sort(
+    (a, b) => a.tick - b.tick || a.type.localeCompare(b.type),
+  )
+  const frontierStartLog10 = config.values["ai.frontierLog10Flop2024"]
+  const fm = frontierModel as (Extract<EconomyEvent, { type: "ModelReleased" }>["data"] & { date: string }) | undefined
+  const capabilitySources =
+    fm === undefined
+      ? {
+          frontierStartLog10,
+          frontierLog10: frontierStartLog10,
+          fromComputeOom: 0,
+          fromAlgorithmsOom: 0,
+          fromDataOom: 0,
+          lostToPowerOom: 0,
+          model: null,
+        }
+      : {
+          frontierStartLog10,
+          frontierLog10: fm.effectiveFlopLog10,
+          fromAlgorithmsOom: fm.algoLog10,
+          fromDataOom: fm.effectiveFlopLog10 - fm.trainingFlopLog10 - fm.algoLog10,
+          fromComputeOom: fm.trainingFlopLog10 - frontierStartLog10,
+          lostToPowerOom: -Math.log10(Math.max(1e-12, fm.poweredShare)),
+          model: { lab: fm.lab, generation: fm.generation, date: fm.date },
+        }
+  const reached = milestone !== null
+  const ms = milestone as Explanation["milestone"]
+  const label = why === "agi" ? "AGI" : why === "asi" ? "ASI" : "Post-scarcity"
+  const summary = reached
+    ? `${label} reached ${ms!.date}. ${driverList
+        .slice(0, 3)
+        .map((d) => `${d.driver} ${pct(d.share)}`)
+        .join(", ")} of the rise in the AI share; led by ${sectorList[0]?.sector ?? "no sector"}. The frontier model ` +
+      `(10^${capabilitySources.frontierLog10.toFixed(1)} effective FLOP) gained ${capabilitySources.fromComputeOom.toFixed(1)} OOM ` +
+      `from compute and ${capabilitySources.fromAlgorithmsOom.toFixed(1)} from algorithms since the start` +
+      `${capabilitySources.fromDataOom < -0.05 ? `, lost ${(-capabilitySources.fromDataOom).toFixed(1)} to the data limit` : ""}` +
+      `${capabilitySources.lostToPowerOom > 0.05 ? `; unpowered chips cost it ${capabilitySources.lostToPowerOom.toFixed(1)} OOM` : ""}.`
+    : `${label} not reached by ${tickToDate(config, result.tick)}.`
+  return {
+    why,
+    scenario: config.name,
+    seed: result.header.seed,
+    reached,
+    milestone: ms,
+    crossing: { metric, threshold: thresholds[why], before, after },
+    drivers: driverList,
+    sectors: sectorList,
+    capabilitySources,
+    events: kept,
+    summary,
+  }
+}

@@ -1,0 +1,142 @@
+import { OCCUPATIONS } from "./params.js"
+import type { EconomyConfig } from "./scenario.js"
+import {
+  basketShareOf,
+  type EconomyState,
+  F,
+  HOURS_PER_YEAR,
+  K,
+  productionMix,
+  TOKENS_PER_H100E_HOUR_2024,
+  workerEqPerH100e,
+  workerEqPerRobot,
+  X,
+} from "./state.js"
+
+export interface MetricInfo {
+  readonly key: string
+  readonly label: string
+  readonly unit: string
+  /** Best plotted on a log axis. */
+  readonly log?: boolean
+}
+
+/**
+ * Every metric the economy publishes each tick, in a stable order.
+ *
+ * @example
+ * METRICS.find((m) => m.key === "aiShare") // { key: "aiShare", label: "AI share of GDP", unit: "fraction" }
+ */
+export const METRICS: ReadonlyArray<MetricInfo> = [
+  { key: "gdpUsd", label: "World GDP", unit: "USD/yr (2023 prices)", log: true },
+  { key: "gdpGrowth", label: "GDP growth", unit: "fraction/yr" },
+  { key: "gdpPerHeadUsd", label: "GDP per head", unit: "USD/yr", log: true },
+  { key: "aiShare", label: "AI share of GDP", unit: "fraction" },
+  { key: "labourShare", label: "Labour share", unit: "fraction" },
+  { key: "unemploymentRate", label: "Unemployment", unit: "fraction" },
+  { key: "labourForce", label: "Labour force", unit: "people", log: true },
+  { key: "employment", label: "Employment", unit: "people", log: true },
+  ...OCCUPATIONS.flatMap((o): MetricInfo[] => [
+    { key: `wage.${o}`, label: `Wage: ${o}`, unit: "USD/yr" },
+    { key: `employment.${o}`, label: `Employment: ${o}`, unit: "people" },
+  ]),
+  { key: "meanWageUsd", label: "Mean wage", unit: "USD/yr" },
+  { key: "installedFlops", label: "Installed AI compute", unit: "FLOP/s", log: true },
+  { key: "installedH100e", label: "Installed AI chips", unit: "H100e", log: true },
+  { key: "chipsMadePerYear", label: "Chips made", unit: "chips/yr", log: true },
+  { key: "powerUsedGw", label: "AI power used", unit: "GW", log: true },
+  { key: "poweredShare", label: "Chips powered", unit: "fraction" },
+  { key: "robotsInUse", label: "Robots in use", unit: "robots", log: true },
+  { key: "robotsBuiltPerYear", label: "Robots built", unit: "robots/yr", log: true },
+  { key: "chipPriceUsd", label: "Chip price (newest generation)", unit: "USD", log: true },
+  { key: "chipPricePerH100eUsd", label: "Chip price per H100e", unit: "USD", log: true },
+  { key: "inferencePricePerMTokUsd", label: "Inference price", unit: "USD per million tokens", log: true },
+  { key: "robotHourPriceUsd", label: "Robot-hour price", unit: "USD/h", log: true },
+  { key: "robotPriceUsd", label: "Robot price", unit: "USD", log: true },
+  { key: "electricityPriceUsdPerMwh", label: "Electricity price (AI)", unit: "USD/MWh" },
+  { key: "goodsPriceIndex", label: "Goods basket price", unit: "index (2024 = 1)", log: true },
+  { key: "postScarcityIndex", label: "Post-scarcity index", unit: "0..1" },
+  { key: "basketShareOfIncome", label: "Basic basket / income per head", unit: "fraction", log: true },
+  { key: "frontierLog10Flop", label: "Frontier model", unit: "log10 effective FLOP" },
+  { key: "aiRevenueUsd", label: "AI revenue", unit: "USD/yr", log: true },
+  { key: "robotRevenueUsd", label: "Robot revenue", unit: "USD/yr", log: true },
+  { key: "aiFundingUsd", label: "AI chip funding", unit: "USD/yr", log: true },
+  { key: "ubiPerHeadUsd", label: "Basic income", unit: "USD/yr per head" },
+  { key: "workerIncomeUsd", label: "Income of a labour-force member", unit: "USD/yr" },
+  { key: "householdCapitalIncomeShare", label: "Capital income share of households", unit: "fraction" },
+  { key: "consumptionUsd", label: "Consumption", unit: "USD/yr", log: true },
+  { key: "investmentUsd", label: "Investment", unit: "USD/yr", log: true },
+  { key: "researchMultiplier", label: "AI research speed-up", unit: "x" },
+  { key: "firmFailuresPerYear", label: "Firm failures", unit: "firms/yr" },
+]
+
+/**
+ * The metrics of the state after a tick (a projection: reads state, changes nothing).
+ *
+ * @example
+ * const m = computeMetrics(sim.state, config) // m.aiShare, m.gdpUsd, ...
+ */
+export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Record<string, number> => {
+  const { p, x, flow } = st
+  const tick = Math.max(0, x[X.tick])
+  let h100e = 0
+  for (let g = 0; g < st.chipStock.length; g++) h100e += st.chipStock[g] * p.gens[g].h100e
+  let labourForce = 0
+  let employed = 0
+  let wageBill = 0
+  const m: Record<string, number> = {}
+  for (let k = 0; k < K; k++) {
+    labourForce += st.labourForce[k]
+    employed += st.employed[k]
+    wageBill += st.wage[k] * st.employed[k]
+  }
+  const gdp = flow[F.gdp]
+  const past = st.gdpHist[(tick + 1) % 12]
+  const { newest } = productionMix(p, tick)
+  const pricePerH100eHour = (flow[F.aiPricePerWorkerYear] * workerEqPerH100e(p, tick)) / HOURS_PER_YEAR
+  const tokensPerHour = TOKENS_PER_H100E_HOUR_2024 * p.v["ai.inferenceEfficiencyPerYear"] ** (tick / 12)
+  const basket = basketShareOf(st)
+  const threshold = p.v["milestones.basketShareOfIncome"]
+  m.gdpUsd = gdp
+  m.gdpGrowth = past > 0 && tick >= 11 ? (gdp / past) ** (12 / 11) - 1 : p.v["macro.realGrowth2024"]
+  m.gdpPerHeadUsd = gdp / x[X.population]
+  m.aiShare = flow[F.aiShare]
+  m.labourShare = flow[F.labourShare]
+  m.unemploymentRate = labourForce > 0 ? 1 - employed / (labourForce + x[X.retraining]) : 0
+  m.labourForce = labourForce + x[X.retraining]
+  m.employment = employed
+  for (let k = 0; k < K; k++) {
+    m[`wage.${OCCUPATIONS[k]}`] = st.wage[k]
+    m[`employment.${OCCUPATIONS[k]}`] = st.employed[k]
+  }
+  m.meanWageUsd = employed > 0 ? wageBill / employed : 0
+  m.installedFlops = h100e * p.v["chips.h100FlopPerSec"]
+  m.installedH100e = h100e
+  m.chipsMadePerYear = flow[F.chipsMadeUnits] * 12
+  m.powerUsedGw = Math.min(flow[F.powerDemandGw], flow[F.powerDemandGw] * flow[F.poweredShare])
+  m.poweredShare = flow[F.poweredShare]
+  m.robotsInUse = x[X.robots]
+  m.robotsBuiltPerYear = flow[F.robotsBuilt]
+  m.chipPriceUsd = flow[F.chipPricePerH100e] * p.gens[newest].h100e
+  m.chipPricePerH100eUsd = flow[F.chipPricePerH100e]
+  m.inferencePricePerMTokUsd = pricePerH100eHour / (tokensPerHour / 1e6)
+  m.robotHourPriceUsd = (flow[F.robotPricePerWorkerYear] * workerEqPerRobot(p, tick)) / HOURS_PER_YEAR
+  m.robotPriceUsd = flow[F.robotPriceUsd]
+  m.electricityPriceUsdPerMwh = flow[F.energyPriceUsdPerMwh]
+  m.goodsPriceIndex = flow[F.goodsPrice]
+  m.basketShareOfIncome = basket
+  m.postScarcityIndex = Math.min(1, Math.max(0, Math.log10(1 / basket) / Math.log10(1 / threshold)))
+  m.frontierLog10Flop = x[X.frontierLog10]
+  m.aiRevenueUsd = flow[F.aiRevenue]
+  m.robotRevenueUsd = flow[F.robotRevenue]
+  m.aiFundingUsd = flow[F.fundingUsd]
+  m.ubiPerHeadUsd = flow[F.ubiPerHead]
+  // What a member of the labour force receives on average: wage x chance of a job, plus the basic income.
+  m.workerIncomeUsd = (labourForce > 0 ? wageBill / (labourForce + x[X.retraining]) : 0) + flow[F.ubiPerHead]
+  m.householdCapitalIncomeShare = gdp > 0 ? flow[F.capitalIncomeHouseholds] / gdp : 0
+  m.consumptionUsd = flow[F.consumption]
+  m.investmentUsd = flow[F.investment]
+  m.researchMultiplier = flow[F.researchMultiplier]
+  m.firmFailuresPerYear = flow[F.firmFailures]
+  return m
+}

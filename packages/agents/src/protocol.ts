@@ -1,0 +1,116 @@
+/**
+ * The live-run protocol between the server and any client (the web UI, scripts). Defined once here
+ * and imported by both sides; this module is plain types and constants (no Node or Effect imports),
+ * so the browser bundle can use it.
+ *
+ * Flow: the client opens `ws://host/api/runs/:id/stream?from=TICK`. The server replies with
+ * `hello`, then `catchup` batches for ticks [from, current) read from the log (metrics compacted
+ * into columns), then `tick` messages live. `milestone` and `notable` arrive as their own messages.
+ * If the client falls behind, its queue is bounded: the server stops sending while the client's
+ * unsent bytes are over a budget, then sends the ticks it missed coalesced into `catchup` batches
+ * (or, past a bound, sends `lagged` with the tick to resume from and closes).
+ *
+ * `from` is the first tick wanted (inclusive): a client that has seen tick N reconnects with
+ * `from=N+1`, or sends `{type:"resume", from: N+1}` on the open socket. A run's end (finished,
+ * stopped, failed) arrives as a `status` message after its last tick. `ping` is answered with `status`.
+ */
+
+/** One tick's headline metrics: a flat record keyed by the metric keys the economy publishes. */
+export type MetricValues = Readonly<Record<string, number>>
+
+export type RunStatus = "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "interrupted"
+
+export interface RunSummary {
+  readonly id: string
+  readonly scenario: string
+  readonly seed: number
+  readonly status: RunStatus
+  /** Last sealed tick (-1 before the first). */
+  readonly tick: number
+  readonly untilTick: number
+  /** ISO month of the last sealed tick, e.g. "2031-07". */
+  readonly date: string | null
+  readonly createdAt: string
+  readonly overrides: Readonly<Record<string, unknown>>
+  readonly milestones: ReadonlyArray<MilestoneInfo>
+  readonly error?: string
+  /** Current pace: ticks per second, null for as fast as possible. */
+  readonly ticksPerSecond?: number | null
+  /** "run" for runs simulated here, "upload" for logs uploaded to replay and audit. */
+  readonly source?: "run" | "upload"
+}
+
+export interface MilestoneInfo {
+  readonly kind: "agi" | "asi" | "post-scarcity" | "catastrophe"
+  readonly tick: number
+  readonly date: string
+  readonly value: number
+}
+
+export interface NotableEvent {
+  readonly tick: number
+  readonly date: string
+  readonly type: string
+  readonly agent?: string
+  readonly summary: string
+  readonly data?: unknown
+}
+
+export type ServerMessage =
+  | {
+      readonly type: "hello"
+      readonly run: RunSummary
+      /** Metric keys, in the order `catchup` columns use. */
+      readonly metrics: ReadonlyArray<string>
+      readonly from: number
+    }
+  | {
+      readonly type: "catchup"
+      /** First tick in the batch; ticks are consecutive. */
+      readonly fromTick: number
+      readonly ticks: ReadonlyArray<number>
+      readonly dates: ReadonlyArray<string>
+      /** One array per metric key, aligned with `ticks`. */
+      readonly columns: Readonly<Record<string, ReadonlyArray<number>>>
+      /** Server wall-clock ms when the batch's last tick was sealed (live batches only). */
+      readonly at?: number
+    }
+  | {
+      readonly type: "tick"
+      readonly tick: number
+      readonly date: string
+      readonly metrics: MetricValues
+      /** Server wall-clock ms (epoch) when the tick was sealed: lets a client measure delivery latency. */
+      readonly at?: number
+    }
+  | { readonly type: "milestone"; readonly milestone: MilestoneInfo }
+  | { readonly type: "notable"; readonly event: NotableEvent }
+  | { readonly type: "status"; readonly run: RunSummary }
+  | { readonly type: "lagged"; readonly resumeFrom: number; readonly reason: string }
+  | { readonly type: "error"; readonly message: string }
+
+export type ClientMessage = { readonly type: "ping" } | { readonly type: "resume"; readonly from: number }
+
+export type RunControl =
+  | { readonly action: "pause" }
+  | { readonly action: "resume" }
+  | { readonly action: "step"; readonly ticks?: number }
+  | { readonly action: "speed"; readonly ticksPerSecond: number | null }
+  | { readonly action: "stop" }
+
+/** Request body of POST /api/runs. */
+export interface CreateRunRequest {
+  readonly scenario: string
+  readonly seed?: number
+  /** Parameter path -> value, e.g. { "labs.algorithmicProgressPerYear": 3 }. */
+  readonly overrides?: Readonly<Record<string, unknown>>
+  /** Last simulated year (inclusive), default the scenario's end year. */
+  readonly untilYear?: number
+  /** Ticks per second, null for as fast as possible (default). */
+  readonly ticksPerSecond?: number | null
+}
+
+/** Error body of every 4xx/5xx JSON response. */
+export interface ApiError {
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string }
+}

@@ -1,0 +1,153 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { PARAMS } from "./params.js"
+import {
+  findScenariosDir,
+  listScenarios,
+  loadScenario,
+  ScenarioError,
+  sampleScenario,
+  scenarioParameters,
+} from "./scenario.js"
+
+const expectScenarioError = (f: () => unknown, field: string, message: RegExp) => {
+  try {
+    f()
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError)
+    expect((e as ScenarioError).field).toBe(field)
+    expect((e as ScenarioError).message).toMatch(message)
+    return
+  }
+  throw new Error("expected a ScenarioError")
+}
+
+const writeScenario = (text: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), "takeoff-scn-"))
+  const file = join(dir, "s.yaml")
+  writeFileSync(file, text)
+  // The bad scenario extends the real baseline by path.
+  writeFileSync(join(dir, "baseline.yaml"), `extends: ${join(findScenariosDir(), "baseline.yaml")}\nname: baseline\n`)
+  return file
+}
+
+describe("scenarios", () => {
+  it("lets a user's file anywhere extend a built-in scenario by name, or a sibling file by path", () => {
+    const dir = mkdtempSync(join(tmpdir(), "takeoff-user-"))
+    const mine = join(dir, "mine.yaml")
+    writeFileSync(
+      mine,
+      "name: mine\nextends: baseline\nparameters:\n  ai:\n    mfu: { value: 0.3, assumption: true }\n",
+    )
+    expect(loadScenario(mine).values["ai.mfu"]).toBe(0.3)
+    const child = join(dir, "child.yaml")
+    writeFileSync(child, "name: child\nextends: ./mine.yaml\n")
+    expect(loadScenario(child).values["ai.mfu"]).toBe(0.3)
+    writeFileSync(child, "name: child\nextends: no-such-scenario\n")
+    expectScenarioError(() => loadScenario(child), "scenario", /unknown scenario "no-such-scenario"/)
+  })
+
+  it("finds the repo's scenarios directory and lists the baseline", () => {
+    const dir = findScenariosDir()
+    expect(dir.endsWith("scenarios")).toBe(true)
+    const names = listScenarios(dir).map((s) => s.name)
+    expect(names).toContain("baseline")
+  })
+
+  it("loads the baseline with every registry parameter sourced or marked an assumption", () => {
+    const config = loadScenario("baseline")
+    expect(config.start).toBe("2024-01")
+    for (const p of PARAMS) {
+      expect(config.values[p.path], p.path).toBeTypeOf("number")
+      const meta = config.meta[p.path]
+      expect(meta.source !== undefined || meta.assumption, p.path).toBe(true)
+    }
+    const params = scenarioParameters(config)
+    expect(params).toHaveLength(PARAMS.length)
+    expect(params.find((p) => p.path === "labour.forceB")).toMatchObject({
+      value: 3.64,
+      group: "labour",
+      assumption: false,
+    })
+  })
+
+  it("applies --set overrides and refuses unknown or malformed ones naming the field", () => {
+    const config = loadScenario("baseline", { set: [["firms.count", "500"]] })
+    expect(config.values["firms.count"]).toBe(500)
+    expect(config.meta["firms.count"].overridden).toBe(true)
+    expectScenarioError(
+      () => loadScenario("baseline", { set: [["firms.cuont", "5"]] }),
+      "firms.cuont",
+      /unknown parameter/,
+    )
+    expectScenarioError(
+      () => loadScenario("baseline", { set: [["firms.count", "many"]] }),
+      "firms.count",
+      /expected a number in \[1, 10000000\]/,
+    )
+    expectScenarioError(
+      () => loadScenario("baseline", { set: [["firms.count", "2.5"]] }),
+      "firms.count",
+      /expected an integer/,
+    )
+    expectScenarioError(
+      () => loadScenario("baseline", { set: [["ai.mfu", "7"]] }),
+      "ai.mfu",
+      /expected a number in \[0.01, 1\]/,
+    )
+  })
+
+  it("refuses a file whose parameter has no source, a wrong type or an unknown key", () => {
+    expectScenarioError(
+      () => loadScenario(writeScenario("extends: baseline\nparameters:\n  ai:\n    mfu: { value: 0.3 }\n")),
+      "ai.mfu",
+      /source: .* or assumption: true/,
+    )
+    expectScenarioError(
+      () =>
+        loadScenario(
+          writeScenario('extends: baseline\nparameters:\n  ai:\n    mfu: { value: "high", assumption: true }\n'),
+        ),
+      "ai.mfu",
+      /expected number \(fraction\), got "high"/,
+    )
+    expectScenarioError(
+      () => loadScenario(writeScenario("extends: baseline\nfoo: 1\n")),
+      "foo",
+      /unknown top-level key/,
+    )
+    expectScenarioError(
+      () =>
+        loadScenario(
+          writeScenario(
+            "extends: baseline\nparameters:\n  sectors:\n    knowledge:\n      valueShare: { value: 0.5, assumption: true }\n",
+          ),
+        ),
+      "sectors.*.valueShare",
+      /sum to 1/,
+    )
+    expectScenarioError(
+      () => loadScenario("no-such-scenario"),
+      "scenario",
+      /unknown scenario "no-such-scenario"; expected one of .*baseline/,
+    )
+  })
+
+  it("samples declared distributions deterministically and within bounds", () => {
+    const config = loadScenario("baseline")
+    const a = sampleScenario(config, 11)
+    const b = sampleScenario(config, 11)
+    const c = sampleScenario(config, 12)
+    expect(a.draws).toEqual(b.draws)
+    expect(a.draws).not.toEqual(c.draws)
+    expect(Object.keys(a.draws).sort()).toEqual(Object.keys(config.distributions).sort())
+    for (const [path, v] of Object.entries(a.draws)) {
+      const spec = PARAMS.find((p) => p.path === path)!
+      expect(v).toBeGreaterThanOrEqual(spec.min)
+      expect(v).toBeLessThanOrEqual(spec.max)
+      expect(a.config.values[path]).toBe(v)
+    }
+  })
+})
