@@ -1,0 +1,75 @@
+import { checkWritable } from "../atomic.js"
+import type { Command } from "../command.js"
+import { economy } from "../economy.js"
+import { EXIT, usage } from "../errors.js"
+import { economyKit, SUMMARY_KEYS } from "../kits.js"
+import { Progress } from "../progress.js"
+import { runToLog } from "../runlog.js"
+import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
+import { formatSummary, SummaryTracker } from "../summary.js"
+
+export const runCommand: Command = {
+  spec: {
+    name: "run",
+    summary: "run a scenario headless, write its event log and print a summary",
+    args: [{ name: "scenario", help: "scenario name (see takeoff scenarios) or a YAML file" }],
+    flags: [
+      { name: "seed", kind: "int", value: "N", help: "random seed (default 1)" },
+      { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
+      { name: "set", kind: "list", value: "path=value", help: "override a scenario parameter (repeatable)" },
+      {
+        name: "out",
+        alias: "o",
+        kind: "string",
+        value: "FILE",
+        help: "log file (default <scenario>-<seed>.ndjson; .gz compresses)",
+      },
+      { name: "json", kind: "boolean", help: "print the summary as JSON" },
+      { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
+    ],
+    notes:
+      'Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise); the summary to stdout.\nCtrl-C stops after the tick in flight, seals the log with end reason "stopped" and exits 130.',
+    examples: [
+      "takeoff run baseline --seed 7 --until 2060",
+      "takeoff run baseline --set ai.algorithmicProgressPerYear=3 --out fast.ndjson --json",
+    ],
+  },
+  async run({ args, flags }, io) {
+    const scenario = args.scenario!
+    const seed = (flags.seed as number | undefined) ?? 1
+    const sets = parseSets(flags.set as string[] | undefined)
+    // Validate everything before the log file exists.
+    const config = loadScenarioOrFail(scenario, sets)
+    const untilYear = (flags.until as number | undefined) ?? (config as { endYear: number }).endYear
+    const lastTick = untilTickOrFail(config, untilYear)!
+    const name = scenarioName(scenario)
+    const out = (flags.out as string | undefined) ?? `${name}-${seed}.ndjson`
+    checkWritable(out, "--out")
+    if (out.endsWith("/")) throw usage(`--out ${out}: expected a file name`)
+
+    const kit = economyKit
+    const tracker = new SummaryTracker(kit, config)
+    const progress = flags.quiet
+      ? undefined
+      : new Progress({ isTTY: io.errIsTTY, write: io.err }, lastTick + 1, "ticks")
+    const r = await runToLog({
+      model: economy.economyModel,
+      config,
+      seed,
+      untilTick: lastTick,
+      out,
+      // The same header `simulate` writes, so a CLI run and a server run of one seed are one log.
+      meta: { scenario: (config as { name: string }).name },
+      endEvents: kit.endEvents,
+      onTick: (tick, events, state) => {
+        tracker.onTick(tick, events, state)
+        progress?.update(tick + 1, kit.tickToDate(config, tick))
+      },
+      onInterrupt: () => io.err("\nstopping after the tick in flight (Ctrl-C again to abort at once)\n"),
+    })
+    progress?.done(r.lastTick + 1, kit.tickToDate(config, r.lastTick))
+    const summary = tracker.finish({ scenario: name, seed, log: out, reason: r.reason })
+    io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, kit, SUMMARY_KEYS))
+    return r.reason === "stopped" ? EXIT.interrupted : EXIT.ok
+  },
+}

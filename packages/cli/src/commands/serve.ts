@@ -1,0 +1,68 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { startServer } from "@takeoff/server"
+import type { Command } from "../command.js"
+import { EXIT, usage } from "../errors.js"
+
+/** The built web UI beside this package in the monorepo (packages/ui/dist). */
+const defaultUiDir = (): string => path.resolve(fileURLToPath(import.meta.url), "../../../../ui/dist")
+
+export const serveCommand: Command = {
+  spec: {
+    name: "serve",
+    summary: "serve the web UI and the REST/WebSocket API",
+    args: [],
+    flags: [
+      { name: "port", alias: "p", kind: "int", value: "N", help: "port (default 4400; 0 picks a free one)" },
+      { name: "host", kind: "string", value: "HOST", help: "address to bind (default 127.0.0.1)" },
+      { name: "data", kind: "string", value: "DIR", help: "where runs and logs are kept (default .takeoff-data)" },
+      {
+        name: "token",
+        kind: "string",
+        value: "TOKEN",
+        help: "bearer token for mutating calls, required off loopback (default $TAKEOFF_TOKEN)",
+      },
+      { name: "ui", kind: "string", value: "DIR", help: "built UI to serve at / (default packages/ui/dist)" },
+    ],
+    notes: "Ctrl-C stops the server: running simulations are stopped with their logs sealed.",
+    examples: [
+      "takeoff serve",
+      "takeoff serve --port 8080 --data runs/",
+      "TAKEOFF_TOKEN=... takeoff serve --host 0.0.0.0",
+    ],
+  },
+  async run({ flags }, io) {
+    const port = (flags.port as number | undefined) ?? 4400
+    if (port < 0 || port > 65535) throw usage(`--port: expected 0..65535, got ${port}`)
+    const uiDir = (flags.ui as string | undefined) ?? defaultUiDir()
+    if (flags.ui !== undefined && !fs.existsSync(path.join(uiDir, "index.html"))) {
+      throw usage(`--ui ${uiDir}: no index.html there (build the UI with npx turbo run build)`)
+    }
+    let server: Awaited<ReturnType<typeof startServer>>
+    try {
+      server = await startServer({
+        port,
+        host: flags.host as string | undefined,
+        dataDir: (flags.data as string | undefined) ?? ".takeoff-data",
+        uiDir,
+        token: (flags.token as string | undefined) ?? process.env.TAKEOFF_TOKEN,
+      })
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === "EADDRINUSE") throw usage(`--port ${port}: address already in use`)
+      if (code === "EACCES") throw usage(`--port ${port}: permission denied`)
+      if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw usage(`--host ${flags.host}: cannot bind there`)
+      throw usage((e as Error).message)
+    }
+    io.out(`Takeoff at ${server.url}  (data: ${path.resolve((flags.data as string | undefined) ?? ".takeoff-data")})\n`)
+    if (!fs.existsSync(path.join(uiDir, "index.html"))) io.err(`note: no built UI at ${uiDir}; serving the API only\n`)
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve)
+      process.once("SIGTERM", resolve)
+    })
+    io.err("stopping the server\n")
+    await server.close()
+    return EXIT.ok
+  },
+}

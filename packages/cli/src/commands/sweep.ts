@@ -1,0 +1,228 @@
+import * as os from "node:os"
+import { deriveSeed } from "@takeoff/core"
+import { checkWritable, writeFileAtomic } from "../atomic.js"
+import type { Command } from "../command.js"
+import { EXIT, usage } from "../errors.js"
+import { table } from "../format.js"
+import { Interrupt } from "../interrupt.js"
+import { economyKit, SUMMARY_KEYS } from "../kits.js"
+import { runNatsSweep } from "../nats-sweep.js"
+import { runPool } from "../pool.js"
+import { Progress } from "../progress.js"
+import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
+import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type VaryRange } from "../sweep-run.js"
+import { fanChart, sweepStats } from "../sweep-stats.js"
+
+/** Parses `--vary path=lo..hi` and checks both ends against the scenario's own validation. */
+export const parseVary = (scenario: string, sets: ReadonlyArray<readonly [string, string]>, vary: string[] = []) =>
+  vary.map((v): VaryRange => {
+    const m = /^([^=]+)=(-?[\d.eE+-]+)\.\.(-?[\d.eE+-]+)$/.exec(v)
+    const lo = Number(m?.[2])
+    const hi = Number(m?.[3])
+    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+      throw usage(`--vary ${v}: expected path=lo..hi with numbers, e.g. --vary ai.algorithmicProgressPerYear=1.5..4`)
+    }
+    if (!(lo < hi)) throw usage(`--vary ${v}: expected lo < hi`)
+    for (const end of [m[2], m[3]]) loadScenarioOrFail(scenario, [...sets, [m[1], end]])
+    return { path: m[1], lo, hi }
+  })
+
+/** One worker per core, at most 4 (runs are CPU-bound and share the machine). */
+const defaultWorkers = (): number => Math.max(1, Math.min(4, os.availableParallelism()))
+
+/** `results.csv` -> `results.fan.json` (the fan-chart series beside the per-run table). */
+export const fanPathFor = (out: string): string => `${out.replace(/\.csv$/, "")}.fan.json`
+
+export const sweepCommand: Command = {
+  spec: {
+    name: "sweep",
+    summary: "Monte Carlo ensemble over the scenario's declared distributions and --vary ranges",
+    args: [{ name: "scenario", help: "scenario name or YAML file" }],
+    flags: [
+      { name: "runs", alias: "n", kind: "int", value: "N", help: "number of runs (default 100)" },
+      { name: "workers", alias: "w", kind: "int", value: "K", help: `worker threads (default ${defaultWorkers()})` },
+      { name: "seed", kind: "int", value: "S", help: "sweep seed; run i uses deriveSeed(S, i) (default 1)" },
+      { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
+      { name: "set", kind: "list", value: "path=value", help: "fixed override for every run (repeatable)" },
+      { name: "vary", kind: "list", value: "path=lo..hi", help: "draw a parameter uniformly per run (repeatable)" },
+      { name: "out", alias: "o", kind: "string", value: "FILE", help: "per-run CSV (default <scenario>-sweep.csv)" },
+      { name: "json", kind: "boolean", help: "print the summary as JSON" },
+      { name: "nats", kind: "string", value: "URL", help: "run on `takeoff worker` processes via NATS JetStream" },
+      { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
+    ],
+    notes: [
+      "Writes the per-run CSV (seed, drawn parameters, milestone dates, final metrics) and, beside it,",
+      "<out without .csv>.fan.json with P10/P50/P90 per year of the headline metrics.",
+      "Any run can be rerun alone: takeoff run <scenario> --seed <its seed> --set <its draws>.",
+      "Results do not depend on --workers.",
+    ].join("\n"),
+    examples: [
+      "takeoff sweep baseline --runs 1000 --workers 2 --until 2060",
+      "takeoff sweep baseline --runs 200 --vary ai.algorithmicProgressPerYear=1.5..4 -o algo.csv",
+    ],
+  },
+  async run({ args, flags }, io) {
+    const scenario = args.scenario!
+    const runs = (flags.runs as number | undefined) ?? 100
+    if (runs < 1) throw usage(`--runs: expected a positive integer, got ${runs}`)
+    const workers = (flags.workers as number | undefined) ?? defaultWorkers()
+    if (workers < 1) throw usage(`--workers: expected a positive integer, got ${workers}`)
+    const seed = (flags.seed as number | undefined) ?? 1
+    const sets = parseSets(flags.set as string[] | undefined)
+    const base = loadScenarioOrFail(scenario, sets)
+    const untilYear = (flags.until as number | undefined) ?? (base as { endYear: number }).endYear
+    const lastTick = untilTickOrFail(base, untilYear)!
+    const vary = parseVary(scenario, sets, flags.vary as string[] | undefined)
+    const name = scenarioName(scenario)
+    const out = (flags.out as string | undefined) ?? `${name}-sweep.csv`
+    checkWritable(out, "--out")
+    const kit = economyKit
+    const fanKeys = [SUMMARY_KEYS.aiShare, SUMMARY_KEYS.gdp, ...SUMMARY_KEYS.peakAndFinal]
+    const plan: SweepPlan = {
+      scenario,
+      sets,
+      vary,
+      lastTick,
+      fanKeys,
+      finalKeys: [SUMMARY_KEYS.gdp, SUMMARY_KEYS.aiShare, ...SUMMARY_KEYS.peakAndFinal],
+    }
+    const tasks: SweepTask[] = Array.from({ length: runs }, (_, index) => ({ index, seed: deriveSeed(seed, index) }))
+    const progress = flags.quiet ? undefined : new Progress({ isTTY: io.errIsTTY, write: io.err }, runs, "runs")
+    let done = 0
+    const interrupt = Interrupt.install(() => io.err("\nstopping after the runs in flight (Ctrl-C again to abort)\n"))
+    const startedMs = Date.now()
+    const nats = flags.nats as string | undefined
+    let pool: Awaited<ReturnType<typeof runPool<SweepTask, SweepRunResult>>>
+    try {
+      pool = nats
+        ? await runNatsSweep(
+            {
+              servers: nats,
+              ackWaitMs: process.env.TAKEOFF_ACK_WAIT_MS ? Number(process.env.TAKEOFF_ACK_WAIT_MS) : undefined,
+              prefix: process.env.TAKEOFF_NATS_PREFIX,
+            },
+            plan,
+            tasks,
+            () => progress?.update(++done, "NATS workers"),
+            () => interrupt.requested,
+          )
+        : await runPool<SweepTask, SweepRunResult>({
+            workerUrl: new URL("../sweep-worker.js", import.meta.url),
+            init: plan,
+            tasks,
+            workers,
+            onResult: () => progress?.update(++done, `${workers} workers`),
+            shouldStop: () => interrupt.requested,
+          })
+    } finally {
+      interrupt.dispose()
+    }
+    const elapsedS = (Date.now() - startedMs) / 1000
+    progress?.done(pool.done, `${workers} workers`)
+    const results = pool.results.filter((r): r is SweepRunResult => r !== undefined)
+    const labels = Object.values(kit.milestoneEvents)
+    const stats = sweepStats(results, labels)
+    const startYear = Number(kit.tickToDate(base, 0).slice(0, 4))
+    const years = Array.from({ length: untilYear - startYear + 1 }, (_, i) => startYear + i)
+    // Parameter columns in path order, so CSVs of different sweeps line up.
+    const paths = stats.influences.map((i) => i.path).sort()
+    writeFileAtomic(out, toCsv(results, paths, labels, plan.finalKeys, base))
+    const fanFile = fanPathFor(out)
+    const fan = fanChart(results, fanKeys, years)
+    const info = new Map(kit.metrics.map((m) => [m.key, m]))
+    writeFileAtomic(
+      fanFile,
+      `${JSON.stringify({
+        scenario: name,
+        seed,
+        runs: results.length,
+        years,
+        metrics: Object.fromEntries(
+          fanKeys.map((k) => [k, { label: info.get(k)?.label ?? k, unit: info.get(k)?.unit ?? "", ...fan[k] }]),
+        ),
+      })}\n`,
+    )
+    const date = (t: number) => (Number.isFinite(t) ? kit.tickToDate(base, t) : `not by ${untilYear}`)
+    const summary = {
+      scenario: name,
+      seed,
+      runs: results.length,
+      requested: runs,
+      workers,
+      untilYear,
+      elapsedS,
+      runsPerSecond: results.length / elapsedS,
+      milestones: stats.milestones.map((m) => ({
+        label: m.label,
+        reached: m.reached,
+        p10: date(m.p10),
+        p50: date(m.p50),
+        p90: date(m.p90),
+      })),
+      influences: stats.influences.slice(0, 8),
+      csv: out,
+      fan: fanFile,
+    }
+    if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
+    else {
+      io.out(
+        `${name}: ${results.length} runs to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n\n`,
+      )
+      io.out(
+        table([
+          ["milestone", "reached", "P10", "P50", "P90"],
+          ...summary.milestones.map((m) => [m.label, `${(m.reached * 100).toFixed(1)}%`, m.p10, m.p50, m.p90]),
+        ]),
+      )
+      const shown = stats.influences.filter((i) => Object.values(i.rho).some(Number.isFinite)).slice(0, 6)
+      if (shown.length) {
+        io.out(
+          "\nMost influential parameters (Spearman rank correlation with the milestone date; - = too few runs reached it):\n",
+        )
+        io.out(
+          table([
+            ["parameter", ...labels.map((l) => `rho ${l}`)],
+            ...shown.map((i) => [
+              i.path,
+              ...labels.map((l) => (Number.isFinite(i.rho[l]) ? i.rho[l].toFixed(2) : "-")),
+            ]),
+          ]),
+        )
+      }
+      const r0 = results[0]
+      if (r0) {
+        const sets = drawSets(r0.draws)
+          .map(([p, v]) => ` --set ${p}=${v}`)
+          .join("")
+        io.out(
+          `\nRerun any run alone, e.g. run 0: takeoff run ${scenario} --seed ${r0.seed} --until ${untilYear}${sets}\n`,
+        )
+      }
+      io.out(`Per-run results: ${out}; fan charts: ${fanFile}\n`)
+    }
+    return results.length < runs ? EXIT.interrupted : EXIT.ok
+  },
+}
+
+const toCsv = (
+  results: ReadonlyArray<SweepRunResult>,
+  paths: ReadonlyArray<string>,
+  labels: ReadonlyArray<string>,
+  finalKeys: ReadonlyArray<string>,
+  config: unknown,
+): string => {
+  const kit = economyKit
+  const lines = [["run", "seed", ...paths, ...labels, ...finalKeys.map((k) => `final.${k}`)].join(",")]
+  for (const r of results) {
+    lines.push(
+      [
+        r.index,
+        r.seed,
+        ...paths.map((p) => r.draws[p] ?? ""),
+        ...labels.map((l) => (r.milestones[l] === null ? "" : kit.tickToDate(config, r.milestones[l]!))),
+        ...finalKeys.map((k) => r.final[k] ?? ""),
+      ].join(","),
+    )
+  }
+  return `${lines.join("\n")}\n`
+}

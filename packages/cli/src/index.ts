@@ -1,0 +1,6 @@
+export { type CommandSpec, commandHelp, parseArgs } from "./args.js"
+export { runCli } from "./cli.js"
+export type { Command, Io } from "./command.js"
+export { CliError, EXIT } from "./errors.js"
+export type { ModelKit } from "./kit.js"
+export { percentile, ranks, spearman } from "./stats.js"

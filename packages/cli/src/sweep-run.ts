@@ -1,0 +1,96 @@
+import { deriveSeed, Rng, Simulation } from "@takeoff/core"
+import { economy } from "./economy.js"
+import { economyKit } from "./kits.js"
+import { loadScenarioOrFail } from "./scenario.js"
+
+/** A `--vary path=lo..hi` range: each run draws the parameter uniformly from it. */
+export interface VaryRange {
+  readonly path: string
+  readonly lo: number
+  readonly hi: number
+}
+
+/** Everything every run of a sweep shares (sent once to each worker). */
+export interface SweepPlan {
+  readonly scenario: string
+  readonly sets: ReadonlyArray<readonly [string, string]>
+  readonly vary: ReadonlyArray<VaryRange>
+  readonly lastTick: number
+  /** Metric keys recorded once a year for the fan charts. */
+  readonly fanKeys: ReadonlyArray<string>
+  /** Metric keys recorded at the end of each run (per-run CSV). */
+  readonly finalKeys: ReadonlyArray<string>
+}
+
+export interface SweepTask {
+  readonly index: number
+  readonly seed: number
+}
+
+/** One run's outcome: its seed and parameter draws (enough to rerun it alone) and what happened. */
+export interface SweepRunResult {
+  readonly index: number
+  readonly seed: number
+  /** Parameter path -> value drawn (declared distributions, then --vary ranges). */
+  readonly draws: Record<string, number>
+  /** Milestone label -> tick reached, or null. */
+  readonly milestones: Record<string, number | null>
+  readonly lastTick: number
+  readonly final: Record<string, number>
+  /** Metric key -> value at the last tick of each simulated year (index 0 = the first year). */
+  readonly yearly: Record<string, number[]>
+}
+
+/**
+ * Runs sweep member `task` from scratch: draws its parameters from seeds derived from the run's
+ * own seed, loads the scenario with those values as overrides (exactly what `takeoff run --seed
+ * <seed> --set path=value ...` does) and simulates without writing a log. A pure function of
+ * (plan, task), so results never depend on which worker ran it.
+ *
+ * @example
+ * const r = runSweepMember(plan, { index: 3, seed: deriveSeed(1, 3) })
+ */
+export const runSweepMember = (plan: SweepPlan, task: SweepTask, base?: unknown): SweepRunResult => {
+  const baseConfig = base ?? loadScenarioOrFail(plan.scenario, plan.sets)
+  const draws: Record<string, number> = { ...economy.sampleScenario(baseConfig, deriveSeed(task.seed, 1)).draws }
+  const rng = Rng.fromSeed(deriveSeed(task.seed, 2))
+  for (const v of plan.vary) draws[v.path] = v.lo + (v.hi - v.lo) * rng.float()
+  const config = loadScenarioOrFail(plan.scenario, [...plan.sets, ...drawSets(draws)])
+  const kit = economyKit
+  const sim = Simulation.create(economy.economyModel, config, { seed: task.seed, log: false })
+  const milestones: Record<string, number | null> = Object.fromEntries(
+    Object.values(kit.milestoneEvents).map((l) => [l, null]),
+  )
+  const yearly: Record<string, number[]> = Object.fromEntries(plan.fanKeys.map((k) => [k, []]))
+  const startYear = Number(kit.tickToDate(config, 0).slice(0, 4))
+  let final: Record<string, number> = {}
+  let ended = false
+  while (sim.tick <= plan.lastTick && !ended) {
+    const r = sim.step()
+    for (const e of r.events) {
+      const label = kit.milestoneEvents[e.type]
+      if (label !== undefined && milestones[label] === null) milestones[label] = r.tick
+      if (kit.endEvents?.includes(e.type)) ended = true
+    }
+    const date = kit.tickToDate(config, r.tick)
+    if (date.endsWith("-12") || r.tick === plan.lastTick || ended) {
+      const m = kit.computeMetrics(sim.state, config)
+      const year = Number(date.slice(0, 4)) - startYear
+      for (const k of plan.fanKeys) yearly[k][year] = m[k]
+      if (r.tick === plan.lastTick || ended) final = m
+    }
+  }
+  return {
+    index: task.index,
+    seed: task.seed,
+    draws,
+    milestones,
+    lastTick: sim.tick - 1,
+    final: Object.fromEntries(plan.finalKeys.map((k) => [k, final[k]])),
+    yearly,
+  }
+}
+
+/** Draws as `--set` pairs: numbers in shortest round-trip form, so a rerun gets the same bits. */
+export const drawSets = (draws: Record<string, number>): Array<[string, string]> =>
+  Object.entries(draws).map(([p, v]) => [p, String(v)])

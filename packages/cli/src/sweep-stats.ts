@@ -1,0 +1,90 @@
+import { percentile, spearman } from "./stats.js"
+import type { SweepRunResult } from "./sweep-run.js"
+
+export interface MilestoneStats {
+  readonly label: string
+  /** Share of runs that reached it. */
+  readonly reached: number
+  /** Percentile ticks; Infinity = not reached by the end in that share of runs. */
+  readonly p10: number
+  readonly p50: number
+  readonly p90: number
+}
+
+export interface Influence {
+  readonly path: string
+  /** Spearman's rho between the parameter and each milestone's tick (never reached = last). */
+  readonly rho: Readonly<Record<string, number>>
+}
+
+export interface SweepStats {
+  readonly runs: number
+  readonly milestones: ReadonlyArray<MilestoneStats>
+  readonly influences: ReadonlyArray<Influence>
+}
+
+const tickOrInf = (t: number | null): number => (t === null ? Number.POSITIVE_INFINITY : t)
+
+/**
+ * Percentiles of milestone dates, share of runs reaching each, and the parameters most
+ * rank-correlated with when milestones happen (sorted by the largest |rho| over milestones).
+ *
+ * @example
+ * const stats = sweepStats(results, ["AGI", "ASI", "post-scarcity", "catastrophe"])
+ */
+export const sweepStats = (results: ReadonlyArray<SweepRunResult>, labels: ReadonlyArray<string>): SweepStats => {
+  const milestones = labels.map((label) => {
+    const ticks = results.map((r) => tickOrInf(r.milestones[label] ?? null))
+    return {
+      label,
+      reached: results.length ? ticks.filter(Number.isFinite).length / results.length : 0,
+      p10: percentile(ticks, 0.1),
+      p50: percentile(ticks, 0.5),
+      p90: percentile(ticks, 0.9),
+    }
+  })
+  const paths = [...new Set(results.flatMap((r) => Object.keys(r.draws)))].sort()
+  const influences = paths
+    .map((path) => {
+      const x = results.map((r) => r.draws[path] ?? Number.NaN)
+      const rho: Record<string, number> = {}
+      for (const label of labels) {
+        // Spearman ranks handle Infinity (never reached) as tied last, which is what we want.
+        rho[label] = spearman(
+          x,
+          results.map((r) => tickOrInf(r.milestones[label] ?? null)),
+        )
+      }
+      return { path, rho }
+    })
+    .sort((a, b) => strength(b) - strength(a) || (a.path < b.path ? -1 : 1))
+  return { runs: results.length, milestones, influences }
+}
+
+const strength = (i: Influence): number => {
+  let m = 0
+  for (const v of Object.values(i.rho)) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v))
+  return m
+}
+
+/** P10/P50/P90 per year of each recorded metric across runs, for the UI's fan charts. */
+export const fanChart = (
+  results: ReadonlyArray<SweepRunResult>,
+  keys: ReadonlyArray<string>,
+  years: ReadonlyArray<number>,
+): Record<string, { p10: Array<number | null>; p50: Array<number | null>; p90: Array<number | null> }> => {
+  const out: Record<string, { p10: Array<number | null>; p50: Array<number | null>; p90: Array<number | null> }> = {}
+  for (const k of keys) {
+    const f = { p10: [] as Array<number | null>, p50: [] as Array<number | null>, p90: [] as Array<number | null> }
+    for (let y = 0; y < years.length; y++) {
+      const vals = results
+        .map((r) => r.yearly[k]?.[y])
+        .filter((v): v is number => typeof v === "number" && Number.isFinite(v))
+      f.p10.push(vals.length ? percentile(vals, 0.1) : null)
+      f.p50.push(vals.length ? percentile(vals, 0.5) : null)
+      f.p90.push(vals.length ? percentile(vals, 0.9) : null)
+    }
+    out[k] = f
+  }
+  return out
+}
