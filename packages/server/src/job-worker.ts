@@ -1,0 +1,100 @@
+/**
+ * Short jobs that read a whole log (state at a tick, audit, importing an uploaded log), run in a
+ * worker so a big log never blocks HTTP. The answer is posted back once; errors travel as values.
+ */
+import * as fs from "node:fs"
+import { parentPort, workerData } from "node:worker_threads"
+import { checkHeader, formatLogError, replay, truncateToSealed, verify } from "@takeoff/core"
+import { loadAdapter, ScenarioRejected } from "./adapter.js"
+import type { TickReport } from "./worker-protocol.js"
+import { MAX_NOTABLES_PER_TICK } from "./worker-protocol.js"
+
+export type Job =
+  | { readonly kind: "state"; readonly adapterUrl: string; readonly logFile: string; readonly tick: number }
+  | { readonly kind: "audit"; readonly adapterUrl: string; readonly logFile: string; readonly why: string }
+  | { readonly kind: "import"; readonly adapterUrl: string; readonly logFile: string; readonly metricsFile: string }
+
+export type JobResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly status: number; readonly field?: string; readonly message: string }
+
+/** Only what is sealed: a live run's log may end in a tick that is still being written. */
+const readSealed = (file: string) => truncateToSealed(fs.readFileSync(file, "utf8")).kept
+
+const run = async (job: Job): Promise<JobResult> => {
+  const adapter = await loadAdapter(job.adapterUrl)
+  const model = adapter.model
+  switch (job.kind) {
+    case "state": {
+      const r = replay(model, readSealed(job.logFile), { untilTick: job.tick })
+      if (r.tick !== job.tick) {
+        return {
+          ok: false,
+          status: 404,
+          field: "tick",
+          message: `tick ${job.tick} is not in the log (last ${r.lastTick})`,
+        }
+      }
+      return {
+        ok: true,
+        value: {
+          tick: r.tick,
+          date: adapter.tickToDate(r.config, r.tick),
+          metrics: adapter.computeMetrics(r.state, r.config),
+          state: model.encodeState(r.state),
+        },
+      }
+    }
+    case "audit":
+      return { ok: true, value: adapter.explain(readSealed(job.logFile), job.why) }
+    case "import": {
+      const text = fs.readFileSync(job.logFile, "utf8")
+      const checked = verify(model, text)
+      if (!checked.ok) return { ok: false, status: 422, field: "log", message: formatLogError(checked.error) }
+      const { config } = checkHeader(model, text.slice(0, text.indexOf("\n")))
+      const out: string[] = [JSON.stringify({ keys: adapter.metrics.map((m) => m.key) })]
+      const milestones: TickReport["milestones"][number][] = []
+      replay(model, text, {
+        onTick: (tick, events, state) => {
+          const metrics = adapter.computeMetrics(state, config)
+          const notables = []
+          for (let i = 0; i < events.length && notables.length < MAX_NOTABLES_PER_TICK; i++) {
+            const n = adapter.notable(events[i], tick, config)
+            if (n !== undefined) notables.push(n)
+          }
+          const report: TickReport = {
+            tick,
+            date: adapter.tickToDate(config, tick),
+            values: adapter.metrics.map((m) => metrics[m.key] ?? Number.NaN),
+            milestones: adapter.milestones(events, tick, config, state),
+            notables,
+          }
+          milestones.push(...report.milestones)
+          out.push(JSON.stringify(report))
+        },
+      })
+      fs.writeFileSync(job.metricsFile, `${out.join("\n")}\n`)
+      return {
+        ok: true,
+        value: {
+          seed: checked.header.seed,
+          meta: checked.header.meta,
+          lastTick: checked.lastTick,
+          end: checked.end?.reason ?? null,
+          endMessage: checked.end?.message,
+          config: checked.header.config,
+        },
+      }
+    }
+  }
+}
+
+try {
+  parentPort!.postMessage(await run(workerData as Job))
+} catch (e) {
+  const field = e instanceof ScenarioRejected ? e.field : undefined
+  const message = typeof (e as { message?: unknown }).message === "string" ? (e as Error).message : String(e)
+  const status = e instanceof ScenarioRejected ? 400 : (e as { _tag?: string })._tag === "LogError" ? 422 : 500
+  const text = (e as { _tag?: string })._tag === "LogError" ? formatLogError(e as never) : message
+  parentPort!.postMessage({ ok: false, status, field, message: text } satisfies JobResult)
+}

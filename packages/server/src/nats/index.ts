@@ -1,0 +1,1 @@
+export { makeNatsStore, type NatsStoreOptions, natsStoreLayer } from "./store.js"

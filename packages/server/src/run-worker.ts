@@ -1,0 +1,151 @@
+/**
+ * One simulation run, off the HTTP thread. Steps the model, appends each tick to the run's log in
+ * the file store, appends its metrics to the sidecar, and reports the tick to the run manager.
+ * Obeys pause, resume, step, speed and stop; pacing is by wall clock against a drift-free schedule.
+ */
+import * as fs from "node:fs"
+import { parentPort, workerData } from "node:worker_threads"
+import { makeFileStore, Simulation } from "@takeoff/core"
+import { Effect } from "effect"
+import { loadAdapter } from "./adapter.js"
+import {
+  MAX_NOTABLES_PER_TICK,
+  type ManagerToWorker,
+  type RunWorkerInit,
+  type TickReport,
+  type WorkerToManager,
+} from "./worker-protocol.js"
+
+const init = workerData as RunWorkerInit
+const port = parentPort!
+const post = (m: WorkerToManager) => port.postMessage(m)
+const now = () => performance.timeOrigin + performance.now()
+
+const adapter = await loadAdapter(init.adapterUrl)
+const model = adapter.model
+const config = model.decodeConfig(init.config)
+const store = makeFileStore({ dir: init.logsDir })
+const sim = Simulation.create(model, config, { seed: init.seed, meta: init.meta })
+Effect.runSync(store.create(init.runId, sim.headerLine))
+const metricsFd = fs.openSync(init.metricsFile, "w")
+fs.writeSync(metricsFd, `${JSON.stringify({ keys: adapter.metrics.map((m) => m.key) })}\n`)
+
+let paused = init.paused
+let ticksPerSecond = init.ticksPerSecond
+let stepBudget = 0
+let stopRequested = false
+let finished = false
+let nextAt = now()
+let timer: ReturnType<typeof setTimeout> | undefined
+
+/** Tells the manager a control is done; every tick before it has already been posted. */
+const ack = () => post({ type: "ack", tick: sim.tick - 1 })
+
+const finish = (reason: "completed" | "stopped" | "error", message?: string) => {
+  finished = true
+  if (timer !== undefined) clearTimeout(timer)
+  Effect.runSync(store.close(init.runId, sim.endLine(reason, message)))
+  fs.closeSync(metricsFd)
+  post({ type: "end", reason, tick: sim.tick - 1, message })
+  port.close()
+}
+
+const runTick = () => {
+  const { tick, events, text } = sim.step()
+  Effect.runSync(store.append(init.runId, { tick, text }))
+  const metrics = adapter.computeMetrics(sim.state, config)
+  const values = adapter.metrics.map((m) => metrics[m.key] ?? Number.NaN)
+  const date = adapter.tickToDate(config, tick)
+  const notables = []
+  for (let i = 0; i < events.length && notables.length < MAX_NOTABLES_PER_TICK; i++) {
+    const n = adapter.notable(events[i], tick, config)
+    if (n !== undefined) notables.push(n)
+  }
+  const report: TickReport = {
+    tick,
+    date,
+    values,
+    milestones: adapter.milestones(events, tick, config, sim.state),
+    notables,
+  }
+  // NaN is not JSON: the sidecar writes null and readers turn it back into NaN.
+  fs.writeSync(metricsFd, `${JSON.stringify(report)}\n`)
+  post({ type: "tick", at: now(), ...report })
+  if (tick >= init.untilTick) finish("completed")
+}
+
+/** As-fast-as-possible runs work in slices so control messages still get through. */
+const SLICE_MS = 20
+
+const loop = () => {
+  timer = undefined
+  if (finished) return
+  try {
+    if (stopRequested) return finish("stopped")
+    if (paused) {
+      if (stepBudget > 0) {
+        stepBudget--
+        runTick()
+        if (!finished && stepBudget > 0) timer = setTimeout(loop, 0)
+        else if (!finished) ack()
+      }
+      return
+    }
+    if (ticksPerSecond === null) {
+      const until = now() + SLICE_MS
+      while (!finished && !paused && !stopRequested && now() < until) runTick()
+      if (!finished) timer = setTimeout(loop, 0)
+      return
+    }
+    runTick()
+    if (finished) return
+    const interval = 1000 / ticksPerSecond
+    nextAt += interval
+    const t = now()
+    // Far behind (a slow tick, a paused machine): do not burst to catch up, restart the schedule.
+    if (nextAt < t - 1000) nextAt = t
+    timer = setTimeout(loop, Math.max(0, nextAt - t))
+  } catch (e) {
+    finish("error", (e as Error).message)
+  }
+}
+
+const reschedule = () => {
+  if (timer !== undefined) clearTimeout(timer)
+  nextAt = now()
+  timer = setTimeout(loop, 0)
+}
+
+port.on("message", (m: ManagerToWorker) => {
+  if (finished) return
+  switch (m.action) {
+    case "pause":
+      paused = true
+      post({ type: "status", status: "paused" })
+      ack()
+      break
+    case "resume":
+      paused = false
+      post({ type: "status", status: "running" })
+      reschedule()
+      ack()
+      break
+    case "step":
+      stepBudget += m.ticks ?? 1
+      if (paused) reschedule()
+      else ack()
+      break
+    case "speed":
+      ticksPerSecond = m.ticksPerSecond
+      reschedule()
+      ack()
+      break
+    case "stop":
+      stopRequested = true
+      reschedule()
+      break
+  }
+})
+
+post({ type: "status", status: paused ? "paused" : "running" })
+if (!paused) reschedule()

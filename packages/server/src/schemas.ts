@@ -1,0 +1,78 @@
+import { Schema, SchemaIssue } from "effect"
+import { badRequest } from "./errors.js"
+
+const Int = (min: number, max: number) => Schema.Int.check(Schema.isBetween({ minimum: min, maximum: max }))
+const IntQuery = (min: number, max: number) =>
+  Schema.NumberFromString.check(Schema.isInt(), Schema.isBetween({ minimum: min, maximum: max }))
+
+/** POST /api/runs */
+export const CreateRunBody = Schema.Struct({
+  scenario: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  seed: Schema.optional(Int(0, 0xffffffff)),
+  overrides: Schema.optional(Schema.Record(Schema.String, Schema.Unknown)),
+  untilYear: Schema.optional(Int(2024, 2500)),
+  ticksPerSecond: Schema.optional(
+    Schema.NullOr(Schema.Number.check(Schema.isBetween({ minimum: 0.1, maximum: 100_000 }))),
+  ),
+})
+
+/** POST /api/runs/:id/control: the action is checked first, then the fields that action takes. */
+export const ControlAction = Schema.Struct({ action: Schema.Literals(["pause", "resume", "step", "speed", "stop"]) })
+export const ControlBodies = {
+  pause: Schema.Struct({ action: Schema.Literal("pause") }),
+  resume: Schema.Struct({ action: Schema.Literal("resume") }),
+  step: Schema.Struct({ action: Schema.Literal("step"), ticks: Schema.optional(Int(1, 10_000)) }),
+  speed: Schema.Struct({
+    action: Schema.Literal("speed"),
+    ticksPerSecond: Schema.NullOr(Schema.Number.check(Schema.isBetween({ minimum: 0.1, maximum: 100_000 }))),
+  }),
+  stop: Schema.Struct({ action: Schema.Literal("stop") }),
+} as const
+
+export const EventsQuery = Schema.Struct({
+  type: Schema.optional(Schema.String.check(Schema.isMaxLength(128))),
+  agent: Schema.optional(Schema.String.check(Schema.isMaxLength(128))),
+  fromTick: Schema.optional(IntQuery(0, Number.MAX_SAFE_INTEGER)),
+  toTick: Schema.optional(IntQuery(0, Number.MAX_SAFE_INTEGER)),
+  cursor: Schema.optional(Schema.String.check(Schema.isPattern(/^\d{1,15}\.\d{1,9}$/))),
+  limit: Schema.optional(IntQuery(1, 1000)),
+})
+
+export const MetricsQuery = Schema.Struct({
+  keys: Schema.optional(Schema.String.check(Schema.isMaxLength(4096))),
+  fromTick: Schema.optional(IntQuery(0, Number.MAX_SAFE_INTEGER)),
+  toTick: Schema.optional(IntQuery(0, Number.MAX_SAFE_INTEGER)),
+})
+
+export const StateQuery = Schema.Struct({
+  tick: Schema.optional(IntQuery(0, Number.MAX_SAFE_INTEGER)),
+  date: Schema.optional(Schema.String.check(Schema.isPattern(/^\d{4}(-\d{2})?$/))),
+  include: Schema.optional(Schema.Literals(["state"])),
+})
+
+export const AuditQuery = Schema.Struct({ why: Schema.Literals(["agi", "asi", "post-scarcity"]) })
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/**
+ * Decodes a request part with a schema, or throws a 400 naming the first bad field.
+ *
+ * @example
+ * const body = decodeOrFail(CreateRunBody, json, "body")
+ */
+export const decodeOrFail = <S extends Schema.Codec<any, any, never, never>>(
+  schema: S,
+  input: unknown,
+  where: string,
+  excess: "error" | "ignore" = "error",
+): S["Type"] => {
+  const r = Schema.decodeUnknownExit(schema)(input, { errors: "first", onExcessProperty: excess })
+  if (r._tag === "Success") return r.value
+  const reason = r.cause.reasons[0] as { _tag: string; error?: { issue?: SchemaIssue.Issue } }
+  const issue = reason.error?.issue
+  if (issue === undefined) throw badRequest(`${where}: invalid`)
+  const first = formatter(issue).issues[0]
+  const field = first?.path?.map((p) => String(typeof p === "object" ? p.key : p)).join(".") ?? ""
+  const message = first?.message ?? "invalid"
+  throw badRequest(field === "" ? `${where}: ${message}` : `${field}: ${message}`, field === "" ? where : field)
+}

@@ -1,0 +1,88 @@
+import * as fs from "node:fs"
+import type { Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import * as path from "node:path"
+import { createAdaptorServer } from "@hono/node-server"
+import { makeApp } from "./app.js"
+import { siblingUrl } from "./adapter.js"
+import { RunManager } from "./runs.js"
+import { StreamHub } from "./stream.js"
+
+export interface ServerOptions {
+  /** 0 picks a free port (default 4400). */
+  readonly port?: number
+  /** Default 127.0.0.1. Anything but loopback requires `token`. */
+  readonly host?: string
+  /** Where runs, logs and metrics live; created if missing. */
+  readonly dataDir: string
+  /** The built UI (packages/ui/dist), served at `/`. */
+  readonly uiDir?: string
+  /** Bearer token required for mutating calls. */
+  readonly token?: string
+  /** Runs simulated at once; more are queued (default 2). */
+  readonly maxConcurrentRuns?: number
+  /** The model adapter module's URL (default: the economy). */
+  readonly adapterUrl?: string
+  /** Unsent bytes per WebSocket client before it is held back (default 256 KiB). */
+  readonly streamHighWaterBytes?: number
+}
+
+export interface RunningServer {
+  readonly url: string
+  readonly port: number
+  readonly manager: RunManager
+  readonly hub: StreamHub
+  close(): Promise<void>
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
+
+/** The adapter used when none is given: the economy. */
+export const defaultAdapterUrl = (): string => siblingUrl("adapters/economy", import.meta.url)
+
+/**
+ * Starts the Takeoff server: REST API and WebSocket streams on one HTTP server, runs persisted in
+ * `dataDir`, the built UI at `/`.
+ *
+ * @example
+ * const server = await startServer({ port: 0, dataDir: ".takeoff-data" })
+ * console.log(server.url) // http://127.0.0.1:41234
+ * await server.close()
+ */
+export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
+  const host = options.host ?? "127.0.0.1"
+  if (!LOOPBACK.has(host) && (options.token === undefined || options.token.length < 16)) {
+    throw new Error(`binding to ${host} exposes the server beyond this machine: pass a token of at least 16 characters`)
+  }
+  const dataDir = path.resolve(options.dataDir)
+  fs.mkdirSync(dataDir, { recursive: true })
+  const manager = await RunManager.open({
+    dataDir,
+    adapterUrl: options.adapterUrl ?? defaultAdapterUrl(),
+    maxConcurrentRuns: options.maxConcurrentRuns,
+  })
+  const hub = new StreamHub(manager, options.streamHighWaterBytes)
+  const app = makeApp({ manager, hub, uiDir: options.uiDir, token: options.token })
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server
+  server.on("upgrade", (req, socket, head) => hub.upgrade(req, socket, head))
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(options.port ?? 4400, host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(":") ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    manager,
+    hub,
+    close: async () => {
+      hub.close()
+      await manager.close()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
