@@ -1,0 +1,211 @@
+import type { CreateRunRequest } from "@takeoff/agents/protocol"
+import { css, html, LitElement, type PropertyValues } from "lit"
+import { customElement, property, state } from "lit/decorators.js"
+import type { ScenarioInfo, ScenarioParameter } from "../api.js"
+import { validateParameter } from "../params.js"
+import { controlStyles } from "../theme.js"
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "tk-scenario-panel": TkScenarioPanel
+  }
+}
+
+const asText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v))
+
+/**
+ * Scenario picker and grouped parameter editor. Shows each parameter's unit, default and source,
+ * refuses invalid values inline (and shows server-side field errors the same way), and emits
+ * `run-request` with a CreateRunRequest when the user presses Run.
+ *
+ * @fires scenario-change - detail `{ scenario, seed, untilYear, edits }` on every edit (for the URL)
+ * @fires run-request - detail: the CreateRunRequest to send
+ * @example html`<tk-scenario-panel .scenarios=${list} @run-request=${start}></tk-scenario-panel>`
+ */
+@customElement("tk-scenario-panel")
+export class TkScenarioPanel extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host { display: block; }
+      label.row { display: grid; gap: 4px; margin-bottom: 10px; }
+      .desc { font-size: 0.85rem; color: var(--tk-muted); margin: 4px 0 10px; line-height: 1.35; }
+      .inline { display: flex; gap: 8px; align-items: end; flex-wrap: wrap; }
+      .inline label { display: grid; gap: 4px; flex: 1; min-width: 90px; }
+      details { border-top: 1px solid var(--tk-border); padding: 6px 0; }
+      summary { cursor: pointer; font-weight: 600; font-size: 0.9rem; padding: 2px 0; }
+      .param { display: grid; grid-template-columns: 1fr 7.5em; gap: 2px 8px; padding: 6px 0; font-size: 0.85rem; }
+      .param .name { align-self: center; }
+      .param input { width: 100%; box-sizing: border-box; }
+      .param .meta { grid-column: 1 / -1; font-size: 0.74rem; color: var(--tk-muted); line-height: 1.3; }
+      .param .msg { grid-column: 1 / -1; font-size: 0.78rem; color: var(--tk-bad); font-weight: 600; }
+      .param.changed .name { font-weight: 600; }
+      input[aria-invalid="true"] { border-color: var(--tk-bad); outline-color: var(--tk-bad); background: color-mix(in srgb, var(--tk-bad) 10%, var(--tk-bg)); }
+      .badge { font-size: 0.68rem; border: 1px solid var(--tk-warn); color: var(--tk-warn); border-radius: 3px; padding: 0 3px; margin-left: 4px; }
+      .actions { display: flex; gap: 8px; margin-top: 10px; align-items: center; flex-wrap: wrap; }
+      .summary-error { font-size: 0.82rem; }
+      button.reset { font-size: 0.72rem; padding: 1px 6px; }
+    `,
+  ]
+
+  @property({ attribute: false }) scenarios: ReadonlyArray<ScenarioInfo> = []
+  @property() selected = ""
+  @property({ type: Number }) seed = 1
+  @property({ attribute: false }) untilYear: number | undefined = undefined
+  /** Edited values as typed, by parameter path (from the URL or the user). */
+  @property({ attribute: false }) edits: Record<string, string> = {}
+  /** A server-side refusal naming a field, shown beside it. */
+  @property({ attribute: false }) serverError: { message: string; field?: string } | null = null
+  @property({ type: Boolean }) busy = false
+
+  @state() private errors: Record<string, string> = {}
+
+  private get scenario(): ScenarioInfo | undefined {
+    return this.scenarios.find((s) => s.name === this.selected)
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("edits") || changed.has("scenarios") || changed.has("selected")) this.revalidate()
+  }
+
+  private revalidate(): void {
+    const errors: Record<string, string> = {}
+    for (const p of this.scenario?.parameters ?? []) {
+      const text = this.edits[p.path]
+      if (text === undefined) continue
+      const r = validateParameter(p, text)
+      if ("error" in r) errors[p.path] = r.error
+    }
+    this.errors = errors
+  }
+
+  /** Overrides to send: edited values that differ from the default and are valid. */
+  overrides(): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    for (const p of this.scenario?.parameters ?? []) {
+      const text = this.edits[p.path]
+      if (text === undefined) continue
+      const r = validateParameter(p, text)
+      if ("value" in r && JSON.stringify(r.value) !== JSON.stringify(p.value)) out[p.path] = r.value
+    }
+    return out
+  }
+
+  private emitChange(): void {
+    this.dispatchEvent(
+      new CustomEvent("scenario-change", {
+        detail: { scenario: this.selected, seed: this.seed, untilYear: this.untilYear, edits: this.edits },
+        bubbles: true,
+        composed: true,
+      }),
+    )
+  }
+
+  private onPick(e: Event) {
+    this.selected = (e.target as HTMLSelectElement).value
+    this.edits = {}
+    this.emitChange()
+  }
+
+  private onEdit(p: ScenarioParameter, e: Event) {
+    const input = e.target as HTMLInputElement
+    const text = input.type === "checkbox" ? String(input.checked) : input.value
+    const edits = { ...this.edits }
+    if (text === asText(p.value)) delete edits[p.path]
+    else edits[p.path] = text
+    this.edits = edits
+    if (this.serverError?.field === p.path) this.serverError = null
+    this.emitChange()
+  }
+
+  private reset(p: ScenarioParameter) {
+    const edits = { ...this.edits }
+    delete edits[p.path]
+    this.edits = edits
+    this.emitChange()
+  }
+
+  private submit(e: Event) {
+    e.preventDefault()
+    if (Object.keys(this.errors).length > 0 || !this.selected) return
+    const req: CreateRunRequest = {
+      scenario: this.selected,
+      seed: this.seed,
+      overrides: this.overrides(),
+      ...(this.untilYear ? { untilYear: this.untilYear } : {}),
+    }
+    this.dispatchEvent(new CustomEvent("run-request", { detail: req, bubbles: true, composed: true }))
+  }
+
+  override render() {
+    const sc = this.scenario
+    const groups = new Map<string, ScenarioParameter[]>()
+    for (const p of sc?.parameters ?? []) groups.set(p.group, [...(groups.get(p.group) ?? []), p])
+    const nErrors = Object.keys(this.errors).length
+    const nEdits = Object.keys(this.overrides()).length
+    return html`<form @submit=${this.submit} novalidate>
+      <label class="row"><span>Scenario</span>
+        <select id="scenario" @change=${this.onPick} .value=${this.selected} aria-describedby="scenario-desc">
+          ${this.scenarios.length === 0 ? html`<option value="">Loading…</option>` : ""}
+          ${this.scenarios.map((s) => html`<option value=${s.name} ?selected=${s.name === this.selected}>${s.title || s.name}</option>`)}
+        </select>
+      </label>
+      <p class="desc" id="scenario-desc">${sc?.description ?? ""}</p>
+      <div class="inline">
+        <label><span>Seed</span><input id="seed" type="number" min="0" step="1" .value=${String(this.seed)}
+          @change=${(e: Event) => {
+            this.seed = Math.max(0, Math.floor(Number((e.target as HTMLInputElement).value) || 0))
+            this.emitChange()
+          }} /></label>
+        <label><span>Until year</span><input id="until" type="number" min="2025" max="2200" step="1" placeholder="default"
+          .value=${this.untilYear ? String(this.untilYear) : ""}
+          @change=${(e: Event) => {
+            const v = Number((e.target as HTMLInputElement).value)
+            this.untilYear = Number.isFinite(v) && v > 2024 ? Math.floor(v) : undefined
+            this.emitChange()
+          }} /></label>
+      </div>
+      <div class="actions">
+        <button class="primary" id="run" type="submit" ?disabled=${nErrors > 0 || !this.selected || this.busy}>Run</button>
+        <span class="muted" style="font-size:0.8rem">${nEdits ? `${nEdits} parameter${nEdits > 1 ? "s" : ""} changed` : "defaults"}</span>
+      </div>
+      ${nErrors > 0 ? html`<p class="error summary-error" role="alert">Fix ${nErrors} invalid parameter${nErrors > 1 ? "s" : ""} to run.</p>` : ""}
+      ${this.serverError && !this.serverError.field ? html`<p class="error summary-error" role="alert">${this.serverError.message}</p>` : ""}
+      <h3 style="font-size:0.95rem;margin:14px 0 4px">Parameters</h3>
+      ${[...groups].map(
+        ([
+          group,
+          params,
+        ]) => html`<details ?open=${params.some((p) => this.edits[p.path] !== undefined || this.serverError?.field === p.path)}>
+          <summary>${group} <span class="muted">(${params.length})</span></summary>
+          ${params.map((p) => this.renderParam(p))}
+        </details>`,
+      )}
+    </form>`
+  }
+
+  private renderParam(p: ScenarioParameter) {
+    const id = `p-${p.path.replace(/[^a-zA-Z0-9_-]/g, "_")}`
+    const edited = this.edits[p.path]
+    const serverMsg =
+      this.serverError?.field === p.path ? this.serverError.message.replace(`${p.path}: `, "") : undefined
+    const err = this.errors[p.path] ?? serverMsg
+    const value = edited ?? asText(p.value)
+    const input =
+      typeof p.value === "boolean"
+        ? html`<input id=${id} type="checkbox" .checked=${value === "true"} @change=${(e: Event) => this.onEdit(p, e)} />`
+        : html`<input id=${id} type="text" inputmode=${typeof p.value === "number" ? "decimal" : "text"} .value=${value}
+            aria-invalid=${err ? "true" : "false"} aria-describedby="${id}-meta ${id}-msg" data-path=${p.path}
+            @input=${(e: Event) => this.onEdit(p, e)} />`
+    const range = p.min !== undefined || p.max !== undefined ? ` · range ${p.min ?? "−∞"} to ${p.max ?? "∞"}` : ""
+    return html`<div class="param ${edited !== undefined ? "changed" : ""}">
+      <label class="name" for=${id} title=${p.description ?? ""}>${p.label}${p.unit ? html` <span class="muted">(${p.unit})</span>` : ""}</label>
+      ${input}
+      <div class="meta" id="${id}-meta">default ${asText(p.value)}${p.unit ? ` ${p.unit}` : ""}${range} · source: ${p.source || "none given"}
+        ${p.assumption ? html`<span class="badge">assumption</span>` : ""}
+        ${edited !== undefined ? html` <button type="button" class="reset" @click=${() => this.reset(p)}>reset</button>` : ""}
+      </div>
+      ${err ? html`<div class="msg" id="${id}-msg" role="alert">${p.label}: ${err}</div>` : html`<div id="${id}-msg" hidden></div>`}
+    </div>`
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest"
+import { buildCharts, chartData, describeKey } from "./dashboard.js"
+import { FanFileError, parseFanFile } from "./fan.js"
+import { dateToYear, formatSi, formatValue, yearToDate } from "./format.js"
+import { validateParameter } from "./params.js"
+import { RunSeries } from "./series.js"
+import { formatUrlState, parseUrlState } from "./url-state.js"
+
+describe("dates", () => {
+  it("round-trips every month of a century", () => {
+    for (let y = 2024; y < 2124; y++)
+      for (let m = 1; m <= 12; m++) {
+        const d = `${y}-${String(m).padStart(2, "0")}`
+        expect(yearToDate(dateToYear(d))).toBe(d)
+      }
+  })
+})
+
+describe("formatting", () => {
+  it("uses SI prefixes and percent for shares", () => {
+    expect(formatSi(3.2e18)).toBe("3.20E")
+    expect(formatSi(12.345)).toBe("12.3")
+    expect(formatSi(Number.NaN)).toBe("–")
+    expect(formatValue(0.123, "share")).toBe("12.3%")
+    expect(formatValue(2.5e12, "USD")).toBe("$2.50T")
+  })
+})
+
+describe("RunSeries", () => {
+  it("appends ticks and batches, ignoring repeated ticks after a resume", () => {
+    const s = new RunSeries()
+    expect(s.append(0, "2024-01", { gdp: 1 })).toBe(true)
+    s.appendColumns([0, 1, 2], ["2024-01", "2024-02", "2024-03"], { gdp: [9, 2, 3], aiShare: [0.01, 0.02, null] })
+    expect(s.length).toBe(3)
+    expect([...s.column("gdp")]).toEqual([1, 2, 3])
+    expect(Number.isNaN(s.column("aiShare")[0])).toBe(true)
+    expect(s.column("aiShare")[1]).toBe(0.02)
+    expect(s.append(2, "2024-03", { gdp: 99 })).toBe(false)
+    expect(s.lastTick).toBe(2)
+  })
+
+  it("grows past its initial capacity and finds ticks by binary search", () => {
+    const s = new RunSeries(["v"])
+    for (let t = 0; t < 1000; t++) s.append(t * 2, yearToDate(2024 + t / 12), { v: t })
+    expect(s.length).toBe(1000)
+    expect(s.column("v")[999]).toBe(999)
+    expect(s.indexAtTick(501)).toBe(250)
+    expect(s.indexAtTick(-1)).toBe(-1)
+  })
+})
+
+describe("dashboard charts", () => {
+  it("names keys with their units", () => {
+    expect(describeKey("powerUsedGw")).toEqual({ label: "Power used", unit: "GW" })
+    expect(describeKey("installedFlopS")).toEqual({ label: "Installed", unit: "FLOP/s" })
+  })
+
+  it("puts the AI share first, groups wages and prices, and keeps unknown keys", () => {
+    const charts = buildCharts([
+      "gdpUsd",
+      "wage.cognitiveUsd",
+      "wage.physicalUsd",
+      "aiShare",
+      "inferencePriceUsd",
+      "mystery",
+    ])
+    expect(charts.map((c) => c.spec.id)).toEqual(["ai-share", "gdp", "wages", "prices", "mystery"])
+    expect(charts[2].keys).toEqual(["wage.cognitiveUsd", "wage.physicalUsd"])
+  })
+
+  it("indexes prices to their first finite value", () => {
+    const s = new RunSeries()
+    s.appendColumns([0, 1], ["2024-01", "2024-02"], { chipPriceUsd: [null, 4], inferencePriceUsd: [2, 1] })
+    const prices = buildCharts(s.keys).find((c) => c.spec.id === "prices")!
+    const data = chartData(s, prices)
+    expect([...(data[1] as Float64Array)].map((v) => (Number.isNaN(v) ? null : v))).toEqual([null, 1])
+    expect([...(data[2] as Float64Array)]).toEqual([1, 0.5])
+  })
+})
+
+describe("parameter validation", () => {
+  const p = { value: 1.5, min: 0, max: 10, unit: "x/yr" }
+  it("accepts numbers in range and refuses the rest with a reason", () => {
+    expect(validateParameter(p, "2")).toEqual({ value: 2 })
+    expect(validateParameter(p, "-1")).toEqual({ error: "must be at least 0 x/yr" })
+    expect(validateParameter(p, "11")).toEqual({ error: "must be at most 10 x/yr" })
+    expect(validateParameter(p, "abc")).toEqual({ error: '"abc" is not a number' })
+    expect(validateParameter(p, "")).toEqual({ error: "a number is required" })
+    expect(validateParameter({ value: true, unit: "" }, "yes")).toEqual({ error: "must be true or false" })
+  })
+})
+
+describe("URL state", () => {
+  it("round-trips scenario, seed, overrides and run", () => {
+    const s = parseUrlState("?scenario=baseline&seed=7&o.labs.growth=2&run=r1&at=2031-04")
+    expect(s).toMatchObject({
+      view: "live",
+      scenario: "baseline",
+      seed: 7,
+      overrides: { "labs.growth": "2" },
+      run: "r1",
+      at: "2031-04",
+    })
+    expect(parseUrlState(formatUrlState(s))).toEqual(s)
+    expect(parseUrlState("?view=bogus&seed=x")).toMatchObject({ view: "live", seed: undefined })
+  })
+})
+
+describe("fan file", () => {
+  it("reads metrics keyed by name or as an array", () => {
+    const a = parseFanFile('{"runs":10,"years":[2030,2031],"metrics":{"gdp":{"p10":[1,2],"p50":[2,3],"p90":[3,4]}}}')
+    expect(a.metrics[0]).toEqual({ key: "gdp", years: [2030, 2031], p10: [1, 2], p50: [2, 3], p90: [3, 4] })
+    expect(
+      parseFanFile('{"years":[1],"metrics":{"g":{"label":"GDP","unit":"USD","p10":[1],"p50":[1],"p90":[1]}}}')
+        .metrics[0],
+    ).toMatchObject({ label: "GDP", unit: "USD" })
+    const b = parseFanFile('{"metrics":[{"key":"x","years":[1],"p10":[1],"p50":[1],"p90":[1]}]}')
+    expect(b.metrics[0].key).toBe("x")
+  })
+
+  it("names what is wrong", () => {
+    expect(() => parseFanFile("{")).toThrow(FanFileError)
+    expect(() => parseFanFile('{"years":[1,2],"metrics":{"gdp":{"p10":[1],"p50":[1,2],"p90":[1,2]}}}')).toThrow(
+      "metrics.gdp.p10: 1 values for 2 years",
+    )
+  })
+})

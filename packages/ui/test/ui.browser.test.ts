@@ -1,0 +1,325 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { RunSummary } from "@takeoff/agents/protocol"
+import type { Browser, Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  chromiumPath,
+  isCi,
+  launchChromium,
+  type RunningServer,
+  saveScreenshot,
+  startRealServer,
+  unavailableReason,
+  watchErrors,
+} from "./harness.js"
+
+const reason = await unavailableReason()
+const chromiumMissing = reason?.startsWith("Chromium") ?? false
+if (reason) console.warn(`\n[ui browser tests] SKIPPED: ${reason}\n`)
+
+describe.runIf(isCi && chromiumMissing)("under CI", () => {
+  it("needs Chromium", () => {
+    expect.fail(`CI=true but Chromium is missing at ${chromiumPath}`)
+  })
+})
+
+/** Points read from the app's charts and state, by evaluating in the page. */
+interface ChartProbe {
+  points: number
+  lastX: number | null
+  series: number
+  markers: string[]
+}
+
+const probeChart = (page: Page, id: string): Promise<ChartProbe | null> =>
+  page.evaluate((chartId) => {
+    const app = document.querySelector("takeoff-app")!
+    const el = app.shadowRoot!.querySelector(`#${chartId}`) as any
+    if (!el) return null
+    const xs = el.data?.[0] ?? []
+    return {
+      points: xs.length,
+      lastX: xs.length ? xs[xs.length - 1] : null,
+      series: Math.max(0, (el.data?.length ?? 1) - 1),
+      markers: (el.markers ?? []).map((m: { label: string }) => m.label),
+    }
+  }, id)
+
+const runStatus = (page: Page): Promise<{ status: string; tick: number } | null> =>
+  page.evaluate(() => {
+    const app = document.querySelector("takeoff-app") as any
+    const run = app.stream.run
+    return run ? { status: run.status as string, tick: app.stream.series.lastTick as number } : null
+  })
+
+describe.skipIf(reason !== null)("the UI in Chromium against the real server", () => {
+  let server: RunningServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startRealServer()
+    browser = await launchChromium()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  const open = async (path = "/", viewport = { width: 1400, height: 950 }) => {
+    const page = await browser.newPage({ viewport })
+    const errors = watchErrors(page)
+    await page.goto(`${server.url}${path}`)
+    await page.locator("#scenario").waitFor()
+    return { page, errors }
+  }
+
+  const createFinishedRun = async (seed: number, untilYear: number): Promise<RunSummary> => {
+    const res = await fetch(`${server.url}/api/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ scenario: "baseline", seed, untilYear, ticksPerSecond: null }),
+    })
+    expect(res.status).toBe(201)
+    let run = (await res.json()) as RunSummary
+    const deadline = Date.now() + 90_000
+    while (run.status !== "finished" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200))
+      run = (await (await fetch(`${server.url}/api/runs/${run.id}`)).json()) as RunSummary
+    }
+    expect(run.status).toBe("finished")
+    return run
+  }
+
+  it("picks baseline, runs, fills the AI-share chart and marks AGI", async () => {
+    const { page, errors } = await open()
+    await page.locator("#scenario").selectOption("baseline")
+    await expect.poll(() => page.locator("#scenario-desc").textContent()).not.toBe("")
+    await page.locator("#run").click()
+    await page.locator('tk-milestone-banner [data-kind="agi"]').waitFor({ timeout: 90_000 })
+    const chart = await probeChart(page, "chart-ai-share")
+    expect(chart?.points).toBeGreaterThan(12)
+    expect(chart?.markers.some((m) => m.startsWith("AGI "))).toBe(true)
+    expect(page.url()).toMatch(/run=/)
+    // Click an event (once the run has ended, so the feed holds still): its data shows, and its
+    // tick is marked on the charts.
+    await expect.poll(async () => (await runStatus(page))?.status, { timeout: 90_000 }).toBe("finished")
+    const first = page.locator("tk-event-feed ol button").first()
+    await first.waitFor({ timeout: 60_000 })
+    const eventDate = (await first.locator(".date").textContent())!.trim()
+    await first.click()
+    await expect(page.locator("tk-event-feed pre").textContent()).resolves.toContain(eventDate)
+    const highlight = await page.evaluate(
+      () => (document.querySelector("takeoff-app")!.shadowRoot!.querySelector("#chart-gdp") as any).highlightX,
+    )
+    const [y, m] = eventDate.split("-").map(Number)
+    expect(highlight).toBeCloseTo(y + (m - 1) / 12, 6)
+    // Export: the chart as PNG and its series as CSV.
+    const exported = await page.evaluate(() => {
+      const el = document.querySelector("takeoff-app")!.shadowRoot!.querySelector("#chart-ai-share") as any
+      const csv: string = el.toCsv()
+      return {
+        png: (el.toPngDataUrl() as string).slice(0, 22),
+        lines: csv.trim().split("\n"),
+        points: el.data[0].length,
+      }
+    })
+    expect(exported.png).toBe("data:image/png;base64,")
+    expect(exported.lines[0]).toMatch(/^date,/)
+    expect(exported.lines.length).toBe(exported.points + 1)
+    await saveScreenshot(page, "01-live-agi")
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("pauses and resumes a live run", async () => {
+    const { page, errors } = await open("/?scenario=baseline&seed=3")
+    await page.locator("#run").click()
+    await page.getByRole("button", { name: "1×" }).click()
+    await expect.poll(async () => (await runStatus(page))?.tick ?? -1, { timeout: 30_000 }).toBeGreaterThan(2)
+    await page.locator("#pause").click()
+    await expect.poll(async () => (await runStatus(page))?.status, { timeout: 10_000 }).toBe("paused")
+    await page.waitForTimeout(300)
+    const pausedAt = (await runStatus(page))!.tick
+    await page.waitForTimeout(1200)
+    expect((await runStatus(page))!.tick).toBe(pausedAt)
+    await expect(page.locator("#run-status").textContent()).resolves.toContain("paused")
+    await saveScreenshot(page, "02-paused")
+    // Step advances exactly one tick and stays paused.
+    await page.locator("#step").click()
+    await expect.poll(async () => (await runStatus(page))?.tick).toBe(pausedAt + 1)
+    await page.waitForTimeout(500)
+    expect(await runStatus(page)).toEqual({ status: "paused", tick: pausedAt + 1 })
+    await page.locator("#resume").click()
+    await expect
+      .poll(async () => (await runStatus(page))?.tick ?? -1, { timeout: 20_000 })
+      .toBeGreaterThan(pausedAt + 1)
+    await page.locator("#stop").click()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("opens a finished run, scrubs to a date and the charts move there", async () => {
+    const run = await createFinishedRun(5, 2045)
+    const { page, errors } = await open(`/?run=${run.id}`)
+    await page.locator("#scrub").waitFor()
+    const full = (await probeChart(page, "chart-gdp"))!
+    await page.locator("#goto").fill("2030-06")
+    await expect.poll(() => page.locator("#scrub-date").textContent()).toBe("2030-06")
+    const moved = (await probeChart(page, "chart-gdp"))!
+    expect(moved.points).toBeLessThan(full.points)
+    expect(moved.lastX).toBeCloseTo(2030 + 5 / 12, 5)
+    await expect.poll(() => page.locator("#replay-state h2").textContent()).toContain("2030-06")
+    // Keyboard: one step right on the focused scrubber is one month later.
+    await page.locator("#scrub").focus()
+    await page.keyboard.press("ArrowRight")
+    await expect.poll(() => page.locator("#scrub-date").textContent()).toBe("2030-07")
+    expect(page.url()).toContain("at=2030-07")
+    await saveScreenshot(page, "03-replay-scrubbed")
+    // Explain: the audit of AGI, from the server's audit endpoint.
+    await page.locator('tk-milestone-banner [data-kind="agi"] button').click()
+    await page.locator("#explain").waitFor()
+    await expect(page.locator("#explain h2").textContent()).resolves.toContain("Why AGI")
+    await expect(page.locator("#explain").textContent()).resolves.toMatch(/aiShare|AI share/)
+    await saveScreenshot(page, "03b-explain-agi")
+    // Play back from the scrubbed month: the position advances on its own.
+    await page.locator("#play").click()
+    await expect.poll(async () => (await page.locator("#scrub-date").textContent())! > "2031-06").toBe(true)
+    await page.locator("#play").click()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("uploads a log and replays it", async () => {
+    const run = await createFinishedRun(11, 2032)
+    const log = await (await fetch(`${server.url}/api/runs/${run.id}/log`)).text()
+    const file = join(mkdtempSync(join(tmpdir(), "takeoff-log-")), "run.ndjson")
+    writeFileSync(file, log)
+    const { page, errors } = await open("/?view=runs")
+    await page.locator("#upload").setInputFiles(file)
+    await page.locator("#scrub").waitFor({ timeout: 60_000 })
+    const uploadedId = new URL(page.url()).searchParams.get("run")
+    expect(uploadedId).not.toBe(run.id)
+    const chart = (await probeChart(page, "chart-ai-share"))!
+    expect(chart.points).toBe(run.tick + 1)
+    await saveScreenshot(page, "08-uploaded-log")
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("compares two seeds on the same charts", async () => {
+    const { page, errors } = await open("/?view=compare&scenario=baseline&until=2040")
+    await page.locator("#compare-seeds").fill("1, 2")
+    await page.locator("#compare-run").click()
+    await expect.poll(async () => (await probeChart(page, "cmp-ai-share"))?.series ?? 0, { timeout: 90_000 }).toBe(2)
+    await expect
+      .poll(() => page.locator("#compare-legend").textContent(), { timeout: 90_000 })
+      .toMatch(/seed 2 \(finished/)
+    const seeds = await page.evaluate(() => {
+      const el = document.querySelector("takeoff-app")!.shadowRoot!.querySelector("#cmp-gdp") as any
+      return el.spec.series.map((s: { label: string }) => s.label)
+    })
+    expect(seeds).toEqual(["seed 1", "seed 2"])
+    await saveScreenshot(page, "04-compare-seeds")
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("refuses an invalid parameter inline and will not run", async () => {
+    const { page, errors } = await open("/?scenario=baseline")
+    const input = page.locator("tk-scenario-panel input[data-path]").first()
+    await page.locator("tk-scenario-panel details summary").first().click()
+    const path = await input.getAttribute("data-path")
+    await input.fill("not a number")
+    await expect(page.locator("tk-scenario-panel .msg").first().textContent()).resolves.toMatch(/is not a number/)
+    await expect(input.getAttribute("aria-invalid")).resolves.toBe("true")
+    await expect(page.locator("#run").isDisabled()).resolves.toBe(true)
+    expect(page.url()).toContain(`o.${path}=not`)
+    // A value the editor cannot judge (the server wants an integer) is refused by the server and
+    // shown on the field it names.
+    await input.fill("106.9")
+    await expect(page.locator("#run").isDisabled()).resolves.toBe(false)
+    await page.locator("tk-scenario-panel summary", { hasText: "firms" }).click()
+    const firms = page.locator('tk-scenario-panel input[data-path="firms.count"]')
+    await firms.fill("10.5")
+    await page.locator("#run").click()
+    await expect
+      .poll(() => page.locator("tk-scenario-panel .msg").allTextContents())
+      .toContainEqual(expect.stringMatching(/expected an integer, got 10.5/))
+    await expect(firms.getAttribute("aria-invalid")).resolves.toBe("true")
+    await saveScreenshot(page, "05-invalid-parameter")
+    // A shared URL carries the overrides back into the editor.
+    await page.goto(`${server.url}/?scenario=baseline&seed=4&o.${path}=120`)
+    await expect.poll(() => input.inputValue()).toBe("120")
+    await expect(page.locator("#seed").inputValue()).resolves.toBe("4")
+    await expect(page.locator("#run").isDisabled()).resolves.toBe(false)
+    // The browser logs the refused request itself; nothing else may fail.
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([])
+    await page.close()
+  })
+
+  it("reconnects after a dropped socket and resumes without gaps", async () => {
+    const { page, errors } = await open("/?scenario=baseline&seed=9")
+    await page.locator("#run").click()
+    await page.getByRole("button", { name: "25×" }).click()
+    await expect.poll(async () => (await runStatus(page))?.tick ?? -1, { timeout: 30_000 }).toBeGreaterThan(5)
+    await page.evaluate(() => (document.querySelector("takeoff-app") as any).stream.simulateDrop())
+    await expect
+      .poll(() => page.evaluate(() => (document.querySelector("takeoff-app") as any).stream.reconnects), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0)
+    const before = (await runStatus(page))!.tick
+    await expect.poll(async () => (await runStatus(page))?.tick ?? -1, { timeout: 30_000 }).toBeGreaterThan(before + 5)
+    const gaps = await page.evaluate(() => {
+      const t = (document.querySelector("takeoff-app") as any).stream.series.ticks() as Int32Array
+      let bad = 0
+      for (let i = 1; i < t.length; i++) if (t[i] !== t[i - 1] + 1) bad++
+      return { bad, first: t[0] }
+    })
+    expect(gaps).toEqual({ bad: 0, first: 0 })
+    await page.locator("#stop").click()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("draws fan charts from a sweep's results file", async () => {
+    const years = Array.from({ length: 27 }, (_, i) => 2024 + i)
+    const logistic = (y: number, mid: number) => 1 / (1 + Math.exp(-(y - mid) * 0.6))
+    const fan = {
+      scenario: "baseline",
+      runs: 100,
+      years,
+      metrics: {
+        aiShare: {
+          p10: years.map((y) => logistic(y, 2036)),
+          p50: years.map((y) => logistic(y, 2033)),
+          p90: years.map((y) => logistic(y, 2030)),
+        },
+      },
+    }
+    const file = join(mkdtempSync(join(tmpdir(), "takeoff-fan-")), "sweep.fan.json")
+    writeFileSync(file, JSON.stringify(fan))
+    const { page, errors } = await open("/?view=ensemble")
+    await page.locator("#fan-file").setInputFiles(file)
+    await expect.poll(() => probeChart(page, "fan-aiShare")).toMatchObject({ points: years.length, series: 3 })
+    await saveScreenshot(page, "07-ensemble-fan")
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("fits a phone width and dark mode", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: "dark" })
+    const errors = watchErrors(page)
+    const run = await createFinishedRun(2, 2040)
+    await page.goto(`${server.url}/?run=${run.id}`)
+    await page.locator("#scrub").waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    await saveScreenshot(page, "06-phone-dark")
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
