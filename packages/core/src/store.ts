@@ -205,9 +205,10 @@ export const readLogLines = (file: string, chunkBytes = 1 << 20): LogLines => {
     *[Symbol.iterator]() {
       const fd = fs.openSync(file, "r")
       try {
-        const chunk = Buffer.allocUnsafe(chunkBytes)
-        let got = fs.readSync(fd, chunk, 0, chunkBytes, null)
-        if (got >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+        // Sniff the gzip magic with its own read: a chunk may be smaller than the two magic bytes.
+        const magic = Buffer.alloc(2)
+        const sniffed = fs.readSync(fd, magic, 0, 2, 0)
+        if (sniffed === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
           const raw = fs.readFileSync(file)
           const text = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString("utf8")
           let pos = 0
@@ -218,6 +219,9 @@ export const readLogLines = (file: string, chunkBytes = 1 << 20): LogLines => {
           source.torn = pos < text.length ? text.slice(pos) : undefined
           return
         }
+        const chunk = Buffer.allocUnsafe(chunkBytes)
+        let offset = 0
+        let got = fs.readSync(fd, chunk, 0, chunkBytes, offset)
         const decoder = new StringDecoder("utf8")
         // The start of a line longer than a chunk (a 1M-walker tick line is megabytes), in pieces:
         // joined once when its "\n" arrives instead of re-scanned on every chunk.
@@ -234,7 +238,8 @@ export const readLogLines = (file: string, chunkBytes = 1 << 20): LogLines => {
             pos = nl + 1
           }
           if (pos < piece.length) parts.push(piece.slice(pos))
-          got = fs.readSync(fd, chunk, 0, chunkBytes, null)
+          offset += got
+          got = fs.readSync(fd, chunk, 0, chunkBytes, offset)
         }
         const rest = parts.join("") + decoder.end()
         source.torn = rest.length > 0 ? rest : undefined

@@ -66,6 +66,16 @@ describe("streaming logs line by line", () => {
     )
   })
 
+  it("given a gzip log read one byte at a time, the gzip magic is still recognised", () => {
+    // Regression: the magic was sniffed from the first chunk, so 1-byte chunks yielded raw gzip.
+    const text = simulate({ config: { agents: 3, teleportProbability: 0.5 }, seed: 1, ticks: 3, k: 1, snapshotsPerK: 1 })
+    for (const chunkBytes of [1, 2, 3]) {
+      const source = readLogLines(writeFile(text, true), chunkBytes)
+      expect([...source]).toEqual(linesArray(text))
+      expect(source.torn).toBeUndefined()
+    }
+  })
+
   it("given any log and seek target, replaying its lines equals replaying its text, with or without snapshots", () => {
     fc.assert(
       fc.property(runArb, fc.integer({ min: -1, max: 40 }), (run, target) => {
