@@ -68,7 +68,13 @@ describe("streaming logs line by line", () => {
 
   it("given a gzip log read one byte at a time, the gzip magic is still recognised", () => {
     // Regression: the magic was sniffed from the first chunk, so 1-byte chunks yielded raw gzip.
-    const text = simulate({ config: { agents: 3, teleportProbability: 0.5 }, seed: 1, ticks: 3, k: 1, snapshotsPerK: 1 })
+    const text = simulate({
+      config: { agents: 3, teleportProbability: 0.5 },
+      seed: 1,
+      ticks: 3,
+      k: 1,
+      snapshotsPerK: 1,
+    })
     for (const chunkBytes of [1, 2, 3]) {
       const source = readLogLines(writeFile(text, true), chunkBytes)
       expect([...source]).toEqual(linesArray(text))
