@@ -7,18 +7,20 @@ export const tempPathFor = (file: string): string =>
   path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`)
 
 /**
- * Checks that `file` can be created before any work starts: its directory exists and is writable
- * and `file` is not a directory. Throws a usage error naming the flag.
+ * Checks that `file` can be created before any work starts, creating its missing parent
+ * directories (as `mkdir -p` would) so `--out runs/x.ndjson` works in a fresh checkout. Throws a
+ * usage error naming the flag when a parent is a file, is not writable, or `file` is a directory.
  */
 export const checkWritable = (file: string, flag: string): void => {
   const dir = path.dirname(path.resolve(file))
+  let existing = dir
+  while (!fs.existsSync(existing)) existing = path.dirname(existing)
+  if (!fs.statSync(existing).isDirectory()) throw usage(`${flag} ${file}: ${existing} is not a directory`)
   try {
-    if (!fs.statSync(dir).isDirectory()) throw usage(`${flag} ${file}: ${dir} is not a directory`)
-    fs.accessSync(dir, fs.constants.W_OK)
+    fs.accessSync(existing, fs.constants.W_OK)
+    fs.mkdirSync(dir, { recursive: true })
   } catch (e) {
-    if ((e as { _tag?: string })._tag === "CliError") throw e
-    const code = (e as NodeJS.ErrnoException).code
-    throw usage(`${flag} ${file}: cannot write there (${code === "ENOENT" ? `no directory ${dir}` : code})`)
+    throw usage(`${flag} ${file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? String(e)})`)
   }
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw usage(`${flag} ${file}: is a directory`)
 }

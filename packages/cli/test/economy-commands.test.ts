@@ -156,6 +156,18 @@ describe("takeoff on the economy", () => {
     }
   })
 
+  it("run --out creates missing directories, as the README's quick start needs; a file in the way is refused", () => {
+    const out = path.join(dir, "fresh", "runs", "b.ndjson")
+    const r = takeoff(["run", "baseline", "--until", "2024", "--out", out, "-q"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(takeoff(["verify", out]).code).toBe(0)
+    const blocker = path.join(dir, "a-file")
+    fs.writeFileSync(blocker, "")
+    const refused = takeoff(["run", "baseline", "--until", "2024", "--out", path.join(blocker, "x.ndjson"), "-q"])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/--out .*a-file is not a directory/)
+  })
+
   it("Ctrl-C stops a run cleanly: sealed log ending 'stopped', exit 130", async () => {
     const out = path.join(dir, "stopped.ndjson")
     // A long horizon, interrupted as soon as the first progress line shows ticks running.

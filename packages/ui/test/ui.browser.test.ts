@@ -47,11 +47,23 @@ const probeChart = (page: Page, id: string): Promise<ChartProbe | null> =>
     }
   }, id)
 
-const runStatus = (page: Page): Promise<{ status: string; tick: number } | null> =>
+const runStatus = (page: Page): Promise<{ status: string; tick: number; runTick: number } | null> =>
   page.evaluate(() => {
     const app = document.querySelector("takeoff-app") as any
     const run = app.stream.run
-    return run ? { status: run.status as string, tick: app.stream.series.lastTick as number } : null
+    return run
+      ? { status: run.status as string, tick: app.stream.series.lastTick as number, runTick: run.tick as number }
+      : null
+  })
+
+/** Resolves once the app has rendered everything it received: two animation frames with no update pending. */
+const settled = (page: Page): Promise<void> =>
+  page.evaluate(async () => {
+    const app = document.querySelector("takeoff-app") as any
+    for (let i = 0; i < 2; i++) {
+      await app.updateComplete
+      await new Promise((r) => requestAnimationFrame(() => r(null)))
+    }
   })
 
 describe.skipIf(reason !== null)("the UI in Chromium against the real server", () => {
@@ -105,7 +117,18 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     expect(page.url()).toMatch(/run=/)
     // Click an event (once the run has ended, so the feed holds still): its data shows, and its
     // tick is marked on the charts.
-    await expect.poll(async () => (await runStatus(page))?.status, { timeout: 90_000 }).toBe("finished")
+    // "finished" can arrive before the last ticks' events reach the feed: wait until the stream has
+    // every tick the run sealed and the page has rendered them.
+    await expect
+      .poll(
+        async () => {
+          const s = await runStatus(page)
+          return s?.status === "finished" && s.tick >= s.runTick
+        },
+        { timeout: 90_000 },
+      )
+      .toBe(true)
+    await settled(page)
     const first = page.locator("tk-event-feed ol button").first()
     await first.waitFor({ timeout: 60_000 })
     const eventDate = (await first.locator(".date").textContent())!.trim()
@@ -151,7 +174,7 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     await page.locator("#step").click()
     await expect.poll(async () => (await runStatus(page))?.tick).toBe(pausedAt + 1)
     await page.waitForTimeout(500)
-    expect(await runStatus(page)).toEqual({ status: "paused", tick: pausedAt + 1 })
+    expect(await runStatus(page)).toMatchObject({ status: "paused", tick: pausedAt + 1 })
     await page.locator("#resume").click()
     await expect
       .poll(async () => (await runStatus(page))?.tick ?? -1, { timeout: 20_000 })
