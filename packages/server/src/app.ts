@@ -83,7 +83,7 @@ const MIME: Record<string, string> = {
 }
 
 /**
- * The REST API (see openapi.ts and HELPERS.md) and the built UI, as a Hono app.
+ * The REST API (routes in packages/server/README.md, described by openapi.ts) and the built UI, as a Hono app.
  *
  * @example
  * const app = makeApp({ manager, hub, uiDir: "packages/ui/dist" })

@@ -99,7 +99,7 @@ const qs = (params: Record<string, string | number | undefined | null>): string 
 }
 
 /**
- * The REST API the server publishes (see HELPERS.md), typed for the UI.
+ * The REST API the server publishes (routes in packages/server/README.md), typed for the UI.
  * @example const runs = await api.listRuns()
  */
 export const api = {
