@@ -108,4 +108,25 @@ describe("mechanisms behave as economists expect", () => {
     // Production is untouched: the model's households do not feed back on supply.
     expect(Math.abs(ubi.gdpUsd / plain.gdpUsd - 1)).toBeLessThan(1e-9)
   })
+
+  it("a chip generation's launch does not make labs buy a burst of chips", () => {
+    // Labs size purchases by the power per H100e of the fabs' output. When that was the newest
+    // generation's alone (a sliver of output in its launch month), every launch bought a burst of
+    // chips that then sat dark: chips made jumped ~50% for one month, then fell back.
+    const config = base()
+    const launches = initialEconomyState(config)
+      .p.gens.map((g) => g.startTick)
+      .filter((t) => t > 0 && t < dateToTick(config, "2040-12"))
+    expect(launches.length).toBeGreaterThanOrEqual(3)
+    const made: number[] = []
+    simulate(config, {
+      seed: 4,
+      untilYear: 2040,
+      onTick: (_t, _e, st) => void made.push(computeMetrics(st, config).chipsMadePerYear),
+    })
+    for (const t of launches) {
+      expect(made[t] / made[t - 1], `chips made at the launch at tick ${t}`).toBeLessThan(1.1)
+      expect(made[t + 1] / made[t], `chips made the month after the launch at tick ${t}`).toBeGreaterThan(0.9)
+    }
+  })
 })

@@ -234,7 +234,11 @@ const chips: Sys = {
     for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
     // Labs buy only chips they can power within the deployment time: free capacity, power arriving
     // soon, and the power of chips retiring this month. Past that, chips would sit dark.
-    const kwPerH100e = units[newest] > 0 ? p.gens[newest].kw / p.gens[newest].h100e : p.gens[0].kw
+    // Power per H100e of this month's output mix: at a launch the newest generation is a sliver of
+    // output, and pricing power by it alone bought a burst of chips that then sat dark.
+    let outputKw = 0
+    for (let g = 0; g < nG; g++) outputKw += units[g] * p.gens[g].kw
+    const kwPerH100e = supplyH100e > 0 ? outputKw / supplyH100e : p.gens[0].kw / p.gens[0].h100e
     let soonGw = 0
     for (let m = 1; m <= DEPLOY_MONTHS; m++)
       for (let j = 0; j < NP; j++) soonGw += st.powerPipe[((tick + m) % RING) * NP + j]
