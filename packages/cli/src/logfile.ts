@@ -42,6 +42,12 @@ export const readLog = (
   } else text = raw.toString("utf8")
   if (text.length === 0) throw usage(`${file}: line 1: the log is empty`)
   const nl = text.indexOf("\n")
+  // Every line of a log ends in "\n", the header's too: without one the write stopped inside it.
+  if (nl < 0 && text.startsWith('{"kind":"header"')) {
+    throw usage(
+      `${file}: line 1: truncated: the log ends inside its header (${text.length} bytes, no newline); nothing was sealed, so there is nothing to replay or repair`,
+    )
+  }
   let header: LogHeader
   try {
     header = parseHeader(nl < 0 ? text : text.slice(0, nl))

@@ -82,6 +82,13 @@ describe("log commands on a walkers log", () => {
       expect(r.stderr).toMatch(new RegExp(`${cut}: line \\d+ \\(tick \\d+\\): truncated`))
       expect(r.stderr.trim().split("\n")).toHaveLength(1)
     }
+    const inHeader = path.join(dir, "cut-in-header.ndjson")
+    fs.writeFileSync(inHeader, text.slice(0, text.indexOf("\n") - 3))
+    for (const cmd of [["verify"], ["replay"], ["audit", "--why", "agi"]]) {
+      const r = takeoff([...cmd, inHeader])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(/cut-in-header\.ndjson: line 1: truncated: the log ends inside its header/)
+    }
     const missing = takeoff(["replay", path.join(dir, "missing.ndjson")])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/missing\.ndjson: cannot read the log: no such file/)

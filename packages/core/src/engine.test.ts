@@ -148,6 +148,20 @@ describe("engine properties", () => {
       { numRuns: 80 },
     )
   })
+
+  it("given a log cut inside its header, verify and replay say it is truncated at line 1", () => {
+    fc.assert(
+      fc.property(runArb, fc.nat(), (run, at) => {
+        const { text } = simulate(run, false)
+        const cut = text.slice(0, 1 + (at % (text.indexOf("\n") - 1)))
+        const v = verify(walkersModel, cut)
+        expect(v.ok).toBe(false)
+        if (!v.ok) expect([v.error.reason, v.error.line]).toEqual(["truncated", 1])
+        expect(() => replay(walkersModel, cut)).toThrow(/ends inside its header/)
+      }),
+      { numRuns: 30 },
+    )
+  })
 })
 
 describe("seek, resimulate and upcasting", () => {

@@ -76,6 +76,19 @@ export interface ReplayResult<S, C> {
   readonly lastTick: number
 }
 
+/** The header line, or a `truncated` error when the log ends inside it (no line was completed). */
+const firstLine = (lines: LogLines, first: IteratorResult<string>): string | undefined => {
+  if (!first.done) return first.value
+  if (lines.torn !== undefined && lines.torn.length > 0) {
+    throw new LogError({
+      reason: "truncated",
+      line: 1,
+      message: `the log ends inside its header (${lines.torn.length} characters, no newline): nothing was sealed`,
+    })
+  }
+  return undefined
+}
+
 /** Header checks shared by replay and verify: the log must belong to this model. */
 export const checkHeader = <S, E extends Event, C>(model: Model<S, E, C>, headerLine: string | undefined) => {
   if (headerLine === undefined || headerLine.length === 0) {
@@ -137,9 +150,10 @@ export const replay = <S, E extends Event, C>(
   source: LogSource,
   options: ReplayOptions<S, E> = {},
 ): ReplayResult<S, C> => {
-  const it = toLines(source)[Symbol.iterator]()
+  const lines = toLines(source)
+  const it = lines[Symbol.iterator]()
   const first = it.next()
-  const { header, config } = checkHeader(model, first.done ? undefined : first.value)
+  const { header, config } = checkHeader(model, firstLine(lines, first))
   const until = options.untilTick ?? Number.POSITIVE_INFINITY
   const every = header.snapshotEvery
   // The last snapshot the log should hold at or before the target: tick lines up to it are kept
@@ -251,7 +265,7 @@ export const verify = <S, E extends Event, C>(model: Model<S, E, C>, source: Log
     const lines = toLines(source)
     const it = lines[Symbol.iterator]()
     const first = it.next()
-    const { header, config } = checkHeader(model, first.done ? undefined : first.value)
+    const { header, config } = checkHeader(model, firstLine(lines, first))
     let bytes = Buffer.byteLength(first.done ? "" : first.value) + 1
     let state: S = model.initialState(config)
     let prev = header.hash
