@@ -15,9 +15,13 @@ const reachable = await new Promise<boolean>((resolve) => {
   const u = new URL(url)
   const s = net.connect({ host: u.hostname, port: Number(u.port || 4222) })
   s.setTimeout(1500)
-  s.once("connect", () => (s.destroy(), resolve(true)))
-  s.once("error", () => resolve(false))
-  s.once("timeout", () => (s.destroy(), resolve(false)))
+  const settle = (ok: boolean) => {
+    s.destroy()
+    resolve(ok)
+  }
+  s.once("connect", () => settle(true))
+  s.once("error", () => settle(false))
+  s.once("timeout", () => settle(false))
 })
 const prefixes: string[] = []
 const prefixFor = (name: string) => {
