@@ -2,7 +2,7 @@ import type { CreateRunRequest, MilestoneInfo, NotableEvent, RunControl, RunSumm
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
 import { ApiCallError, api, type Explanation, type ScenarioInfo, type StateAtTick } from "./api.js"
-import type { ChartData, ChartLine, ChartSpec } from "./components/tk-chart.js"
+import type { ChartData, ChartLine, ChartMarker, ChartSpec } from "./components/tk-chart.js"
 import {
   aiShareKey,
   buildCharts,
@@ -34,6 +34,7 @@ const AI_LINES: ReadonlyArray<ChartLine> = [
   { value: 0.1, label: "AGI 10%", color: "--tk-agi" },
   { value: 0.9, label: "ASI 90%", color: "--tk-asi" },
 ]
+const NO_LINES: ReadonlyArray<ChartLine> = []
 const TERMINAL = new Set(["finished", "stopped", "failed", "interrupted"])
 const RUN_DASH: ReadonlyArray<number[] | undefined> = [undefined, [6, 4], [2, 3], [10, 3, 2, 3]]
 
@@ -130,6 +131,8 @@ export class TakeoffApp extends LitElement {
   private charts: DashboardChart[] = []
   private chartsKeySig = ""
   private dataCache: { sig: string; data: ChartData[] } = { sig: "", data: [] }
+  private markerMemo: { milestones: MilestoneInfo[]; main: ChartMarker[]; side: ChartMarker[] } | null = null
+  private lastFullRange: readonly [number, number] | null = null
   private playTimer = 0
   private stateReq = 0
 
@@ -211,6 +214,8 @@ export class TakeoffApp extends LitElement {
       this.selectedEvent = null
       this.xRange = null
       this.stream.connect(run.id)
+      // Labels and units alongside the stream, so the charts are usually built once, with them.
+      this.ensureMetricInfo(run.id)
       this.pushUrl({ view: "live", run: run.id, at: undefined })
     } catch (e) {
       if (e instanceof ApiCallError && e.status >= 400 && e.status < 500)
@@ -245,6 +250,7 @@ export class TakeoffApp extends LitElement {
       if (!TERMINAL.has(run.status)) {
         this.leaveReplay()
         this.stream.connect(id)
+        this.ensureMetricInfo(id)
         if (push) this.pushUrl({ view: "live", run: id, at: undefined })
         else this.pushUrl({ view: "live" }, true)
         return
@@ -439,6 +445,19 @@ export class TakeoffApp extends LitElement {
     return this.charts
   }
 
+  /** Milestone markers, rebuilt only when the milestones shown change (a new array per frame redrew every chart). */
+  private markersFor(milestones: ReadonlyArray<MilestoneInfo>): { main: ChartMarker[]; side: ChartMarker[] } {
+    const memo = this.markerMemo
+    if (!memo || memo.milestones.length !== milestones.length || memo.milestones.some((m, i) => m !== milestones[i])) {
+      this.markerMemo = {
+        milestones: [...milestones],
+        main: milestoneMarkers(milestones, true),
+        side: milestoneMarkers(milestones, false).map((m) => ({ ...m, label: "" })),
+      }
+    }
+    return this.markerMemo!
+  }
+
   private dataFor(series: RunSeries, charts: DashboardChart[], end: number): ChartData[] {
     const sig = `${series.version}:${series.length}:${end}:${this.chartsKeySig}`
     if (sig !== this.dataCache.sig) this.dataCache = { sig, data: charts.map((c) => chartData(series, c, end)) }
@@ -517,16 +536,20 @@ export class TakeoffApp extends LitElement {
       const end = x0 + dx * (run.untilTick - series.firstTick)
       if (end > x0) fullRange = [x0, Math.max(end, series.x()[series.length - 1])]
     }
+    // Same values, same array: a chart redraws only for a real change (frames with events but no ticks).
+    if (fullRange && this.lastFullRange?.[0] === fullRange[0] && this.lastFullRange[1] === fullRange[1])
+      fullRange = this.lastFullRange
+    this.lastFullRange = fullRange
     const range = this.xRange ?? fullRange
     const highlight = this.selectedEvent
       ? dateToYear(this.selectedEvent.date)
       : replay
         ? series.x()[this.replayIndex]
         : null
-    const sideMarkers = milestoneMarkers(milestones, false).map((m) => ({ ...m, label: "" }))
+    const { main: mainMarkers, side: sideMarkers } = this.markersFor(milestones)
     const chartEl = (c: DashboardChart, i: number, main: boolean) =>
       html`<tk-chart id=${`chart-${c.spec.id}`} .spec=${c.spec} .data=${data[i]} .height=${main ? 290 : 170}
-        .lines=${main ? AI_LINES : []} .markers=${main ? milestoneMarkers(milestones, true) : sideMarkers}
+        .lines=${main ? AI_LINES : NO_LINES} .markers=${main ? mainMarkers : sideMarkers}
         .highlightX=${highlight} .xRange=${range} syncKey="dash" @chart-zoom=${this.onZoom} @chart-click=${this.onChartClick}></tk-chart>`
     const events = replay
       ? this.stream.events.filter((e) => e.tick <= series.ticks()[this.replayIndex])
@@ -741,7 +764,7 @@ const compareChart = (c: DashboardChart, runs: ReadonlyArray<CompareRun>): { spe
   const cols: Array<Array<number | null>> = []
   runs.forEach((r, ri) => {
     const data = chartData(r.series, c)
-    c.keys.forEach((key, ki) => {
+    c.keys.forEach((_key, ki) => {
       const col: Array<number | null> = new Array(x.length).fill(null)
       const src = data[ki + 1]
       for (let i = 0; i < r.series.dates.length; i++) col[pos.get(r.series.dates[i])!] = src[i] as number

@@ -132,6 +132,9 @@ export class TkEventFeed extends LitElement {
       .filters { display: flex; gap: 6px; margin-bottom: 6px; flex-wrap: wrap; }
       .filters select, .filters input { flex: 1; min-width: 6em; font-size: 0.82rem; }
       ol { list-style: none; margin: 0; padding: 0; overflow: auto; flex: 1; min-height: 0; }
+      /* Items scrolled out of view skip layout and paint: a re-render replaces up to 100 of them, and
+         laying them all out cost more than every chart's redraw in that frame. */
+      li { content-visibility: auto; contain-intrinsic-size: auto 2.6em; }
       li button { display: grid; grid-template-columns: 4.6em 1fr; gap: 6px; width: 100%; text-align: left; border: 0;
         border-bottom: 1px solid var(--tk-border); border-radius: 0; padding: 5px 4px; font-size: 0.8rem; background: transparent; }
       li button[aria-pressed="true"] { background: color-mix(in srgb, var(--tk-accent) 16%, transparent); }
@@ -148,6 +151,9 @@ export class TkEventFeed extends LitElement {
   @state() private agent = ""
   private lastRenderMs = 0
   private deferred: ReturnType<typeof setTimeout> | null = null
+  /** Row keys of the events listed by the last render (see render). */
+  private rowKeys = new Map<NotableEvent, number>()
+  private nextRowKey = 0
 
   /**
    * New events alone re-render the list at most 4 times a second: a run can log hundreds of notable
@@ -182,6 +188,16 @@ export class TkEventFeed extends LitElement {
       const e = this.events[i]
       if ((!this.type || e.type === this.type) && (!this.agent || e.agent === this.agent)) shown.push(e)
     }
+    // A row still listed keeps its key, so its DOM stays (and holds the scroll anchor) as newer rows
+    // arrive above it. A new event takes the key of a row that dropped off, in order, so that row's DOM
+    // is refilled instead of removed and another cloned: a fast run replaces all 100 rows per render.
+    const shownSet = new Set(shown)
+    const free: number[] = []
+    for (const [e, k] of this.rowKeys) if (!shownSet.has(e)) free.push(k)
+    const keys = new Map<NotableEvent, number>()
+    let f = 0
+    for (const e of shown) keys.set(e, this.rowKeys.get(e) ?? (f < free.length ? free[f++] : this.nextRowKey++))
+    this.rowKeys = keys
     return html`<div class="filters">
         <select id="feed-type" aria-label="Filter events by type" @change=${(e: Event) => (this.type = (e.target as HTMLSelectElement).value)}>
           <option value="">All types</option>${types.map((t) => html`<option ?selected=${t === this.type}>${t}</option>`)}
@@ -201,7 +217,7 @@ ${JSON.stringify(this.selected.data ?? {}, null, 2)}</pre>`
       <ol aria-label="Event feed">
         ${repeat(
           shown,
-          (e) => e,
+          (e) => keys.get(e),
           (
             e,
           ) => html`<li><button aria-pressed=${this.selected === e ? "true" : "false"} @click=${() => emit(this, "event-select", this.selected === e ? null : e)}>

@@ -88,6 +88,75 @@ const resolveColor = (el: Element, color: string | undefined, fallback: string):
 }
 
 /**
+ * One ResizeObserver for every chart, so a batch of charts sized in the same frame reads all their
+ * widths first and only then builds or resizes (a read after each chart's DOM change forced a layout
+ * per chart).
+ */
+const chartByPlot = new WeakMap<Element, TkChart>()
+let resizeObserver: ResizeObserver | null = null
+const observeSize = (el: Element, chart: TkChart): void => {
+  resizeObserver ??= new ResizeObserver((entries) => {
+    const sized = entries.map((e) => {
+      const chart = chartByPlot.get(e.target)
+      return [chart, (e.target as HTMLElement).clientWidth, chart?.nearViewport()] as const
+    })
+    for (const [chart, width, near] of sized) chart?.resized(width, near)
+  })
+  chartByPlot.set(el, chart)
+  resizeObserver.observe(el)
+}
+const unobserveSize = (el: Element): void => {
+  resizeObserver?.unobserve(el)
+  chartByPlot.delete(el)
+}
+
+/**
+ * Whether each chart is in (or near) the viewport. A chart out of view does not redraw on every
+ * update: it catches up at once when it scrolls near the viewport, before export or print, and in the
+ * background at most every OFFSCREEN_REFRESH_MS, one chart a frame, so it is never far behind.
+ */
+const NEAR_VIEWPORT_PX = 48
+const NEAR_VIEWPORT = `${NEAR_VIEWPORT_PX}px 0px`
+const OFFSCREEN_REFRESH_MS = 500
+let visibilityObserver: IntersectionObserver | null = null
+const observeVisibility = (el: TkChart): void => {
+  visibilityObserver ??= new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) (e.target as TkChart).setVisible(e.isIntersecting)
+    },
+    { rootMargin: NEAR_VIEWPORT },
+  )
+  visibilityObserver.observe(el)
+}
+const unobserveVisibility = (el: TkChart): void => visibilityObserver?.unobserve(el)
+
+/** Charts out of view with updates they have not drawn, oldest first. */
+const staleCharts = new Set<TkChart>()
+let refreshQueued = false
+const refreshStaleCharts = (now: number): void => {
+  refreshQueued = false
+  for (const chart of staleCharts) {
+    if (now - chart.drawnAt < OFFSCREEN_REFRESH_MS) continue
+    chart.catchUp()
+    break
+  }
+  if (staleCharts.size > 0) queueRefresh()
+}
+const queueRefresh = (): void => {
+  if (refreshQueued) return
+  refreshQueued = true
+  requestAnimationFrame(refreshStaleCharts)
+}
+const markStale = (chart: TkChart): void => {
+  staleCharts.add(chart)
+  queueRefresh()
+}
+const flushAllStale = (): void => {
+  for (const chart of [...staleCharts]) chart.catchUp()
+}
+addEventListener("beforeprint", flushAllStale)
+
+/**
  * A dumb time-series chart over uPlot: data, reference lines, markers and the x range come in as
  * properties; zoom and clicks go out as `chart-zoom` / `chart-click` events. Charts given the same
  * `syncKey` share a crosshair. Exports its canvas as PNG and its series as CSV.
@@ -136,22 +205,34 @@ export class TkChart extends LitElement {
 
   @query(".plot") private plotEl!: HTMLDivElement
   private plot: uPlot | null = null
-  private resize: ResizeObserver | null = null
+  /** The plot element's width at the last resize observation (0 until the first). */
+  private width = 0
+  /** Whether the chart is in or near the viewport (assumed until the first observation says not). */
+  private visible = true
+  private visibilityKnown = false
+  /** Updates arrived while out of view that the canvas does not show yet. */
+  private stale = false
+  /** A spec, height or sync change arrived while out of view: the plot is rebuilt on catching up. */
+  private needsBuild = false
+  /** When the canvas last took new data (performance.now()). */
+  drawnAt = 0
+  /** The null-for-gap columns handed to uPlot, reused from update to update. */
+  private columns: (number | null)[][] = []
   private colorScheme = matchMedia("(prefers-color-scheme: dark)")
-  private onScheme = () => this.rebuild()
+  private onScheme = () => this.build()
   /** Set while this chart applies an x range it was given, so it does not echo it back. */
   private applyingRange = false
-
-  override connectedCallback(): void {
-    super.connectedCallback()
-    this.colorScheme.addEventListener("change", this.onScheme)
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.colorScheme.removeEventListener("change", this.onScheme)
-    this.resize?.disconnect()
-    this.resize = null
+    if (this.plotEl) {
+      unobserveSize(this.plotEl)
+      unobserveVisibility(this)
+    }
+    staleCharts.delete(this)
+    this.stale = false
+    this.needsBuild = false
     this.plot?.destroy()
     this.plot = null
   }
@@ -170,6 +251,7 @@ export class TkChart extends LitElement {
 
   /** Arrow keys move the crosshair point by point (Shift: 12 points), Home/End jump; Escape hides it. */
   private onKey = (e: KeyboardEvent) => {
+    this.catchUp()
     const plot = this.plot
     const n = this.pointCount()
     if (!plot || n === 0) return
@@ -203,22 +285,94 @@ export class TkChart extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.resize = new ResizeObserver(() => {
-      const w = this.plotEl.clientWidth
-      if (this.plot && w > 0 && Math.abs(this.plot.width - w) > 1) this.plot.setSize({ width: w, height: this.height })
-      else if (!this.plot && w > 0) this.rebuild()
-    })
-    this.resize.observe(this.plotEl)
+    observeSize(this.plotEl, this)
+    observeVisibility(this)
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.colorScheme.addEventListener("change", this.onScheme)
+    // Re-attached (the element was moved): observe again what disconnectedCallback let go.
+    if (this.plotEl) {
+      observeSize(this.plotEl, this)
+      observeVisibility(this)
+    }
+  }
+
+  /**
+   * Before the IntersectionObserver first reports (it reports a frame later), whether the chart is
+   * in or near the viewport by its box; read by the ResizeObserver while layout is clean.
+   */
+  nearViewport(): boolean | undefined {
+    if (this.visibilityKnown) return undefined
+    const r = this.getBoundingClientRect()
+    return (
+      r.bottom >= -NEAR_VIEWPORT_PX && r.top <= innerHeight + NEAR_VIEWPORT_PX && r.right >= 0 && r.left <= innerWidth
+    )
+  }
+
+  /** From the shared ResizeObserver, with the plot element's clientWidth read before any chart changed. */
+  resized(width: number, near?: boolean): void {
+    this.width = width
+    if (near !== undefined) this.visible = near
+    if (this.plot && width > 0 && Math.abs(this.plot.width - width) > 1)
+      this.plot.setSize({ width, height: this.height })
+    else if (!this.plot && width > 0) this.build()
+  }
+
+  /** From the shared IntersectionObserver: coming into view draws what was deferred. */
+  setVisible(visible: boolean): void {
+    this.visible = visible
+    this.visibilityKnown = true
+    if (visible) this.catchUp()
+  }
+
+  /** Builds the plot now if the chart is in view, else when it comes into view or its turn in the background. */
+  private build(): void {
+    if (this.visible) this.rebuild()
+    else {
+      this.needsBuild = true
+      markStale(this)
+    }
+  }
+
+  /** Draws the updates deferred while out of view (data, x range and overlays together). */
+  catchUp(): void {
+    staleCharts.delete(this)
+    if (this.needsBuild) {
+      this.rebuild()
+      return
+    }
+    if (!this.stale) return
+    this.stale = false
+    if (!this.plot) return
+    this.drawnAt = performance.now()
+    this.plot.setData(this.plotData(), this.xRange === null)
+    if (this.xRange) this.applyRange()
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has("spec") || changed.has("height") || changed.has("syncKey")) {
-      this.rebuild()
+      this.build()
       return
     }
     if (!this.plot) return
+    if (!this.visible) {
+      if (
+        changed.has("data") ||
+        changed.has("xRange") ||
+        changed.has("lines") ||
+        changed.has("markers") ||
+        changed.has("highlightX")
+      ) {
+        this.stale = true
+        markStale(this)
+      }
+      return
+    }
     // setData and setScale redraw (overlays included), so a separate redraw is only for overlay-only changes.
     if (changed.has("data")) {
+      this.drawnAt = performance.now()
       this.plot.setData(this.plotData(), this.xRange === null)
       if (this.xRange) this.applyRange()
     } else if (changed.has("xRange")) this.applyRange()
@@ -233,13 +387,18 @@ export class TkChart extends LitElement {
     this.applyingRange = false
   }
 
-  /** uPlot's log scale cannot draw values <= 0; they become gaps. NaN becomes a gap too. */
+  /**
+   * uPlot's log scale cannot draw values <= 0; they become gaps. NaN becomes a gap too. The columns
+   * are refilled in place rather than allocated per update (uPlot reads them only while drawing).
+   */
   private plotData(): uPlot.AlignedData {
     const log = this.spec?.log
     const out: (ArrayLike<number | null> | (number | null)[])[] = [this.data[0] ?? []]
+    this.columns.length = Math.max(0, this.data.length - 1)
     for (let s = 1; s < this.data.length; s++) {
       const src = this.data[s]
-      const col: (number | null)[] = new Array(src.length)
+      const col = (this.columns[s - 1] ??= [])
+      col.length = src.length
       for (let i = 0; i < src.length; i++) {
         const v = src[i]
         col[i] = v === null || Number.isNaN(v) || (log && v <= 0) ? null : v
@@ -251,12 +410,18 @@ export class TkChart extends LitElement {
 
   private rebuild(): void {
     colorCache.delete(this)
+    // The current plot's width, else the last observed one: reading clientWidth here forced a layout
+    // per chart when a batch of them was rebuilt. Before the first observation, the observer builds.
+    const width = this.plot?.width ?? this.width
     this.plot?.destroy()
     this.plot = null
+    staleCharts.delete(this)
+    this.stale = false
+    this.needsBuild = false
     const spec = this.spec
     if (!spec || !this.plotEl) return
-    const width = this.plotEl.clientWidth
     if (width <= 0) return
+    this.drawnAt = performance.now()
     const fg = resolveColor(this, "--tk-fg", "#222")
     const muted = resolveColor(this, "--tk-muted", "#777")
     const grid = resolveColor(this, "--tk-grid", "#8883")
@@ -450,9 +615,12 @@ export class TkChart extends LitElement {
 
   /** The chart as a PNG data URL: title, legend and the plot canvas on the theme background. */
   toPngDataUrl(): string {
+    this.catchUp()
     const plot = this.plot
     const spec = this.spec
     if (!plot || !spec) return ""
+    // Draw whatever is pending now rather than in uPlot's microtask, so the canvas is current.
+    plot.batch(() => {})
     const src = plot.ctx.canvas
     const dpr = devicePixelRatio || 1
     const pad = 12 * dpr
