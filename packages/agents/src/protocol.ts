@@ -5,7 +5,7 @@
  *
  * Flow: the client opens `ws://host/api/runs/:id/stream?from=TICK`. The server replies with
  * `hello`, then `catchup` batches for ticks [from, current) read from the log (metrics compacted
- * into columns), then `tick` messages live. `milestone` and `notable` arrive as their own messages.
+ * into columns), then `tick` messages live. `milestone` and `notables` (a batch of events) arrive as their own messages.
  * If the client falls behind, its queue is bounded: the server stops sending while the client's
  * unsent bytes are over a budget, then sends the ticks it missed coalesced into `catchup` batches
  * (or, past a bound, sends `lagged` with the tick to resume from and closes).
@@ -84,7 +84,8 @@ export type ServerMessage =
       readonly at?: number
     }
   | { readonly type: "milestone"; readonly milestone: MilestoneInfo }
-  | { readonly type: "notable"; readonly event: NotableEvent }
+  /** The notable events of the ticks just sent, oldest first: one message per batch, not per event. */
+  | { readonly type: "notables"; readonly events: ReadonlyArray<NotableEvent> }
   | { readonly type: "status"; readonly run: RunSummary }
   | { readonly type: "lagged"; readonly resumeFrom: number; readonly reason: string }
   | { readonly type: "error"; readonly message: string }

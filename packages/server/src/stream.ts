@@ -39,7 +39,7 @@ const STREAM_PATH = /^\/api\/runs\/([^/]+)\/stream$/
 /**
  * The WebSocket side: `GET /api/runs/:id/stream?from=TICK` on the same HTTP server. Each client
  * gets `hello`, then catch-up from the run's history in `catchup` batches, then live `tick`
- * messages, with `milestone`, `notable` and `status` messages in tick order.
+ * messages, with `milestone`, `notables` and `status` messages in tick order.
  *
  * @example
  * const hub = new StreamHub(manager); server.on("upgrade", (req, sock, head) => hub.upgrade(req, sock, head))
@@ -49,7 +49,7 @@ export class StreamHub {
   private readonly clients = new Map<string, Set<Client>>()
   /** The serialised `tick` message of each run's latest tick: built once, sent to every client. */
   private readonly tickFrames = new Map<string, Array<{ tick: number; frame: Buffer } | undefined>>()
-  /** Milestone and notable messages, serialised once whatever the number of clients. */
+  /** Milestone messages, serialised once whatever the number of clients. */
   private readonly encoded = new WeakMap<object, Buffer>()
 
   private readonly latencies = new Float64Array(LATENCY_SAMPLES)
@@ -261,11 +261,11 @@ export class StreamHub {
         // client. Further behind: one catch-up batch. Per-client encoding stays rare, so a slow
         // pass does not make the next one slower.
         if (h.ticks.length - i0 <= LIVE_TICKS_MAX && !Number.isNaN(h.at[i0])) {
-          for (let i = i0; i < h.ticks.length; i++) {
-            this.send(c, this.tickMessage(run, i), h.at[i])
-            c.cursor = h.ticks[i] + 1
-            this.sendEventsBefore(c, c.cursor)
-          }
+          for (let i = i0; i < h.ticks.length; i++) this.send(c, this.tickMessage(run, i), h.at[i])
+          c.cursor = h.ticks[h.ticks.length - 1] + 1
+          // The ticks' milestones and notables after them, the notables as one message: at full speed a
+          // run logs a few notable events a tick, and a message each was most of what clients parsed.
+          this.sendEventsBefore(c, c.cursor)
           continue
         }
         const end = Math.min(h.ticks.length, i0 + BATCH_TICKS)
@@ -290,10 +290,23 @@ export class StreamHub {
       this.send(c, this.encodeOnce(milestone, { type: "milestone", milestone }))
     }
     const ns = c.run.notables
-    while (c.notableIdx < ns.length && ns[c.notableIdx].tick < tick) {
-      const event = ns[c.notableIdx++]
-      this.send(c, this.encodeOnce(event, { type: "notable", event }))
+    const i0 = c.notableIdx
+    let i1 = i0
+    while (i1 < ns.length && ns[i1].tick < tick) i1++
+    if (i1 === i0) return
+    c.notableIdx = i1
+    this.send(c, this.notablesFrame(c.run, i0, i1))
+  }
+
+  /** Clients at the same place share one encoding of a batch of notables (the run's list only grows). */
+  private notablesFrame(run: Run, i0: number, i1: number): Buffer {
+    const key = `${run.id}:notables:${i0}:${i1}`
+    let frame = this.catchupFrames.get(key)
+    if (frame === undefined) {
+      const msg: ServerMessage = { type: "notables", events: run.notables.slice(i0, i1) }
+      this.catchupFrames.set(key, (frame = Buffer.from(JSON.stringify(msg))))
     }
+    return frame
   }
 
   private encodeOnce(key: object, msg: ServerMessage): Buffer {

@@ -70,7 +70,26 @@ describe("live runs over REST and WebSocket", () => {
     expect(c.ticks).toEqual(range(0, 83))
     const ms = c.messages.filter((m) => m.type === "milestone")
     expect(ms).toHaveLength(1)
-    expect(c.messages.filter((m) => m.type === "notable").length).toBeGreaterThan(5)
+    // Notables come batched, each batch after the ticks it belongs to, and all of them once, in order.
+    let lastTick = -1
+    const streamed: Array<{ tick: number; summary: string }> = []
+    for (const m of c.messages) {
+      if (m.type === "tick") lastTick = m.tick
+      else if (m.type === "catchup") lastTick = m.ticks[m.ticks.length - 1]
+      else if (m.type === "notables") {
+        expect(m.events.length).toBeGreaterThan(0)
+        for (const e of m.events) expect(e.tick).toBeLessThanOrEqual(lastTick)
+        streamed.push(...m.events.map((e) => ({ tick: e.tick, summary: e.summary })))
+      }
+    }
+    expect(streamed.length).toBeGreaterThan(5)
+    const ticksInOrder = streamed.map((e) => e.tick)
+    expect(ticksInOrder).toEqual([...ticksInOrder].sort((a, b) => a - b))
+    const again = stream(s.url, run.id)
+    await again.finished()
+    const replayed = again.messages.flatMap((m) => (m.type === "notables" ? m.events : []))
+    expect(replayed.map((e) => ({ tick: e.tick, summary: e.summary }))).toEqual(streamed)
+    again.close()
 
     const metrics = await api(s.url, "GET", `/api/runs/${run.id}/metrics?keys=teleports&fromTick=10&toTick=19`)
     expect(metrics.json.ticks).toEqual(range(10, 19))

@@ -167,8 +167,8 @@ export class RunStreamController implements ReactiveController {
       case "milestone":
         this.addMilestone(msg.milestone)
         break
-      case "notable":
-        this.events.push(msg.event)
+      case "notables":
+        for (const e of msg.events) this.events.push(e)
         if (this.events.length > MAX_FEED) this.events.splice(0, this.events.length - MAX_FEED)
         this.eventsChanged = true
         break
