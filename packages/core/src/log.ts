@@ -65,11 +65,18 @@ export interface EndRecord {
 }
 export type LogRecord = TickRecord | SealRecord | SnapshotRecord | EndRecord
 
-export const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex")
+/**
+ * Strings are encoded to UTF-8 once and the bytes hashed: `update(string)` hashes the same bytes but
+ * measured nine times slower on large strings (330 ms against 36 ms for the ~40 MB state of 1M
+ * firms), which made the state hash most of a 1M-firm tick.
+ */
+const utf8 = (s: string): Buffer => Buffer.from(s, "utf8")
+
+export const sha256 = (s: string): string => createHash("sha256").update(utf8(s)).digest("hex")
 
 /** The tick seal: chains the previous hash, the tick number and the exact bytes of the tick line. */
 export const chainHash = (prevHash: string, tick: number, line: string): string =>
-  createHash("sha256").update(prevHash).update(`\n${tick}\n`).update(line).digest("hex")
+  createHash("sha256").update(prevHash).update(`\n${tick}\n`).update(utf8(line)).digest("hex")
 
 export const worldHash = (world: WorldJson): string => sha256(JSON.stringify(world))
 
