@@ -6,8 +6,7 @@ import * as fs from "node:fs"
 import { parentPort, workerData } from "node:worker_threads"
 import { checkHeader, formatLogError, replay, truncateToSealed, verify } from "@takeoff/core"
 import { loadAdapter, ScenarioRejected } from "./adapter.js"
-import type { TickReport } from "./worker-protocol.js"
-import { MAX_NOTABLES_PER_TICK } from "./worker-protocol.js"
+import { makeTickReport, type TickReport } from "./worker-protocol.js"
 
 export type Job =
   | { readonly kind: "state"; readonly adapterUrl: string; readonly logFile: string; readonly tick: number }
@@ -56,19 +55,7 @@ const run = async (job: Job): Promise<JobResult> => {
       const milestones: TickReport["milestones"][number][] = []
       replay(model, text, {
         onTick: (tick, events, state) => {
-          const metrics = adapter.computeMetrics(state, config)
-          const notables = []
-          for (let i = 0; i < events.length && notables.length < MAX_NOTABLES_PER_TICK; i++) {
-            const n = adapter.notable(events[i], tick, config)
-            if (n !== undefined) notables.push(n)
-          }
-          const report: TickReport = {
-            tick,
-            date: adapter.tickToDate(config, tick),
-            values: adapter.metrics.map((m) => metrics[m.key] ?? Number.NaN),
-            milestones: adapter.milestones(events, tick, config, state),
-            notables,
-          }
+          const report = makeTickReport(adapter, config, tick, events, state)
           milestones.push(...report.milestones)
           out.push(JSON.stringify(report))
         },

@@ -8,13 +8,7 @@ import { parentPort, workerData } from "node:worker_threads"
 import { makeFileStore, Simulation } from "@takeoff/core"
 import { Effect } from "effect"
 import { loadAdapter } from "./adapter.js"
-import {
-  MAX_NOTABLES_PER_TICK,
-  type ManagerToWorker,
-  type RunWorkerInit,
-  type TickReport,
-  type WorkerToManager,
-} from "./worker-protocol.js"
+import { makeTickReport, type ManagerToWorker, type RunWorkerInit, type WorkerToManager } from "./worker-protocol.js"
 
 const init = workerData as RunWorkerInit
 const port = parentPort!
@@ -53,21 +47,7 @@ const finish = (reason: "completed" | "stopped" | "error", message?: string) => 
 const runTick = () => {
   const { tick, events, text } = sim.step()
   Effect.runSync(store.append(init.runId, { tick, text }))
-  const metrics = adapter.computeMetrics(sim.state, config)
-  const values = adapter.metrics.map((m) => metrics[m.key] ?? Number.NaN)
-  const date = adapter.tickToDate(config, tick)
-  const notables = []
-  for (let i = 0; i < events.length && notables.length < MAX_NOTABLES_PER_TICK; i++) {
-    const n = adapter.notable(events[i], tick, config)
-    if (n !== undefined) notables.push(n)
-  }
-  const report: TickReport = {
-    tick,
-    date,
-    values,
-    milestones: adapter.milestones(events, tick, config, sim.state),
-    notables,
-  }
+  const report = makeTickReport(adapter, config, tick, events, sim.state)
   // NaN is not JSON: the sidecar writes null and readers turn it back into NaN.
   fs.writeSync(metricsFd, `${JSON.stringify(report)}\n`)
   post({ type: "tick", at: now(), ...report })

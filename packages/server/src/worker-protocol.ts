@@ -1,4 +1,5 @@
 import type { MilestoneInfo, NotableEvent, RunControl } from "@takeoff/agents/protocol"
+import type { ModelAdapter } from "./adapter.js"
 
 /** What the run manager hands a run worker when it starts. */
 export interface RunWorkerInit {
@@ -41,3 +42,30 @@ export type ManagerToWorker = RunControl
 
 /** Caps on what one tick may report, so a chatty model cannot flood clients. */
 export const MAX_NOTABLES_PER_TICK = 20
+
+/**
+ * What one sealed tick reports to the manager and the metrics sidecar: its metrics in the adapter's
+ * order, its milestones and (at most MAX_NOTABLES_PER_TICK) notable events. The same for a live run
+ * and for a log being imported, so a replayed run streams exactly what the live one did.
+ */
+export const makeTickReport = (
+  adapter: ModelAdapter,
+  config: unknown,
+  tick: number,
+  events: ReadonlyArray<unknown>,
+  state: unknown,
+): TickReport => {
+  const metrics = adapter.computeMetrics(state, config)
+  const notables: NotableEvent[] = []
+  for (let i = 0; i < events.length && notables.length < MAX_NOTABLES_PER_TICK; i++) {
+    const n = adapter.notable(events[i], tick, config)
+    if (n !== undefined) notables.push(n)
+  }
+  return {
+    tick,
+    date: adapter.tickToDate(config, tick),
+    values: adapter.metrics.map((m) => metrics[m.key] ?? Number.NaN),
+    milestones: adapter.milestones(events, tick, config, state),
+    notables,
+  }
+}
