@@ -184,7 +184,9 @@ export class RunStreamController implements ReactiveController {
         this.lastError = msg.message
         break
     }
-    if (this.run && TERMINAL.has(this.run.status) && this.series.lastTick >= this.run.tick) this.finish()
+    // The server sends `status` once catch-up is complete: after the last batch's milestones and
+    // notables, which arrive after the batch itself. Finishing on the last tick alone dropped them.
+    if (msg.type === "status" && TERMINAL.has(msg.run.status) && this.series.lastTick >= msg.run.tick) this.finish()
     this.schedule()
   }
 

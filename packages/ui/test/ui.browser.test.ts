@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { RunSummary } from "@takeoff/agents/protocol"
+import type { NotableEvent, RunSummary, ServerMessage } from "@takeoff/agents/protocol"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { WebSocket } from "ws"
 import {
   chromiumPath,
   isCi,
@@ -47,6 +48,22 @@ const probeChart = (page: Page, id: string): Promise<ChartProbe | null> =>
     }
   }, id)
 
+/** Every notable event of a run, as a plain WebSocket client following it from tick 0 receives them. */
+const notablesOf = (url: string, runId: string): Promise<NotableEvent[]> =>
+  new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/api/runs/${runId}/stream?from=0`)
+    const events: NotableEvent[] = []
+    ws.on("message", (data) => {
+      const m = JSON.parse(data.toString()) as ServerMessage
+      if (m.type === "notables") events.push(...m.events)
+      if (m.type === "status") {
+        ws.close()
+        resolve(events)
+      }
+    })
+    ws.on("error", reject)
+  })
+
 const runStatus = (page: Page): Promise<{ status: string; tick: number; runTick: number } | null> =>
   page.evaluate(() => {
     const app = document.querySelector("takeoff-app") as any
@@ -54,16 +71,6 @@ const runStatus = (page: Page): Promise<{ status: string; tick: number; runTick:
     return run
       ? { status: run.status as string, tick: app.stream.series.lastTick as number, runTick: run.tick as number }
       : null
-  })
-
-/** Resolves once the app has rendered everything it received: two animation frames with no update pending. */
-const settled = (page: Page): Promise<void> =>
-  page.evaluate(async () => {
-    const app = document.querySelector("takeoff-app") as any
-    for (let i = 0; i < 2; i++) {
-      await app.updateComplete
-      await new Promise((r) => requestAnimationFrame(() => r(null)))
-    }
   })
 
 describe.skipIf(reason !== null)("the UI in Chromium against the real server", () => {
@@ -115,20 +122,23 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     expect(chart?.points).toBeGreaterThan(12)
     expect(chart?.markers.some((m) => m.startsWith("AGI "))).toBe(true)
     expect(page.url()).toMatch(/run=/)
-    // Click an event (once the run has ended, so the feed holds still): its data shows, and its
-    // tick is marked on the charts.
-    // "finished" can arrive before the last ticks' events reach the feed: wait until the stream has
-    // every tick the run sealed and the page has rendered them.
+    // Click an event: its data shows, and its tick is marked on the charts. First the stream must be
+    // done (no event can still arrive) and the feed, which re-renders on a throttle, must show the
+    // newest event at the top: only then does the top row hold still.
     await expect
-      .poll(
-        async () => {
-          const s = await runStatus(page)
-          return s?.status === "finished" && s.tick >= s.runTick
-        },
-        { timeout: 90_000 },
-      )
-      .toBe(true)
-    await settled(page)
+      .poll(() => page.evaluate(() => (document.querySelector("takeoff-app") as any).stream.status), {
+        timeout: 90_000,
+      })
+      .toBe("done")
+    const newest = await page.evaluate(() => {
+      const events = (document.querySelector("takeoff-app") as any).stream.events as Array<{ date: string }>
+      return events[events.length - 1].date
+    })
+    await expect
+      .poll(async () => (await page.locator("tk-event-feed ol button .date").first().textContent())?.trim(), {
+        timeout: 10_000,
+      })
+      .toBe(newest)
     const first = page.locator("tk-event-feed ol button").first()
     await first.waitFor({ timeout: 60_000 })
     const eventDate = (await first.locator(".date").textContent())!.trim()
@@ -188,6 +198,22 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     const run = await createFinishedRun(5, 2045)
     const { page, errors } = await open(`/?run=${run.id}`)
     await page.locator("#scrub").waitFor()
+    // Every notable event of the finished run reaches the feed, the last batch's too (they arrive
+    // after their batch; the client once closed the socket on the last tick and dropped them).
+    const streamed = await notablesOf(server.url, run.id)
+    await expect
+      .poll(() => page.evaluate(() => (document.querySelector("takeoff-app") as any).stream.status), {
+        timeout: 30_000,
+      })
+      .toBe("done")
+    const inPage = await page.evaluate(() =>
+      (document.querySelector("takeoff-app") as any).stream.events.map((e: { tick: number; summary: string }) => ({
+        tick: e.tick,
+        summary: e.summary,
+      })),
+    )
+    expect(streamed.length).toBeGreaterThan(60)
+    expect(inPage).toEqual(streamed.map((e) => ({ tick: e.tick, summary: e.summary })))
     const full = (await probeChart(page, "chart-gdp"))!
     await page.locator("#goto").fill("2030-06")
     await expect.poll(() => page.locator("#scrub-date").textContent()).toBe("2030-06")
