@@ -719,63 +719,35 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
       st.allocM[s * K + k] = 1
     }
   }
-  const scratch = { payL: new Float64Array(S * K), payM: new Float64Array(S * K) }
+  const inputs = {
+    auto,
+    zSector: st.zSector,
+    capital,
+    fixed: p.y0,
+    maxEmployed,
+    wageFloor: maxEmployed,
+    aiSupply,
+    robotSupply,
+    fullEmployment: true,
+  }
+  const outputs = {
+    payL: new Float64Array(S * K),
+    payM: new Float64Array(S * K),
+    allocL: st.allocL,
+    allocM: st.allocM,
+    allocK: st.allocK,
+    allocF: st.allocF,
+    sectorY: st.sectorY,
+    sectorAiShare: st.sectorAiShare,
+    employed: st.employed,
+    wage: st.wage,
+  }
+  // Six rounds of rescaling sector TFP, then the solve the starting state keeps.
   for (let round = 0; round < 6; round++) {
-    solveMarkets(
-      p,
-      {
-        auto,
-        zSector: st.zSector,
-        capital,
-        fixed: p.y0,
-        maxEmployed,
-        wageFloor: maxEmployed,
-        aiSupply,
-        robotSupply,
-        fullEmployment: true,
-      },
-      {
-        ...st,
-        ...scratch,
-        allocL: st.allocL,
-        allocM: st.allocM,
-        allocK: st.allocK,
-        allocF: st.allocF,
-        sectorY: st.sectorY,
-        sectorAiShare: st.sectorAiShare,
-        employed: st.employed,
-        wage: st.wage,
-      },
-      20,
-    )
+    solveMarkets(p, inputs, outputs, 20)
     for (let s = 0; s < S; s++) if (p.beta[s] > 0) st.zSector[s] *= (p.beta[s] * p.y0) / st.sectorY[s]
   }
-  const solved = solveMarkets(
-    p,
-    {
-      auto,
-      zSector: st.zSector,
-      capital,
-      fixed: p.y0,
-      maxEmployed,
-      wageFloor: maxEmployed,
-      aiSupply,
-      robotSupply,
-      fullEmployment: true,
-    },
-    {
-      ...scratch,
-      allocL: st.allocL,
-      allocM: st.allocM,
-      allocK: st.allocK,
-      allocF: st.allocF,
-      sectorY: st.sectorY,
-      sectorAiShare: st.sectorAiShare,
-      employed: st.employed,
-      wage: st.wage,
-    },
-    20,
-  )
+  const solved = solveMarkets(p, inputs, outputs, 20)
   st.flow[F.gdp] = solved.gdp
   st.flow[F.wages] = solved.wages
   st.flow[F.aiShare] = solved.aiShare
