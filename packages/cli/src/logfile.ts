@@ -1,6 +1,6 @@
 import * as fs from "node:fs"
 import * as zlib from "node:zlib"
-import { formatLogError, LogError, type LogHeader, parseHeader, splitLines } from "@takeoff/core"
+import { formatLogError, headerTruncated, LogError, type LogHeader, parseHeader, splitLines } from "@takeoff/core"
 import { CliError, EXIT, usage } from "./errors.js"
 import type { ModelKit } from "./kit.js"
 
@@ -42,12 +42,7 @@ export const readLog = (
   } else text = raw.toString("utf8")
   if (text.length === 0) throw usage(`${file}: line 1: the log is empty`)
   const nl = text.indexOf("\n")
-  // Every line of a log ends in "\n", the header's too: without one the write stopped inside it.
-  if (nl < 0 && text.startsWith('{"kind":"header"')) {
-    throw usage(
-      `${file}: line 1: truncated: the log ends inside its header (${text.length} bytes, no newline); nothing was sealed, so there is nothing to replay or repair`,
-    )
-  }
+  if (nl < 0 && text.startsWith('{"kind":"header"')) throw logErrorToCli(file, headerTruncated(text.length))
   let header: LogHeader
   try {
     header = parseHeader(nl < 0 ? text : text.slice(0, nl))

@@ -79,15 +79,20 @@ export interface ReplayResult<S, C> {
 /** The header line, or a `truncated` error when the log ends inside it (no line was completed). */
 const firstLine = (lines: LogLines, first: IteratorResult<string>): string | undefined => {
   if (!first.done) return first.value
-  if (lines.torn !== undefined && lines.torn.length > 0) {
-    throw new LogError({
-      reason: "truncated",
-      line: 1,
-      message: `the log ends inside its header (${lines.torn.length} characters, no newline): nothing was sealed`,
-    })
-  }
+  if (lines.torn !== undefined && lines.torn.length > 0) throw headerTruncated(lines.torn.length)
   return undefined
 }
+
+/**
+ * The error for a log whose write stopped inside its header: every line ends in "\n", so a log
+ * with no newline at all has no complete record, nothing sealed to replay or repair.
+ */
+export const headerTruncated = (characters: number): LogError =>
+  new LogError({
+    reason: "truncated",
+    line: 1,
+    message: `the log ends inside its header (${characters} characters, no newline): nothing was sealed`,
+  })
 
 /** Header checks shared by replay and verify: the log must belong to this model. */
 export const checkHeader = <S, E extends Event, C>(model: Model<S, E, C>, headerLine: string | undefined) => {
