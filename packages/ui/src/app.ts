@@ -2,7 +2,7 @@ import type { CreateRunRequest, MilestoneInfo, NotableEvent, RunControl, RunSumm
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
 import { ApiCallError, api, type Explanation, type ScenarioInfo, type StateAtTick } from "./api.js"
-import type { ChartData, ChartLine, ChartMarker, ChartSpec } from "./components/tk-chart.js"
+import type { ChartData, ChartLine, ChartMarker, ChartSpec } from "./components/chart-options.js"
 import {
   aiShareKey,
   buildCharts,

@@ -1,5 +1,5 @@
 import type { MilestoneInfo } from "@takeoff/agents/protocol"
-import type { ChartData, ChartMarker, ChartSpec } from "./components/tk-chart.js"
+import type { ChartData, ChartMarker, ChartSpec } from "./components/chart-options.js"
 import { dateToYear } from "./format.js"
 import type { RunSeries } from "./series.js"
 
