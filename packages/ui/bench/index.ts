@@ -66,7 +66,7 @@ try {
       messages: perf.messages - msgs0,
       updates: perf.frames - frames0,
       ticks: (app.stream.series.lastTick as number) - tick0,
-      charts: app.shadowRoot.querySelectorAll("tk-chart").length as number,
+      charts: app.shadowRoot.querySelector("tk-live-view").shadowRoot.querySelectorAll("tk-chart").length as number,
     }
   }, SAMPLE_MS)
   const layoutMs = ((await metric("LayoutDuration")) - layout0) * 1000

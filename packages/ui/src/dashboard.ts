@@ -1,5 +1,6 @@
 import type { MilestoneInfo } from "@takeoff/agents/protocol"
-import type { ChartData, ChartMarker, ChartSpec } from "./components/chart-options.js"
+import type { ChartData, ChartLine, ChartMarker, ChartSpec } from "./components/chart-options.js"
+import type { FanSeries } from "./fan.js"
 import { dateToYear } from "./format.js"
 import type { RunSeries } from "./series.js"
 
@@ -107,6 +108,12 @@ const GROUPS: ReadonlyArray<Group> = [
   { id: "post-scarcity", title: "Post-scarcity index", match: /scarcity.?index/i, single: true },
 ]
 
+/** The AGI and ASI thresholds (AI share of GDP) drawn as reference lines on every AI-share chart. */
+export const AI_LINES: ReadonlyArray<ChartLine> = [
+  { value: 0.1, label: "AGI 10%", color: "--tk-agi" },
+  { value: 0.9, label: "ASI 90%", color: "--tk-asi" },
+]
+
 /** The main chart's metric key (AI share of GDP), if the run publishes one. */
 export const aiShareKey = (keys: ReadonlyArray<string>): string | undefined => keys.find((k) => /ai.?share/i.test(k))
 
@@ -178,6 +185,30 @@ export const buildCharts = (
     })
   }
   return charts
+}
+
+/**
+ * A sweep's P10/P50/P90 fan chart for one metric: shares on a 0-100% axis, and a log axis for the
+ * metrics that grow by orders of magnitude, told apart by key as the dashboard's groups are.
+ */
+export const fanChart = (m: FanSeries): { spec: ChartSpec; isShare: boolean } => {
+  const d = describeKey(m.key)
+  const isShare = /ai.?share/i.test(m.key) || m.unit === "share" || m.unit === "fraction"
+  const spec: ChartSpec = {
+    id: `fan-${m.key}`,
+    title: m.label ?? d.label,
+    unit: isShare ? "share" : (m.unit ?? d.unit),
+    yMin: isShare ? 0 : undefined,
+    yMax: isShare ? 1 : undefined,
+    log: /gdp|flop|compute|robot|price/i.test(m.key),
+    series: [
+      { label: "P10", color: PALETTE[0], width: 1 },
+      { label: "P50", color: PALETTE[0], width: 2.2 },
+      { label: "P90", color: PALETTE[0], width: 1 },
+    ],
+    bands: [[3, 1]],
+  }
+  return { spec, isShare }
 }
 
 /** A chart's data from a run's columns, up to (and including) point index `end - 1`. */

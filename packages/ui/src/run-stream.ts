@@ -4,7 +4,10 @@ import { RunSeries } from "./series.js"
 
 export type StreamStatus = "idle" | "connecting" | "live" | "reconnecting" | "done" | "closed"
 
-const TERMINAL = new Set(["finished", "stopped", "failed", "interrupted"])
+const TERMINAL: ReadonlySet<string> = new Set(["finished", "stopped", "failed", "interrupted"])
+
+/** Whether a run with this status is over (its log is complete and can be replayed and audited). */
+export const isTerminal = (status: RunSummary["status"]): boolean => TERMINAL.has(status)
 /** The feed keeps the latest events only; older ones stay reachable through the events API. */
 const MAX_FEED = 2000
 
@@ -186,7 +189,7 @@ export class RunStreamController implements ReactiveController {
     }
     // The server sends `status` once catch-up is complete: after the last batch's milestones and
     // notables, which arrive after the batch itself. Finishing on the last tick alone dropped them.
-    if (msg.type === "status" && TERMINAL.has(msg.run.status) && this.series.lastTick >= msg.run.tick) this.finish()
+    if (msg.type === "status" && isTerminal(msg.run.status) && this.series.lastTick >= msg.run.tick) this.finish()
     this.schedule()
   }
 

@@ -26,7 +26,7 @@ describe.runIf(isCi && chromiumMissing)("under CI", () => {
   })
 })
 
-/** Points read from the app's charts and state, by evaluating in the page. */
+/** Points read from one of the app's charts, by evaluating in the page (the locator sees into shadow roots). */
 interface ChartProbe {
   points: number
   lastX: number | null
@@ -34,19 +34,20 @@ interface ChartProbe {
   markers: string[]
 }
 
-const probeChart = (page: Page, id: string): Promise<ChartProbe | null> =>
-  page.evaluate((chartId) => {
-    const app = document.querySelector("takeoff-app")!
-    const el = app.shadowRoot!.querySelector(`#${chartId}`) as any
-    if (!el) return null
-    const xs = el.data?.[0] ?? []
-    return {
-      points: xs.length,
-      lastX: xs.length ? xs[xs.length - 1] : null,
-      series: Math.max(0, (el.data?.length ?? 1) - 1),
-      markers: (el.markers ?? []).map((m: { label: string }) => m.label),
-    }
-  }, id)
+const probeChart = async (page: Page, id: string): Promise<ChartProbe | null> => {
+  const probes = await page.locator(`#${id}`).evaluateAll((els) =>
+    els.map((el: any): ChartProbe => {
+      const xs = el.data?.[0] ?? []
+      return {
+        points: xs.length,
+        lastX: xs.length ? xs[xs.length - 1] : null,
+        series: Math.max(0, (el.data?.length ?? 1) - 1),
+        markers: (el.markers ?? []).map((m: { label: string }) => m.label),
+      }
+    }),
+  )
+  return probes[0] ?? null
+}
 
 /** Every notable event of a run, as a plain WebSocket client following it from tick 0 receives them. */
 const notablesOf = (url: string, runId: string): Promise<NotableEvent[]> =>
@@ -144,14 +145,11 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     const eventDate = (await first.locator(".date").textContent())!.trim()
     await first.click()
     await expect(page.locator("tk-event-feed pre").textContent()).resolves.toContain(eventDate)
-    const highlight = await page.evaluate(
-      () => (document.querySelector("takeoff-app")!.shadowRoot!.querySelector("#chart-gdp") as any).highlightX,
-    )
+    const highlight = await page.locator("#chart-gdp").evaluate((el: any) => el.highlightX)
     const [y, m] = eventDate.split("-").map(Number)
     expect(highlight).toBeCloseTo(y + (m - 1) / 12, 6)
     // Export: the chart as PNG and its series as CSV.
-    const exported = await page.evaluate(() => {
-      const el = document.querySelector("takeoff-app")!.shadowRoot!.querySelector("#chart-ai-share") as any
+    const exported = await page.locator("#chart-ai-share").evaluate((el: any) => {
       const csv: string = el.toCsv()
       return {
         png: (el.toPngDataUrl() as string).slice(0, 22),
@@ -266,10 +264,9 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     await expect
       .poll(() => page.locator("#compare-legend").textContent(), { timeout: 90_000 })
       .toMatch(/seed 2 \(finished/)
-    const seeds = await page.evaluate(() => {
-      const el = document.querySelector("takeoff-app")!.shadowRoot!.querySelector("#cmp-gdp") as any
-      return el.spec.series.map((s: { label: string }) => s.label)
-    })
+    const seeds = await page
+      .locator("#cmp-gdp")
+      .evaluate((el: any) => el.spec.series.map((s: { label: string }) => s.label))
     expect(seeds).toEqual(["seed 1", "seed 2"])
     await saveScreenshot(page, "04-compare-seeds")
     expect(errors).toEqual([])

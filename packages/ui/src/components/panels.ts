@@ -3,6 +3,7 @@ import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import { repeat } from "lit/directives/repeat.js"
 import { milestoneLabel } from "../dashboard.js"
+import { emit } from "../emit.js"
 import { controlStyles } from "../theme.js"
 
 declare global {
@@ -13,9 +14,6 @@ declare global {
     "tk-scrubber": TkScrubber
   }
 }
-
-const emit = (el: HTMLElement, type: string, detail: unknown) =>
-  el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
 
 const SPEEDS: ReadonlyArray<{ label: string; tps: number | null }> = [
   { label: "1×", tps: 4 },
