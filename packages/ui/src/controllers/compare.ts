@@ -1,9 +1,9 @@
 import type { CreateRunRequest, RunSummary } from "@takeoff/agents/protocol"
 import type { ReactiveController, ReactiveControllerHost } from "lit"
 import { api } from "../api.js"
-import type { MetricInfoController } from "./metric-info.js"
 import { isTerminal } from "../run-stream.js"
 import { RunSeries } from "../series.js"
+import type { MetricInfoController } from "./metric-info.js"
 import type { UrlStateController } from "./url-state.js"
 
 /** One run overlaid in the comparison: its summary and its metric history. */
