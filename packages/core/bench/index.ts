@@ -8,7 +8,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { replay, Simulation, verify } from "../src/index.js"
 import { Rng } from "../src/rng.js"
-import { LogFileWriter, readLogLines } from "../src/store.js"
+import { LogFileWriter, readLogLines } from "../src/log-file.js"
 import { type WalkersConfig, walkersModel } from "../src/testing/walkers.js"
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "takeoff-bench-"))

@@ -6,9 +6,11 @@ import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import { Simulation } from "./engine.js"
 import { chainHash, makeHeader, sha256 } from "./log.js"
-import { replay, resimulate, verify } from "./replay.js"
+import { replay } from "./replay.js"
+import { resimulate } from "./resimulate.js"
+import { verify } from "./verify.js"
 import { deriveSeed, Rng } from "./rng.js"
-import { LogFileWriter, openLogFile } from "./store.js"
+import { LogFileWriter, openLogFile } from "./log-file.js"
 import { type WalkersConfig, walkersModel } from "./testing/walkers.js"
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "takeoff-engine-"))
@@ -203,7 +205,7 @@ describe("seek, resimulate and upcasting", () => {
   it("given a log written with WalkerTeleported v1, replay upcasts it to v2 with reason legacy", () => {
     const header = makeHeader({
       model: "walkers",
-      modelVersion: "0.9.0",
+      modelVersion: walkersModel.version,
       schemaVersion: 1,
       seed: 1,
       config: { agents: 3, teleportProbability: 1 },

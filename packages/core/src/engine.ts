@@ -29,8 +29,8 @@ export interface TickResult<E> {
  *
  * @example
  * const sim = Simulation.create(model, config, { seed: 7 })
- * store.create(runId, sim.headerLine)
- * for (let i = 0; i < 120; i++) store.append(runId, sim.step())
+ * const log = LogFileWriter.create("run.ndjson", sim.headerLine)
+ * for (let i = 0; i < 120; i++) log.write(sim.step().text)
  */
 export class Simulation<S, E extends Event, C> {
   readonly header: LogHeader

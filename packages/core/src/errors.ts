@@ -11,6 +11,7 @@ export class LogError extends Schema.TaggedError<LogError>()("LogError", {
     "bad-event-data",
     "schema-version",
     "model-mismatch",
+    "model-version",
     "hash-mismatch",
     "state-mismatch",
     "out-of-order",
@@ -20,13 +21,6 @@ export class LogError extends Schema.TaggedError<LogError>()("LogError", {
   ]),
   line: Schema.Number,
   tick: Schema.optional(Schema.Number),
-  message: Schema.String,
-}) {}
-
-/** A store could not do what was asked (missing run, duplicate run, I/O failure). */
-export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
-  reason: Schema.Literals(["not-found", "already-exists", "closed", "io", "invalid"]),
-  runId: Schema.String,
   message: Schema.String,
 }) {}
 

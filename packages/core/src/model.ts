@@ -1,4 +1,4 @@
-import type { Event, EventCatalogue } from "./events.js"
+import type { EncodedEvent, Event, EventCatalogue } from "./events.js"
 import type { Rng } from "./rng.js"
 
 /** What a system may read while deciding: the tick being decided and the world's RNG. */
@@ -27,6 +27,8 @@ export interface System<S, E extends Event> {
  *   return it; it never draws random numbers or reads clocks, so replay needs no agent logic.
  * - `encodeState`/`decodeState` give the deterministic JSON form hashed in seals and stored in
  *   snapshots.
+ * - `version` is written in every log's header. A log of another version is refused, unless
+ *   `upcasters` has an entry for that version: then its records are upcast as they are read.
  */
 export interface Model<S, E extends Event, C> {
   readonly name: string
@@ -39,6 +41,26 @@ export interface Model<S, E extends Event, C> {
   evolve(state: S, event: E, tick: number): S
   encodeState(state: S): unknown
   decodeState(json: unknown, config: C): S
+  /** How to read logs of earlier versions of this model, by the version in their header. */
+  readonly upcasters?: Readonly<Record<string, ModelUpcaster>>
+}
+
+/**
+ * Turns the records of a log written by an earlier model version into this version's shapes, before
+ * they are decoded. Each part is optional: what did not change is read as it is. Hashes are over
+ * the log's bytes, so `verify` still checks the chain; a sealed state hash matches only if the
+ * upcast state encodes as the old version's did.
+ *
+ * @example
+ * upcasters: { "1.0.0": { events: (events) => events.map(renameField) } }
+ */
+export interface ModelUpcaster {
+  /** The header's config, as this version's `decodeConfig` reads it. */
+  readonly config?: (json: unknown) => unknown
+  /** One tick's encoded events, as this version's catalogue decodes them. */
+  readonly events?: (events: ReadonlyArray<EncodedEvent>, tick: number) => ReadonlyArray<EncodedEvent>
+  /** A snapshot's encoded state, as this version's `decodeState` reads it. */
+  readonly state?: (json: unknown) => unknown
 }
 
 export type AnyModel = Model<any, any, any>

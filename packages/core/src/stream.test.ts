@@ -4,8 +4,11 @@ import * as path from "node:path"
 import fc from "fast-check"
 import { afterAll, describe, expect, it } from "vitest"
 import { Simulation } from "./engine.js"
-import { linesOf, replay, resimulate, verify } from "./replay.js"
-import { LogFileWriter, readLogLines } from "./store.js"
+import { linesOf } from "./log-reader.js"
+import { replay } from "./replay.js"
+import { resimulate } from "./resimulate.js"
+import { verify } from "./verify.js"
+import { LogFileWriter, readLogLines } from "./log-file.js"
 import { type WalkersConfig, walkersModel } from "./testing/walkers.js"
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "takeoff-stream-"))

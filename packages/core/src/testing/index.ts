@@ -1,2 +1,1 @@
-export * from "./conformance.js"
 export * from "./walkers.js"

@@ -7,7 +7,7 @@ import type { Model } from "../model.js"
  * A small example model that exercises the whole engine: random walkers on a line.
  * Tick 0 spawns every walker at a random position (a vector event); every tick each walker steps
  * +1 or -1 (one Int8 column for all of them); now and then one walker teleports (a scalar event
- * whose v1 form is upcast to v2). Used by core's tests, the store conformance suite and the bench.
+ * whose v1 form is upcast to v2). Used by core's tests, the server's and CLI's tests and the bench.
  */
 export interface WalkersConfig {
   readonly agents: number
