@@ -1,6 +1,7 @@
+import { catchTagged } from "@takeoff/core"
 import { commandHelp, parseArgs } from "./args.js"
 import type { Command, Io } from "./command.js"
-import { CliError, EXIT } from "./errors.js"
+import { type CliError, EXIT } from "./errors.js"
 
 /** The root `takeoff --help` text, listing every command with its one-line summary. */
 export const rootHelp = (commands: ReadonlyArray<Command>): string => {
@@ -54,14 +55,21 @@ export const runCli = async (
     }
     return await command.run(parsed, io)
   } catch (e) {
-    if (e instanceof CliError) {
-      io.err(`takeoff ${name}: ${e.message}\n`)
-      return e.exitCode
-    }
-    // Not the user's fault: say so in one line, keep the stack for whoever debugs it.
-    io.err(`takeoff ${name}: internal error: ${(e as Error).message ?? String(e)}\n`)
-    if (process.env.TAKEOFF_DEBUG) io.err(`${(e as Error).stack ?? ""}\n`)
-    else io.err("  (set TAKEOFF_DEBUG=1 for the stack trace)\n")
-    return EXIT.internal
+    return catchTagged<CliError, number>(
+      e,
+      {
+        CliError: (e) => {
+          io.err(`takeoff ${name}: ${e.message}\n`)
+          return e.exitCode
+        },
+      },
+      (e) => {
+        // Not the user's fault: say so in one line, keep the stack for whoever debugs it.
+        io.err(`takeoff ${name}: internal error: ${(e as Error).message ?? String(e)}\n`)
+        if (process.env.TAKEOFF_DEBUG) io.err(`${(e as Error).stack ?? ""}\n`)
+        else io.err("  (set TAKEOFF_DEBUG=1 for the stack trace)\n")
+        return EXIT.internal
+      },
+    )
   }
 }

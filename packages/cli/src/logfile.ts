@@ -1,6 +1,17 @@
 import * as fs from "node:fs"
 import * as zlib from "node:zlib"
-import { formatLogError, headerTruncated, LogError, type LogHeader, parseHeader, splitLines } from "@takeoff/core"
+import {
+  catchTagged,
+  formatLogError,
+  headerTruncated,
+  type LogError,
+  type LogHeader,
+  lineKind,
+  lineTick,
+  linesOf,
+  parseHeader,
+  upcasterFor,
+} from "@takeoff/core"
 import { CliError, EXIT, usage } from "./errors.js"
 import type { ModelKit } from "./kit.js"
 
@@ -42,27 +53,29 @@ export const readLog = (
   } else text = raw.toString("utf8")
   if (text.length === 0) throw usage(`${file}: line 1: the log is empty`)
   const nl = text.indexOf("\n")
-  if (nl < 0 && text.startsWith('{"kind":"header"')) throw logErrorToCli(file, headerTruncated(text.length))
+  if (nl < 0 && lineKind(text) === "header") throw logErrorToCli(file, headerTruncated(text.length))
   let header: LogHeader
   try {
     header = parseHeader(nl < 0 ? text : text.slice(0, nl))
   } catch (e) {
-    if (e instanceof LogError) {
-      // A header that looks like ours but fails its own hash was edited: for verify that is tampering.
-      const first = nl < 0 ? text : text.slice(0, nl)
-      const edited = first.includes('"kind":"header"') || first.includes('"format":"takeoff-log"')
-      throw new CliError({
-        exitCode: edited && options.tamperExit !== undefined ? options.tamperExit : EXIT.usage,
-        message: `${file}: ${edited && options.tamperExit !== undefined ? "NOT intact: " : ""}${formatLogError(e)}`,
-      })
-    }
-    throw e
+    // A header that looks like ours but fails its own hash was edited: for verify that is tampering.
+    const first = nl < 0 ? text : text.slice(0, nl)
+    const tampered =
+      options.tamperExit !== undefined &&
+      (first.includes('"kind":"header"') || first.includes('"format":"takeoff-log"'))
+    throw tampered ? logErrorToCli(file, e, options.tamperExit, "NOT intact: ") : logErrorToCli(file, e)
   }
   const kit = kits.get(header.model)
   if (kit === undefined) {
     throw usage(
       `${file}: line 1: the log was written by model "${header.model}", which this build does not know (known: ${[...kits.keys()].join(", ")})`,
     )
+  }
+  try {
+    // A log of another version of the model is not tampered with: it needs the build that wrote it.
+    upcasterFor(kit.model, header)
+  } catch (e) {
+    throw logErrorToCli(file, e)
   }
   return { file, text, header, kit }
 }
@@ -72,22 +85,30 @@ export const readLog = (
  * replaying it would silently drop data. Names the line and the tick. Exit 2.
  */
 export const refuseTruncated = (log: LogText): void => {
-  const { lines, torn } = splitLines(log.text)
-  if (torn !== undefined) {
-    const tick = /^\{"kind":"\w+","tick":(\d+)/.exec(torn)?.[1]
+  const lines = linesOf(log.text)
+  let count = 0
+  let last = ""
+  for (const line of lines) {
+    count++
+    last = line
+  }
+  if (lines.torn !== undefined) {
+    const tick = lineTick(lines.torn)
     throw usage(
-      `${log.file}: line ${lines.length + 1}${tick ? ` (tick ${tick})` : ""}: truncated: the last line is cut off mid-record (an interrupted write; takeoff verify --repair cuts it back to the last sealed tick)`,
+      `${log.file}: line ${count + 1}${tick === undefined ? "" : ` (tick ${tick})`}: truncated: the last line is cut off mid-record (an interrupted write; takeoff verify --repair cuts it back to the last sealed tick)`,
     )
   }
-  const last = lines.length - 1
-  if (last >= 1 && lines[last].startsWith('{"kind":"tick"')) {
-    const tick = /^\{"kind":"tick","tick":(\d+)/.exec(lines[last])?.[1]
+  if (count >= 2 && lineKind(last) === "tick") {
     throw usage(
-      `${log.file}: line ${last + 1} (tick ${tick}): truncated: the last tick has no seal (takeoff verify --repair cuts it back to the last sealed tick)`,
+      `${log.file}: line ${count} (tick ${lineTick(last)}): truncated: the last tick has no seal (takeoff verify --repair cuts it back to the last sealed tick)`,
     )
   }
 }
 
-/** Turns a LogError thrown while reading a log into the one-line message users see. */
-export const logErrorToCli = (file: string, e: unknown, exitCode: number = EXIT.usage): unknown =>
-  e instanceof LogError ? new CliError({ exitCode, message: `${file}: ${formatLogError(e)}` }) : e
+/** Turns a LogError thrown while reading a log into the one-line message users see; `verdict` prefixes it (e.g. "NOT intact: "). */
+export const logErrorToCli = (file: string, e: unknown, exitCode: number = EXIT.usage, verdict = ""): unknown =>
+  catchTagged<LogError, unknown>(
+    e,
+    { LogError: (e) => new CliError({ exitCode, message: `${file}: ${verdict}${formatLogError(e)}` }) },
+    (e) => e,
+  )

@@ -102,6 +102,24 @@ describe("log commands on a walkers log", () => {
     expect(takeoff(["verify", empty]).stderr).toMatch(/line 1: the log is empty/)
   })
 
+  it("a log of another version of the model exits 2, naming both versions and the build to use", () => {
+    const older = path.join(dir, "older.ndjson")
+    const sim = Simulation.create(
+      { ...walkersModel, version: "0.9.0" },
+      { agents: 5, teleportProbability: 0.5 },
+      { seed: 1 },
+    )
+    fs.writeFileSync(older, `${sim.headerLine}\n${sim.step().text}${sim.endLine("completed")}`)
+    for (const cmd of [["verify"], ["verify", "--resimulate"], ["replay"], ["export"], ["audit", "--why", "agi"]]) {
+      const r = takeoff([...cmd, older])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(
+        /older\.ndjson: line 1: model-version: the log was written by walkers 0\.9\.0, this build is walkers 1\.0\.0 .*read it with the build that wrote it/,
+      )
+      expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    }
+  })
+
   it("replay at a tick equals the live run's metrics at that tick", () => {
     const sim = Simulation.create(
       walkersModel,

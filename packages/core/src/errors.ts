@@ -27,3 +27,29 @@ export class LogError extends Schema.TaggedError<LogError>()("LogError", {
 /** Formats a LogError as the single line users see: `line 12 (tick 5): hash-mismatch: ...`. */
 export const formatLogError = (e: LogError): string =>
   `line ${e.line}${e.tick === undefined ? "" : ` (tick ${e.tick})`}: ${e.reason}: ${e.message}`
+
+/** What `catchTagged` dispatches on: a Schema.TaggedError, or any class with a string `_tag`. */
+export interface Tagged {
+  readonly _tag: string
+}
+
+/**
+ * Handles a thrown value by its `_tag`, as `Effect.catchTags` handles a failure: the one place an
+ * edge (the HTTP app, the CLI) turns each kind of typed error into its response. A value with no
+ * handler for its tag (a bug, a foreign exception) goes to `orElse`.
+ *
+ * @example
+ * catchTagged<CliError, number>(e, { CliError: (e) => e.exitCode }, () => EXIT.internal)
+ */
+export const catchTagged = <E extends Tagged, R>(
+  e: unknown,
+  handlers: { readonly [K in E["_tag"]]: (e: Extract<E, { readonly _tag: K }>) => R },
+  orElse: (e: unknown) => R,
+): R => {
+  const tag = typeof e === "object" && e !== null ? (e as Partial<Tagged>)._tag : undefined
+  const handler =
+    typeof tag === "string" && Object.hasOwn(handlers, tag)
+      ? (handlers as Readonly<Record<string, (e: unknown) => R>>)[tag]
+      : undefined
+  return handler === undefined ? orElse(e) : handler(e)
+}

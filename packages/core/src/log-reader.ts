@@ -212,6 +212,26 @@ const refuseVersion = (model: Model<any, any, any>, header: LogHeader, why: stri
   })
 
 /**
+ * How to read a log of `header`'s model version: undefined when it is this model's version, the
+ * model's upcaster when it has one for that version; a `model-version` LogError naming line 1
+ * otherwise (and always with `upcast: false`).
+ *
+ * @example
+ * upcasterFor(model, parseHeader(firstLine))
+ */
+export const upcasterFor = (
+  model: Model<any, any, any>,
+  header: LogHeader,
+  options: { readonly upcast?: boolean } = {},
+): ModelUpcaster | undefined => {
+  if (header.modelVersion === model.version) return undefined
+  if (options.upcast === false) throw refuseVersion(model, header, " (a rerun writes only this version)")
+  const upcaster = model.upcasters?.[header.modelVersion]
+  if (upcaster === undefined) throw refuseVersion(model, header, ` and cannot upcast ${header.modelVersion}`)
+  return upcaster
+}
+
+/**
  * Header checks shared by every reader: the log must be of this model and of its version, unless
  * the model declares an upcaster from the log's version (`upcast: false` refuses even then, for
  * `resimulate`, which can only reproduce what this version writes).
@@ -235,12 +255,7 @@ export const checkHeader = <S, E extends Event, C>(
       message: `log is for model "${header.model}", not "${model.name}"`,
     })
   }
-  let upcaster: ModelUpcaster | undefined
-  if (header.modelVersion !== model.version) {
-    if (options.upcast === false) throw refuseVersion(model, header, " (a rerun writes only this version)")
-    upcaster = model.upcasters?.[header.modelVersion]
-    if (upcaster === undefined) throw refuseVersion(model, header, ` and cannot upcast ${header.modelVersion}`)
-  }
+  const upcaster = upcasterFor(model, header, options)
   if (header.schemaVersion > model.catalogue.schemaVersion) {
     throw new LogError({
       reason: "schema-version",

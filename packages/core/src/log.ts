@@ -196,13 +196,6 @@ export const parseRecord = (text: string, n: number, options: { canonical?: bool
   }
 }
 
-/** Splits log text into lines; a final line without "\n" is reported as torn (not returned). */
-export const splitLines = (text: string): { lines: string[]; torn: string | undefined } => {
-  const lines = text.split("\n")
-  const last = lines.pop() ?? ""
-  return { lines, torn: last.length > 0 ? last : undefined }
-}
-
 /** The end record is chained too, so its reason and message cannot be edited unnoticed. */
 export const endHash = (prevHash: string, tick: number, reason: EndReason, message?: string): string =>
   chainHash(prevHash, tick, `end:${reason}:${message ?? ""}`)

@@ -34,6 +34,7 @@ export interface MetricInfo {
 
 /** A request the model refused: which field, and what was expected. */
 export class ScenarioRejected extends Error {
+  readonly _tag = "ScenarioRejected"
   constructor(
     readonly field: string,
     message: string,

@@ -7,7 +7,7 @@ import { Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { createMiddleware } from "hono/factory"
 import { ScenarioRejected } from "./adapter.js"
-import { ApiFailure, badRequest, notFound } from "./errors.js"
+import { ApiFailure, badRequest, errorResponse, notFound } from "./errors.js"
 import { readEvents } from "./events.js"
 import { openApiDocument } from "./openapi.js"
 import type { RunManager } from "./runs.js"
@@ -36,7 +36,11 @@ export interface AppOptions {
 }
 
 const tooLarge = (limit: number) => () => {
-  throw new ApiFailure(413, "body-too-large", `request body over the limit of ${limit} bytes`)
+  throw new ApiFailure({
+    status: 413,
+    code: "body-too-large",
+    message: `request body over the limit of ${limit} bytes`,
+  })
 }
 
 const parseJson = (text: string): unknown => {
@@ -56,12 +60,12 @@ const requireContentType = (accepted: ReadonlyArray<string>) =>
   createMiddleware(async (c, next) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase()
     if (!accepted.includes(type)) {
-      throw new ApiFailure(
-        415,
-        "unsupported-media-type",
-        `content-type: expected ${accepted.join(" or ")}, got ${type === "" ? "none" : `"${type}"`}`,
-        "content-type",
-      )
+      throw new ApiFailure({
+        status: 415,
+        code: "unsupported-media-type",
+        message: `content-type: expected ${accepted.join(" or ")}, got ${type === "" ? "none" : `"${type}"`}`,
+        field: "content-type",
+      })
     }
     return next()
   })
@@ -93,9 +97,8 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
   const adapter = manager.adapter
 
   app.onError((err, c) => {
-    if (err instanceof ApiFailure) return c.json(err.body, err.status)
-    console.error("takeoff server: unexpected error", err)
-    return c.json({ error: { code: "internal", message: err.message } }, 500)
+    const { status, body } = errorResponse(err)
+    return c.json(body, status)
   })
 
   if (token !== undefined) {
@@ -104,12 +107,12 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
       if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next()
       const m = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")
       if (m === null || !timingSafeEqual(digest(m[1]), expected)) {
-        throw new ApiFailure(
-          401,
-          "unauthorized",
-          "this server needs Authorization: Bearer <token> for changes",
-          "authorization",
-        )
+        throw new ApiFailure({
+          status: 401,
+          code: "unauthorized",
+          message: "this server needs Authorization: Bearer <token> for changes",
+          field: "authorization",
+        })
       }
       return next()
     })
@@ -133,11 +136,11 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
     try {
       return { ...s, parameters: adapter.scenarioParameters(name) }
     } catch (e) {
-      throw new ApiFailure(
-        500,
-        "scenario-invalid",
-        e instanceof ScenarioRejected ? `${e.field}: ${e.message}` : (e as Error).message,
-      )
+      throw new ApiFailure({
+        status: 500,
+        code: "scenario-invalid",
+        message: e instanceof ScenarioRejected ? `${e.field}: ${e.message}` : (e as Error).message,
+      })
     }
   }
   app.get("/api/scenarios", (c) => c.json(adapter.listScenarios().map((s) => scenarioJson(s.name))))

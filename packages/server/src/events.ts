@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import { lineKind, lineTick } from "@takeoff/core"
 import type { ModelAdapter } from "./adapter.js"
 
 export interface EventsPage {
@@ -16,8 +17,6 @@ export interface EventsFilter {
   readonly limit: number
 }
 
-const TICK_PREFIX = '{"kind":"tick","tick":'
-const SEAL_PREFIX = '{"kind":"seal","tick":'
 const CHUNK_BYTES = 1 << 20
 
 /**
@@ -82,13 +81,13 @@ class LogIndex {
   }
 
   private line(text: string, start: number, end: number, base: number) {
-    if (text.startsWith(TICK_PREFIX, start)) {
-      const tick = Number.parseInt(text.slice(start + TICK_PREFIX.length, start + TICK_PREFIX.length + 16), 10)
+    const tick = lineTick(text, start)
+    if (tick === undefined) return
+    const kind = lineKind(text, start)
+    if (kind === "tick") {
       this.starts[tick] = base + start
       this.ends[tick] = base + end
-    } else if (text.startsWith(SEAL_PREFIX, start)) {
-      this.lastSealed = Number.parseInt(text.slice(start + SEAL_PREFIX.length, start + SEAL_PREFIX.length + 16), 10)
-    }
+    } else if (kind === "seal") this.lastSealed = tick
   }
 
   readTick(file: string, tick: number): { events: Array<{ type: string; v: number; data: unknown }> } {

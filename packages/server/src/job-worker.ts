@@ -4,8 +4,16 @@
  */
 import * as fs from "node:fs"
 import { parentPort, workerData } from "node:worker_threads"
-import { checkHeader, formatLogError, replay, truncateToSealed, verify } from "@takeoff/core"
-import { loadAdapter, ScenarioRejected } from "./adapter.js"
+import {
+  catchTagged,
+  checkHeader,
+  formatLogError,
+  type LogError,
+  replay,
+  truncateToSealed,
+  verify,
+} from "@takeoff/core"
+import { loadAdapter, type ScenarioRejected } from "./adapter.js"
 import { makeTickReport, type TickReport } from "./worker-protocol.js"
 
 export type Job =
@@ -76,12 +84,23 @@ const run = async (job: Job): Promise<JobResult> => {
   }
 }
 
+/** A job's failure as the value it travels back as, by the error's tag. */
+const failure = (e: unknown): JobResult =>
+  catchTagged<ScenarioRejected | LogError, JobResult>(
+    e,
+    {
+      ScenarioRejected: (e) => ({ ok: false, status: 400, field: e.field, message: e.message }),
+      LogError: (e) => ({ ok: false, status: 422, message: formatLogError(e) }),
+    },
+    (e) => ({
+      ok: false,
+      status: 500,
+      message: typeof (e as { message?: unknown }).message === "string" ? (e as Error).message : String(e),
+    }),
+  )
+
 try {
   parentPort!.postMessage(await run(workerData as Job))
 } catch (e) {
-  const field = e instanceof ScenarioRejected ? e.field : undefined
-  const message = typeof (e as { message?: unknown }).message === "string" ? (e as Error).message : String(e)
-  const status = e instanceof ScenarioRejected ? 400 : (e as { _tag?: string })._tag === "LogError" ? 422 : 500
-  const text = (e as { _tag?: string })._tag === "LogError" ? formatLogError(e as never) : message
-  parentPort!.postMessage({ ok: false, status, field, message: text } satisfies JobResult)
+  parentPort!.postMessage(failure(e))
 }

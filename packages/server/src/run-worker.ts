@@ -1,12 +1,12 @@
 /**
- * One simulation run, off the HTTP thread. Steps the model, appends each tick to the run's log in
- * the file store, appends its metrics to the sidecar, and reports the tick to the run manager.
+ * One simulation run, off the HTTP thread. Steps the model, appends each tick to the run's log
+ * file, appends its metrics to the sidecar, and reports the tick to the run manager.
  * Obeys pause, resume, step, speed and stop; pacing is by wall clock against a drift-free schedule.
  */
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { parentPort, workerData } from "node:worker_threads"
-import { makeFileStore, Simulation } from "@takeoff/core"
-import { Effect } from "effect"
+import { LogFileWriter, Simulation } from "@takeoff/core"
 import { loadAdapter } from "./adapter.js"
 import { makeTickReport, type ManagerToWorker, type RunWorkerInit, type WorkerToManager } from "./worker-protocol.js"
 
@@ -18,9 +18,8 @@ const now = () => performance.timeOrigin + performance.now()
 const adapter = await loadAdapter(init.adapterUrl)
 const model = adapter.model
 const config = model.decodeConfig(init.config)
-const store = makeFileStore({ dir: init.logsDir })
 const sim = Simulation.create(model, config, { seed: init.seed, meta: init.meta })
-Effect.runSync(store.create(init.runId, sim.headerLine))
+const log = LogFileWriter.create(path.join(init.logsDir, `${init.runId}.ndjson`), sim.headerLine)
 const metricsFd = fs.openSync(init.metricsFile, "w")
 fs.writeSync(metricsFd, `${JSON.stringify({ keys: adapter.metrics.map((m) => m.key) })}\n`)
 
@@ -38,7 +37,7 @@ const ack = () => post({ type: "ack", tick: sim.tick - 1 })
 const finish = (reason: "completed" | "stopped" | "error", message?: string) => {
   finished = true
   if (timer !== undefined) clearTimeout(timer)
-  Effect.runSync(store.close(init.runId, sim.endLine(reason, message)))
+  log.close(sim.endLine(reason, message))
   fs.closeSync(metricsFd)
   post({ type: "end", reason, tick: sim.tick - 1, message })
   port.close()
@@ -46,7 +45,7 @@ const finish = (reason: "completed" | "stopped" | "error", message?: string) => 
 
 const runTick = () => {
   const { tick, events, text } = sim.step()
-  Effect.runSync(store.append(init.runId, { tick, text }))
+  log.write(text)
   const report = makeTickReport(adapter, config, tick, events, sim.state)
   // NaN is not JSON: the sidecar writes null and readers turn it back into NaN.
   fs.writeSync(metricsFd, `${JSON.stringify(report)}\n`)

@@ -2,6 +2,8 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { RunSummary } from "@takeoff/agents/protocol"
+import { Simulation } from "@takeoff/core"
+import { walkersModel } from "@takeoff/core/testing"
 import { afterEach, describe, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../src/index.js"
 import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
@@ -327,6 +329,16 @@ describe("malformed and hostile input gets clean errors", () => {
     const log = (await api(s.url, "GET", `/api/runs/${run.id}/log`)).text
     const tampered = log.replace('"kind":"tick","tick":3,', '"kind":"tick","tick":4,')
     expect((await bad("POST", "/api/logs", tampered, 422, "log", ndjson)).message).toMatch(/line \d+/)
+    // A log of another model version is refused by name, not read as if it were this version's.
+    const sim = Simulation.create(
+      { ...walkersModel, version: "0.9.0" },
+      { agents: 5, teleportProbability: 0 },
+      { seed: 1 },
+    )
+    const older = `${sim.headerLine}\n${sim.step().text}${sim.endLine("completed")}`
+    expect((await bad("POST", "/api/logs", older, 422, "log", ndjson)).message).toMatch(
+      /^line 1: model-version: the log was written by walkers 0\.9\.0, this build is walkers 1\.0\.0.*the build that wrote it/,
+    )
     // Content types a cross-site form could send are refused, so no web page can drive the server.
     await bad("POST", "/api/logs", log, 415, "content-type")
     await bad("POST", "/api/runs", "{}", 415, "content-type", { "content-type": "text/plain" })

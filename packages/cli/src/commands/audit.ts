@@ -1,4 +1,4 @@
-import { type EncodedEvent, replay, splitLines } from "@takeoff/core"
+import { type EncodedEvent, logLinesOf, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { metricCell, metricLabel, table } from "../format.js"
@@ -10,12 +10,10 @@ const MILESTONES = ["agi", "asi", "post-scarcity"]
 /** Finds an event by id: `TICK:INDEX` (as `diff` prints) or an event type (its first occurrence). */
 const findEvent = (log: LogText, id: string): { tick: number; index: number; event: EncodedEvent; line: number } => {
   const m = /^(\d+):(\d+)$/.exec(id)
-  const { lines } = splitLines(log.text)
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i]
-    if (!l.startsWith('{"kind":"tick"')) continue
-    if (m && !l.startsWith(`{"kind":"tick","tick":${m[1]},`)) continue
-    const rec = JSON.parse(l) as { tick: number; events: EncodedEvent[] }
+  const wanted = m ? Number(m[1]) : undefined
+  for (const l of logLinesOf(log.text)) {
+    if (l.kind !== "tick" || (wanted !== undefined && l.tick !== wanted)) continue
+    const rec = JSON.parse(l.text) as { tick: number; events: EncodedEvent[] }
     if (m) {
       const index = Number(m[2])
       if (index >= rec.events.length) {
@@ -23,10 +21,10 @@ const findEvent = (log: LogText, id: string): { tick: number; index: number; eve
           `--why ${id}: tick ${rec.tick} has ${rec.events.length} events (indexes 0..${rec.events.length - 1})`,
         )
       }
-      return { tick: rec.tick, index, event: rec.events[index], line: i + 1 }
+      return { tick: rec.tick, index, event: rec.events[index], line: l.n }
     }
     const index = rec.events.findIndex((e) => e.type === id)
-    if (index >= 0) return { tick: rec.tick, index, event: rec.events[index], line: i + 1 }
+    if (index >= 0) return { tick: rec.tick, index, event: rec.events[index], line: l.n }
   }
   throw usage(
     m

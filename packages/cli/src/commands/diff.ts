@@ -1,4 +1,4 @@
-import { type EncodedEvent, replay, splitLines } from "@takeoff/core"
+import { type EncodedEvent, logLinesOf, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { formatValue, metricCell, metricLabel, table } from "../format.js"
@@ -28,10 +28,8 @@ interface TickLine {
 }
 
 const tickLines = (text: string): TickLine[] => {
-  const { lines } = splitLines(text)
   const out: TickLine[] = []
-  for (let i = 1; i < lines.length; i++)
-    if (lines[i].startsWith('{"kind":"tick"')) out.push({ n: i + 1, text: lines[i] })
+  for (const l of logLinesOf(text)) if (l.kind === "tick") out.push({ n: l.n, text: l.text })
   return out
 }
 

@@ -1,6 +1,6 @@
-import { replay } from "@takeoff/core"
+import { catchTagged, lastSealedTick, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
-import { EXIT, usage } from "../errors.js"
+import { type CliError, EXIT, usage } from "../errors.js"
 import { metricCell, metricLabel, table } from "../format.js"
 import type { ModelKit } from "../kit.js"
 import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
@@ -17,8 +17,9 @@ export const resolveAt = (log: LogText, config: unknown, at: string | undefined,
     try {
       tick = log.kit.dateToTick(config, at)
     } catch (e) {
-      if ((e as { _tag?: string })._tag === "CliError") throw e
-      throw usage(`--at ${at}: ${(e as Error).message}`)
+      throw catchTagged<CliError, unknown>(e, { CliError: (e) => e }, (e) =>
+        usage(`--at ${at}: ${(e as Error).message}`),
+      )
     }
   }
   if (tick < 0 || tick > lastTick) {
@@ -27,13 +28,6 @@ export const resolveAt = (log: LogText, config: unknown, at: string | undefined,
     )
   }
   return tick
-}
-
-/** The last sealed tick of a log, found by scanning for the last seal line from the end. */
-export const lastSealedTick = (text: string): number => {
-  const i = text.lastIndexOf('\n{"kind":"seal","tick":')
-  if (i < 0) return -1
-  return Number(/^\{"kind":"seal","tick":(\d+)/.exec(text.slice(i + 1, i + 64))?.[1] ?? -1)
 }
 
 export const replayCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({

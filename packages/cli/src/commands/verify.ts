@@ -5,7 +5,7 @@ import type { ModelKit } from "../kit.js"
 import { readLog } from "../logfile.js"
 
 /** Reasons that mean "we could not read the whole log", not "the log lies": exit 2, not 1. */
-const UNREADABLE = new Set(["truncated", "missing-header", "model-mismatch", "schema-version"])
+const UNREADABLE = new Set(["truncated", "missing-header", "model-mismatch", "model-version", "schema-version"])
 
 export const verifyCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
   spec: {

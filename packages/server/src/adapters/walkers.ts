@@ -1,4 +1,5 @@
 import type { MilestoneInfo, NotableEvent } from "@takeoff/agents/protocol"
+import { logLinesOf } from "@takeoff/core"
 import { type WalkersConfig, type WalkersEvent, type WalkersState, walkersModel } from "@takeoff/core/testing"
 import { defaultAgentOf, type ModelAdapter, type ParameterInfo, ScenarioRejected } from "../adapter.js"
 
@@ -141,10 +142,8 @@ export const adapter: ModelAdapter = {
   explain: (logText, why) => {
     if (why !== "agi") throw new ScenarioRejected("why", `walkers only explain "agi", got "${why}"`)
     const ticks: number[] = []
-    for (const line of logText.split("\n")) {
-      if (line.startsWith('{"kind":"tick"') && line.includes('"WalkerTeleported"')) {
-        ticks.push((JSON.parse(line) as { tick: number }).tick)
-      }
+    for (const line of logLinesOf(logText)) {
+      if (line.kind === "tick" && line.text.includes('"WalkerTeleported"')) ticks.push(line.tick!)
     }
     const at = ticks[TELEPORTS_FOR_MILESTONE - 1]
     return {

@@ -1,1 +1,0 @@
-export { makeNatsStore, type NatsStoreOptions, natsStoreLayer } from "./store.js"
