@@ -93,13 +93,6 @@ export const makeHeader = (
   return { ...body, hash: sha256(JSON.stringify(body)) }
 }
 
-/** A parsed line with its 1-based number and exact text (hashes are over the text). */
-export interface Line<R> {
-  readonly n: number
-  readonly text: string
-  readonly record: R
-}
-
 const isObj = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 const isRng = (u: unknown): u is RngState =>
   Array.isArray(u) && u.length === 4 && u.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)
