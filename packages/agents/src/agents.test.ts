@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest"
 import type { EconomyEvent } from "./events.js"
 import { economyModel } from "./model.js"
 import { loadScenario, withValues } from "./scenario.js"
-import { type EconomyState, F, initialEconomyState, K, NP, powerCapacityGw, RING, X } from "./state.js"
+import { PARAM_BY_PATH, PARAMS, POWER_SOURCES } from "./params.js"
+import { type EconomyState, F, initialEconomyState, K, powerCapacityGw, RING, X } from "./state.js"
 
 /** Given-when-then for each agent kind: a state, one system's decision, the reducer's effect. */
 const config = loadScenario("baseline", { set: [["firms.count", "100"]] })
@@ -133,8 +134,8 @@ describe("energy", () => {
     st.power.fill(0)
     st.power[0] = powerCapacityGw(given()) / 4
     const [dark] = only(when(st, "markets"), "MarketsCleared")
-    expect(dark.data.flow[F.poweredShare]).toBeLessThan(full.data.flow[F.poweredShare])
-    expect(dark.data.flow[F.inferenceH100e]).toBeLessThan(full.data.flow[F.inferenceH100e])
+    expect(dark.data.flows.poweredShare).toBeLessThan(full.data.flows.poweredShare)
+    expect(dark.data.flows.inferenceH100e).toBeLessThan(full.data.flows.inferenceH100e)
   })
 })
 
@@ -244,11 +245,11 @@ describe("labour markets and households", () => {
     const taxed = withValues(config, { "policy.aiIncomeTaxRate": 0.4 })
     const st = given(taxed)
     const [c] = only(when(st, "markets"), "MarketsCleared")
-    const f = c.data.flow
-    expect(f[F.tax]).toBeCloseTo(0.4 * (f[F.aiRevenue] + f[F.robotRevenue]), 0)
-    expect(f[F.ubiPerHead]).toBeCloseTo(f[F.tax] / st.x[X.population], 9)
-    const income = f[F.labourIncomeHouseholds] + f[F.capitalIncomeHouseholds] + f[F.tax] + f[F.electricity]
-    expect(income / f[F.gdp]).toBeCloseTo(1, 12)
+    const f = c.data.flows
+    expect(f.tax).toBeCloseTo(0.4 * (f.aiRevenue + f.robotRevenue), 0)
+    expect(f.ubiPerHead).toBeCloseTo(f.tax / st.x[X.population], 9)
+    const income = f.labourIncomeHouseholds + f.capitalIncomeHouseholds + f.tax + f.electricity
+    expect(income / f.gdp).toBeCloseTo(1, 12)
   })
 })
 
@@ -274,9 +275,62 @@ describe("milestones and hazard", () => {
   })
 })
 
-describe("power pipeline bookkeeping", () => {
-  it("keeps a ring large enough for every lead time", () => {
-    expect(RING).toBeGreaterThan(240)
-    expect(NP).toBe(3)
+describe("pipeline bookkeeping", () => {
+  // Every delay that parks something in a pipeline ring slot, with the ring it waits in.
+  const orders: ReadonlyArray<
+    readonly [path: string, order: (onlineTick: number) => EconomyEvent, ring: (st: EconomyState) => Float64Array]
+  > = [
+    [
+      "chips.fabLeadTimeMonths",
+      (t) => ({ type: "FabCapacityOrdered", data: { unitsPerYear: 1e6, onlineTick: t, capexUsd: 0, scarcity: 1 } }),
+      (st) => st.fabPipe,
+    ],
+    [
+      "robots.factoryLeadTimeMonths",
+      (t) => ({
+        type: "RobotFactoryExpanded",
+        data: { unitsPerYear: 1e6, onlineTick: t, capexUsd: 0, selfReplicationSaving: 0 },
+      }),
+      (st) => st.robotPipe,
+    ],
+    ...POWER_SOURCES.map(
+      (source) =>
+        [
+          `energy.${source}.leadTimeMonths`,
+          (t: number): EconomyEvent => ({
+            type: "PowerOrdered",
+            data: { source, gw: 1, onlineTick: t, costUsdPerMwh: 50, shortfallGw: 0 },
+          }),
+          (st: EconomyState) => st.powerPipe,
+        ] as const,
+    ),
+    [
+      "labour.retrainMonths",
+      (t) => ({
+        type: "WorkersRetrained",
+        data: { leaving: new Float64Array(K).fill(1e6), toShare: new Float64Array(K).fill(1 / K), arriveTick: t },
+      }),
+      (st) => st.retrainPipe,
+    ],
+  ]
+  const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0)
+  const month = (t: number): EconomyEvent => ({ type: "MonthBegan", data: { year: 2024 + t / 12 } })
+
+  it("covers every lead-time parameter of the registry", () => {
+    const delays = PARAMS.filter((p) => /leadTimeMonths$|retrainMonths$/i.test(p.path)).map((p) => p.path)
+    expect(orders.map(([path]) => path).sort()).toEqual(delays.sort())
   })
+
+  for (const [path, order, ring] of orders) {
+    it(`holds an order for ${path} at the longest its bounds allow until it is due`, () => {
+      const lead = Math.round(PARAM_BY_PATH.get(path)!.max)
+      const st = given()
+      for (const r of [st.fabPipe, st.robotPipe, st.powerPipe, st.retrainPipe]) r.fill(0)
+      apply(st, [order(1 + lead)], 1)
+      for (let t = 2; t <= lead; t++) apply(st, [month(t)], t)
+      expect(sum(ring(st)), "still waiting the month before it is due").toBeGreaterThan(0)
+      apply(st, [month(1 + lead)], 1 + lead)
+      expect(sum(ring(st)), "delivered in the month it is due").toBe(0)
+    })
+  }
 })

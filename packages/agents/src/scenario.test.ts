@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { PARAMS } from "./params.js"
+import { generationNames, PARAMS } from "./params.js"
 import {
   findScenariosDir,
   listScenarios,
@@ -65,7 +65,9 @@ describe("scenarios", () => {
       expect(meta.source !== undefined || meta.assumption, p.path).toBe(true)
     }
     const params = scenarioParameters(config)
-    expect(params).toHaveLength(PARAMS.length)
+    // The registry, plus four rows (year, h100e, watts, priceUsd) per chip generation the scenario names.
+    expect(params).toHaveLength(PARAMS.length + 4 * generationNames(config.values).length)
+    expect(generationNames(config.values)).toEqual(["h100", "b200", "rubin"])
     expect(params.find((p) => p.path === "labour.forceB")).toMatchObject({
       value: 3.64,
       group: "labour",

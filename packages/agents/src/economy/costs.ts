@@ -1,0 +1,97 @@
+import type { Derived } from "./derive.js"
+import { NP, POWER_SOURCES } from "./sets.js"
+import { type EconomyState, F, X } from "./state.js"
+
+/**
+ * What machines cost per worker-year of task work, and the supplies behind them (docs/model.md,
+ * "Machine costs"). An AI worker-year costs the chip's rental (price x (r + 1/lifetime)) plus its
+ * power, over the worker-equivalents one H100e serves; a robot worker-year likewise from the robot
+ * price and power. Firms compare these with wages; labs and robot makers compare them with prices.
+ */
+
+/** Hours in a year: machine services and power are priced per hour. */
+export const HOURS_PER_YEAR = 8766
+/** Tokens one H100e serves per hour at 2024 efficiency (frontier-size model; assumption, docs/model.md). */
+export const TOKENS_PER_H100E_HOUR_2024 = 1e6
+
+/** AI worker-equivalents per H100e of inference at a tick (efficiency improves over time). */
+export const workerEqPerH100e = (p: Derived, tick: number): number =>
+  p.v["ai.workerEquivalentsPerH100e2024"] * p.v["ai.inferenceEfficiencyPerYear"] ** (tick / 12)
+
+/** Worker-equivalents per robot at a tick (redesigns: hands, speed). */
+export const workerEqPerRobot = (p: Derived, tick: number): number =>
+  p.v["robots.workerEquivalents2024"] * (1 + p.v["robots.productivityGrowthPerYear"]) ** (tick / 12)
+
+/** The newest generation in production at a tick and its share of output (ramping up). */
+export const productionMix = (p: Derived, tick: number): { newest: number; share: number } => {
+  let newest = 0
+  for (let g = 0; g < p.gens.length; g++) if (p.gens[g].startTick <= tick) newest = g
+  const share =
+    newest === 0 ? 1 : Math.min(1, Math.max(0, (tick - p.gens[newest].startTick + 1) / p.v["chips.rampMonths"]))
+  return { newest, share }
+}
+
+/** Machine costs per worker-year of task work (what a firm compares with a wage), and the power price. */
+export interface MachineCosts {
+  readonly energyPriceUsdPerMwh: number
+  readonly aiChip: number
+  readonly aiPower: number
+  readonly robotCapital: number
+  readonly robotPower: number
+}
+
+/** Data-centre power demand (GW) of the installed chips. */
+export const powerDemandGw = (st: EconomyState): number => {
+  let kw = 0
+  for (let g = 0; g < st.chipStock.length; g++) kw += st.chipStock[g] * st.p.gens[g].kw
+  return kw / 1e6
+}
+
+export const powerCapacityGw = (st: EconomyState): number => {
+  let c = 0
+  for (let j = 0; j < NP; j++) c += st.power[j]
+  return c
+}
+
+/** Electricity price: the capacity-weighted cost of the sources, raised when chips wait for power. */
+export const energyPrice = (st: EconomyState): number => {
+  const v = st.p.v
+  const cap = powerCapacityGw(st)
+  let cost = 0
+  for (let j = 0; j < NP; j++) cost += st.power[j] * v[`energy.${POWER_SOURCES[j]}.costUsdPerMwh`]
+  const base = cap > 0 ? cost / cap : v["energy.grid.costUsdPerMwh"]
+  const demand = powerDemandGw(st)
+  return demand > cap && cap > 0 ? base * (demand / cap) ** v["energy.scarcityPriceExponent"] : base
+}
+
+export const machineCosts = (st: EconomyState, tick: number): MachineCosts => {
+  const { p } = st
+  const v = p.v
+  const price = energyPrice(st)
+  const r = v["macro.returnOnCapital"]
+  const weq = workerEqPerH100e(p, tick)
+  const { newest } = productionMix(p, tick)
+  const kwPerH100e = p.gens[newest].kw / p.gens[newest].h100e
+  const weqR = workerEqPerRobot(p, tick)
+  const robotPrice = st.x[X.robotCost] * (1 + v["robots.markup"])
+  return {
+    energyPriceUsdPerMwh: price,
+    aiChip: (st.flow[F.chipPricePerH100e] * (r + 1 / v["chips.lifetimeYears"])) / weq,
+    aiPower: (kwPerH100e * (HOURS_PER_YEAR / 1000) * price) / weq,
+    robotCapital: (robotPrice * (r + 1 / v["robots.lifetimeYears"])) / weqR,
+    robotPower: (v["robots.powerKw"] * (HOURS_PER_YEAR / 1000) * price) / weqR,
+  }
+}
+
+/** Installed data-centre chips in H100e. */
+export const fleetH100e = (st: EconomyState): number => {
+  let h = 0
+  for (let g = 0; g < st.chipStock.length; g++) h += st.chipStock[g] * st.p.gens[g].h100e
+  return h
+}
+
+/** Share of installed chips that have power. */
+export const poweredShare = (st: EconomyState): number => {
+  const demand = powerDemandGw(st)
+  return demand > 0 ? Math.min(1, powerCapacityGw(st) / demand) : 1
+}

@@ -1,0 +1,78 @@
+import type { ParamPath } from "../params.js"
+import type { EconomyConfig } from "../scenario/config.js"
+import { deriveGenerations, type Generation } from "./generations.js"
+import { K, OCCUPATION_KIND, OCCUPATIONS, S, SECTORS } from "./sets.js"
+
+/** Config values resolved into the typed form the systems and reducers use. */
+export interface Derived {
+  /** Registry values by path: a misspelt path does not compile. */
+  readonly v: Readonly<Record<ParamPath, number>>
+  readonly nFirms: number
+  readonly nLabs: number
+  readonly beta: Float64Array
+  /** Task weights per sector (rows sum to 1). */
+  readonly omega: Float64Array
+  readonly physical: Uint8Array
+  readonly gens: ReadonlyArray<Generation>
+  readonly alpha: number
+  readonly phi: number
+  /** (eps - 1) / eps of the fixed-factor nest. */
+  readonly rFixed: number
+  /** (sigma - 1) / sigma of the task nest. */
+  readonly rhoTask: number
+  readonly sigmaTask: number
+  readonly y0: number
+  readonly firmsPerSector: Int32Array
+  /** Fractional calendar year of tick 0. */
+  readonly startYear: number
+}
+
+/**
+ * Resolves a validated config: sector shares and task weights as arrays, chip generations, the
+ * production function's exponents and the January level of output.
+ *
+ * @example
+ * derive(loadScenario("baseline")).gens.length // 3 named generations + later steps
+ */
+export const derive = (config: EconomyConfig): Derived => {
+  const v = config.values as Readonly<Record<ParamPath, number>>
+  const startYear = Number(config.start.slice(0, 4)) + (Number(config.start.slice(5, 7)) - 1) / 12
+  const beta = new Float64Array(SECTORS.map((s) => v[`sectors.${s}.valueShare`]))
+  const omega = new Float64Array(S * K)
+  for (let s = 0; s < S; s++) {
+    let sum = 0
+    for (let k = 0; k < K; k++) sum += v[`sectors.${SECTORS[s]}.taskMix.${OCCUPATIONS[k]}`]
+    for (let k = 0; k < K; k++)
+      omega[s * K + k] = sum > 0 ? v[`sectors.${SECTORS[s]}.taskMix.${OCCUPATIONS[k]}`] / sum : 0
+  }
+  const firmsPerSector = new Int32Array(S)
+  for (let s = 0; s < S; s++) firmsPerSector[s] = beta[s] > 0 ? Math.max(1, Math.round(v["firms.count"] * beta[s])) : 0
+  const phi = v["macro.fixedFactorShare2024"]
+  const eps = v["macro.fixedFactorElasticity"]
+  const sigma = v["macro.taskElasticity"]
+  // Machines' share of task payments at the start is small; the capital elasticity is set so that
+  // wages / GDP equals the calibrated labour share.
+  let machine0 = 0
+  for (let s = 0; s < S; s++)
+    for (let k = 0; k < K; k++)
+      machine0 += beta[s] * omega[s * K + k] * v[`occupations.${OCCUPATIONS[k]}.automatedShare2024`]
+  const alpha = 1 - v["macro.labourShare2024"] / ((1 - phi) * (1 - machine0))
+  return {
+    v,
+    nFirms: firmsPerSector.reduce((a, b) => a + b, 0),
+    nLabs: v["ai.labs"],
+    beta,
+    omega,
+    physical: new Uint8Array(OCCUPATION_KIND.map((k) => (k === "physical" ? 1 : 0))),
+    gens: deriveGenerations(config, startYear),
+    alpha,
+    phi,
+    rFixed: (eps - 1) / eps,
+    rhoTask: Math.abs(sigma - 1) < 1e-9 ? 0 : (sigma - 1) / sigma,
+    sigmaTask: sigma,
+    // January 2024 level such that the 2024 average of monthly output is 2023 GDP grown by the 2024 rate.
+    y0: v["macro.gdp2023UsdT"] * 1e12 * (1 + v["macro.realGrowth2024"]) ** (6.5 / 12),
+    firmsPerSector,
+    startYear,
+  }
+}

@@ -1,0 +1,141 @@
+import type { Derived } from "./derive.js"
+
+/**
+ * The state layout: every per-agent quantity is a typed array, every scalar a slot of `x`, every
+ * flow of the last tick a slot of `flow`. Mechanisms read and (in their reducers) write these; the
+ * encoding (`encoding.ts`) hashes and snapshots them.
+ */
+
+/**
+ * Months of look-ahead the pipelines (fabs, power, robot factories, retraining) can hold: larger
+ * than the longest lead time the parameter bounds allow (tested in agents.test.ts).
+ */
+export const RING = 256
+
+/** Indices into the `flow` vector: the last tick's flows (annualised USD) and prices. */
+export const F = {
+  gdp: 0,
+  wages: 1,
+  capitalIncome: 2,
+  rent: 3,
+  aiRevenue: 4,
+  robotRevenue: 5,
+  electricity: 6,
+  tax: 7,
+  ubiPerHead: 8,
+  consumption: 9,
+  investment: 10,
+  investmentK: 11,
+  machineCapex: 12,
+  aiShare: 13,
+  labourShare: 14,
+  aiPricePerWorkerYear: 15,
+  robotPricePerWorkerYear: 16,
+  aiCostPerWorkerYear: 17,
+  robotCostPerWorkerYear: 18,
+  goodsPrice: 19,
+  goodsLabourShare: 20,
+  inferenceH100e: 21,
+  aiWorkerEquivalents: 22,
+  robotWorkerEquivalents: 23,
+  energyPriceUsdPerMwh: 24,
+  powerDemandGw: 25,
+  poweredShare: 26,
+  chipsMadeUnits: 27,
+  chipH100eMade: 28,
+  chipPricePerH100e: 29,
+  chipCostPerH100e: 30,
+  fundingUsd: 31,
+  robotsBuilt: 32,
+  robotPriceUsd: 33,
+  researchMultiplier: 34,
+  dataRatio: 35,
+  firmFailures: 36,
+  distributedH100e: 37,
+  labourIncomeHouseholds: 38,
+  capitalIncomeHouseholds: 39,
+  fabCapex: 40,
+  robotFactoryCapex: 41,
+  chipSpend: 42,
+  robotSpend: 43,
+  unemployed: 44,
+  employedTotal: 45,
+  vaFirms: 46,
+  vaLabs: 47,
+  vaRobots: 48,
+  vaEnergy: 49,
+} as const
+export const NF = 50
+
+export interface EconomyState {
+  readonly p: Derived
+  /** Scalars that evolve (see `SCALARS`). */
+  readonly x: Float64Array
+  readonly flow: Float64Array
+  readonly labourForce: Float64Array
+  readonly employed: Float64Array
+  readonly wage: Float64Array
+  readonly retrainPipe: Float64Array
+  readonly allocL: Float64Array
+  readonly allocM: Float64Array
+  readonly allocK: Float64Array
+  readonly allocF: Float64Array
+  readonly zSector: Float64Array
+  readonly sectorY: Float64Array
+  readonly sectorAiShare: Float64Array
+  readonly sectorAuto: Float64Array
+  readonly sectorCost: Float64Array
+  readonly target: Float64Array
+  readonly labBest: Float64Array
+  readonly labShare: Float64Array
+  readonly labNextRelease: Float64Array
+  readonly labBudget: Float64Array
+  readonly labReleases: Float64Array
+  /** Each lab's share of its compute used for training. */
+  readonly labTraining: Float64Array
+  readonly chipStock: Float64Array
+  readonly chipCum: Float64Array
+  readonly fabPipe: Float64Array
+  readonly power: Float64Array
+  readonly powerPipe: Float64Array
+  readonly robotPipe: Float64Array
+  /** Each sector's AI-share contribution at its last SectorAutomationShifted. */
+  readonly shiftRef: Float64Array
+  /** Per sector, the drivers at its last shift: frontier, AI chip and power cost, robot capital and power cost, wages. */
+  readonly driverRef: Float64Array
+  readonly sectorScale: Float64Array
+  readonly gdpHist: Float64Array
+  readonly firmSector: Uint8Array
+  readonly firmZ: Float32Array
+  readonly firmRate: Float32Array
+  readonly firmScale: Float32Array
+  readonly firmAuto: Float32Array
+}
+
+/** Indices into `x`, the evolving scalars. */
+export const X = {
+  tick: 0,
+  capital: 1,
+  tfp: 2,
+  fixedFactor: 3,
+  population: 4,
+  algoLog10: 5,
+  frontierLog10: 6,
+  fabCapacity: 7,
+  robots: 8,
+  robotCum: 9,
+  robotCapacity: 10,
+  robotCost: 11,
+  agiTick: 12,
+  asiTick: 13,
+  postScarcityTick: 14,
+  catastropheTick: 15,
+  firmFailuresTotal: 16,
+  spaceFactor: 17,
+  chipsMadeTotal: 18,
+  retraining: 19,
+} as const
+export const NX = 20
+
+/** After a catastrophe the world stops: no system decides any more. */
+export const isOver = (st: EconomyState): boolean => st.x[X.catastropheTick] >= 0

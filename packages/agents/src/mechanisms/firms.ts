@@ -1,0 +1,252 @@
+import { Column, defineEvent, type Rng, type System } from "@takeoff/core"
+import { Schema } from "effect"
+import { machineCosts } from "../economy/costs.js"
+import type { Reducers, Systems } from "../economy/mechanism.js"
+import { param } from "../economy/param.js"
+import { K, S } from "../economy/sets.js"
+import { type EconomyState, F, isOver, X } from "../economy/state.js"
+
+/**
+ * Firms (docs/model.md, "Automation: capability, cost and adoption"). Each firm i in sector s has
+ * productivity z_i (log-normal), an adoption rate r_i (log-normal around 1 / lag) and automation
+ * a_ik per occupation. Monthly:
+ *   a_ik  += r_i x (target_k - a_ik)
+ *   cost_i = sum_k omega_sk x (wage_k + a_ik x (machine_k - wage_k)) / z_i
+ *   g_i    = realloc / 12 x (1 - cost_i / mean cost_s) + shock sd / sqrt(12) x e_i,  scale_i x exp(g_i)
+ * A firm below the exit share of its sector's mean size fails; an entrant takes its slot with a
+ * fresh productivity draw and the sector's current practice. Sector automation, unit cost and
+ * mean size are the scale-weighted means over firms.
+ */
+
+// The firm loop is unrolled over exactly four occupations.
+if (K !== 4) throw new Error(`the firm loop expects 4 occupations, found ${K}`)
+
+export const params = [
+  param("firms.count", "firms", 1, 1e7, "Firms", "Number of firm agents (split across sectors by value share).", true),
+  param(
+    "firms.productivitySd",
+    "log sd",
+    0,
+    3,
+    "Productivity dispersion",
+    "Log-normal dispersion of firm productivity.",
+  ),
+  param(
+    "firms.adoptionLagMonths",
+    "months",
+    1,
+    600,
+    "Adoption lag",
+    "Median months for a firm to close the gap to the profitable automation level (1/e).",
+  ),
+  param(
+    "firms.adoptionLagSd",
+    "log sd",
+    0,
+    3,
+    "Adoption lag dispersion",
+    "Log-normal dispersion of firms' adoption lags.",
+  ),
+  param(
+    "firms.taskCostDispersion",
+    "log sd",
+    0.05,
+    10,
+    "Task cost dispersion",
+    "Log-normal dispersion of the machine/human cost ratio across an occupation's tasks (some tasks need far more inference or robot time).",
+  ),
+  param(
+    "firms.reallocationPerYear",
+    "fraction/yr",
+    0,
+    5,
+    "Reallocation speed",
+    "How fast market share moves to firms with lower unit cost.",
+  ),
+  param("firms.shockSdPerYear", "log sd/yr", 0, 2, "Firm shocks", "Idiosyncratic shocks to firm size."),
+  param(
+    "firms.exitShare",
+    "fraction",
+    0,
+    1,
+    "Exit threshold",
+    "A firm below this fraction of its sector's mean size fails and is replaced by an entrant.",
+  ),
+]
+
+/** Tick 0: the firm population's random traits (one column per trait). */
+export const FirmsFounded = defineEvent("FirmsFounded", 1, Schema.Struct({ z: Column.f32, rate: Column.f32 }))
+
+/**
+ * All firms step: adoption toward the profitable automation level, share shifts to cheaper firms,
+ * shocks, exits and entries. `shock` is each firm's draw (i8, uniform on [-128, 127]); costs are per worker-year.
+ */
+export const FirmsStepped = defineEvent(
+  "FirmsStepped",
+  1,
+  Schema.Struct({ shock: Column.i8, target: Column.f64, labourCost: Column.f64, machineCost: Column.f64 }),
+)
+
+export const events = [FirmsFounded, FirmsStepped] as const
+
+/**
+ * Tick 0: firms draw productivity (log-normal) and adoption speed (log-normal around 1/lag). The
+ * model runs it before every other system, so the firm population exists before the first month.
+ */
+export const founding: System<EconomyState, ReturnType<typeof FirmsFounded.make>> = {
+  name: "founding",
+  decide: (st, { tick, rng }) => {
+    if (tick !== 0) return []
+    const v = st.p.v
+    const n = st.p.nFirms
+    const z = new Float32Array(n)
+    const rate = new Float32Array(n)
+    for (let i = 0; i < n; i++) {
+      z[i] = Math.exp(v["firms.productivitySd"] * rng.normal())
+      rate[i] = Math.min(1, (1 / v["firms.adoptionLagMonths"]) * Math.exp(v["firms.adoptionLagSd"] * rng.normal()))
+    }
+    return [FirmsFounded.make({ z, rate })]
+  },
+}
+
+/** Standard deviation of the i8 firm shocks (uniform on [-128, 127]). */
+const SHOCK_SD = 73.9
+
+/** Draws one shock per firm: a uniform random byte, centred. One 32-bit draw serves four firms. */
+const drawShocks = (rng: Rng, n: number): Int8Array<ArrayBuffer> => {
+  const shock = new Int8Array(n)
+  const whole = n - (n % 4)
+  for (let i = 0; i < whole; i += 4) {
+    const u = rng.nextU32()
+    shock[i] = (u & 255) - 128
+    shock[i + 1] = ((u >>> 8) & 255) - 128
+    shock[i + 2] = ((u >>> 16) & 255) - 128
+    shock[i + 3] = (u >>> 24) - 128
+  }
+  for (let i = whole; i < n; i++) shock[i] = (rng.nextU32() & 255) - 128
+  return shock
+}
+
+/** Firms: one vector event for all of them; the reducer applies adoption, reallocation and exits. */
+export const systems: Systems<typeof events> = [
+  {
+    name: "firms",
+    decide: (st, { tick, rng }) => {
+      if (isOver(st)) return []
+      const c = machineCosts(st, tick)
+      const machineCost = new Float64Array(K)
+      for (let k = 0; k < K; k++)
+        machineCost[k] = st.p.physical[k] ? c.robotCapital + c.robotPower : c.aiChip + c.aiPower
+      return [
+        FirmsStepped.make({
+          shock: drawShocks(rng, st.p.nFirms),
+          target: Float64Array.from(st.target),
+          labourCost: Float64Array.from(st.wage),
+          machineCost,
+        }),
+      ]
+    },
+  },
+]
+
+/** The firm loop: plain loops over typed arrays, no allocation per firm. */
+const applyFirmsStepped = (st: EconomyState, d: (typeof FirmsStepped)["schema"]["Type"]): void => {
+  const { p, firmSector, firmZ, firmRate, firmScale, firmAuto, sectorAuto, sectorCost, sectorScale } = st
+  const v = p.v
+  const n = p.nFirms
+  const { shock, target, labourCost, machineCost } = d
+  const omega = p.omega
+  const realloc = v["firms.reallocationPerYear"] / 12
+  const shockScale = v["firms.shockSdPerYear"] / Math.sqrt(12) / SHOCK_SD
+  const exitShare = v["firms.exitShare"]
+  const zSd = v["firms.productivitySd"] / SHOCK_SD
+  const ns = S
+  // The four occupations are unrolled: this loop runs once per firm per month.
+  const t0 = target[0]
+  const t1 = target[1]
+  const t2 = target[2]
+  const t3 = target[3]
+  const l0 = labourCost[0]
+  const l1 = labourCost[1]
+  const l2 = labourCost[2]
+  const l3 = labourCost[3]
+  const m0 = machineCost[0]
+  const m1 = machineCost[1]
+  const m2 = machineCost[2]
+  const m3 = machineCost[3]
+  const accA = new Float64Array(ns * 4)
+  const accScale = new Float64Array(ns)
+  const accCost = new Float64Array(ns)
+  const count = new Float64Array(ns)
+  let failures = 0
+  for (let i = 0; i < n; i++) {
+    const s = firmSector[i]
+    const rate = firmRate[i]
+    const b = i * 4
+    const ob = s * 4
+    let a0 = firmAuto[b]
+    let a1 = firmAuto[b + 1]
+    let a2 = firmAuto[b + 2]
+    let a3 = firmAuto[b + 3]
+    a0 += rate * (t0 - a0)
+    a1 += rate * (t1 - a1)
+    a2 += rate * (t2 - a2)
+    a3 += rate * (t3 - a3)
+    let cost =
+      (omega[ob] * (l0 + a0 * (m0 - l0)) +
+        omega[ob + 1] * (l1 + a1 * (m1 - l1)) +
+        omega[ob + 2] * (l2 + a2 * (m2 - l2)) +
+        omega[ob + 3] * (l3 + a3 * (m3 - l3))) /
+      firmZ[i]
+    const mean = sectorCost[s]
+    // Log growth is small (a few % a month): exp(g) by its second-order expansion.
+    const g = (mean > 0 ? realloc * (1 - cost / mean) : 0) + shockScale * shock[i]
+    let scale = firmScale[i] * (1 + g + 0.5 * g * g)
+    if (scale < exitShare * sectorScale[s]) {
+      // Exit: an entrant takes the slot with a fresh productivity draw and the sector's current practice.
+      failures++
+      scale = sectorScale[s]
+      firmZ[i] = Math.exp(zSd * shock[i])
+      a0 = sectorAuto[ob]
+      a1 = sectorAuto[ob + 1]
+      a2 = sectorAuto[ob + 2]
+      a3 = sectorAuto[ob + 3]
+      cost =
+        (omega[ob] * (l0 + a0 * (m0 - l0)) +
+          omega[ob + 1] * (l1 + a1 * (m1 - l1)) +
+          omega[ob + 2] * (l2 + a2 * (m2 - l2)) +
+          omega[ob + 3] * (l3 + a3 * (m3 - l3))) /
+        firmZ[i]
+    }
+    firmAuto[b] = a0
+    firmAuto[b + 1] = a1
+    firmAuto[b + 2] = a2
+    firmAuto[b + 3] = a3
+    // Stored as f32: accumulate the stored value so sector figures match the firms exactly.
+    scale = Math.fround(scale)
+    firmScale[i] = scale
+    accA[ob] += scale * a0
+    accA[ob + 1] += scale * a1
+    accA[ob + 2] += scale * a2
+    accA[ob + 3] += scale * a3
+    accScale[s] += scale
+    accCost[s] += scale * cost
+    count[s]++
+  }
+  for (let s = 0; s < ns; s++) {
+    if (count[s] === 0) continue
+    for (let k = 0; k < 4; k++) sectorAuto[s * 4 + k] = accA[s * 4 + k] / accScale[s]
+    sectorCost[s] = accCost[s] / accScale[s]
+    sectorScale[s] = accScale[s] / count[s]
+  }
+  st.flow[F.firmFailures] = failures * 12
+  st.x[X.firmFailuresTotal] += failures
+}
+
+export const reducers: Reducers<typeof events> = {
+  FirmsFounded: (st, d) => {
+    st.firmZ.set(d.z)
+    st.firmRate.set(d.rate)
+  },
+  FirmsStepped: applyFirmsStepped,
+}

@@ -1,0 +1,19 @@
+import * as chips from "./chips.js"
+import * as distributed from "./distributed.js"
+import * as energy from "./energy.js"
+import * as firms from "./firms.js"
+import * as labour from "./labour.js"
+import * as labs from "./labs.js"
+import * as markets from "./markets.js"
+import * as milestones from "./milestones.js"
+import * as month from "./month.js"
+import * as robots from "./robots.js"
+
+/**
+ * The economy's mechanisms, registered once: their parameters make the registry (`params.ts`),
+ * their events the catalogue (`events.ts`), their reducers `evolve` and their systems the tick, in
+ * this order (`model.ts`). Adding an agent kind is one file here plus one line in this list.
+ */
+export const MECHANISMS = [month, labs, chips, energy, robots, distributed, markets, firms, labour, milestones] as const
+
+export { chips, distributed, energy, firms, labour, labs, markets, milestones, month, robots }

@@ -1,0 +1,362 @@
+import { Column, defineEvent } from "@takeoff/core"
+import { Schema } from "effect"
+import { occupationTarget } from "../economy/automation.js"
+import {
+  fleetH100e,
+  HOURS_PER_YEAR,
+  machineCosts,
+  powerCapacityGw,
+  powerDemandGw,
+  poweredShare,
+  workerEqPerH100e,
+  workerEqPerRobot,
+} from "../economy/costs.js"
+import { solveMarkets } from "../economy/markets.js"
+import { distributedH100e } from "./distributed.js"
+import type { Reducers, Systems } from "../economy/mechanism.js"
+import { param } from "../economy/param.js"
+import { K, OCCUPATIONS, S, SECTORS } from "../economy/sets.js"
+import { F, isOver, X } from "../economy/state.js"
+
+/**
+ * Production and markets (docs/model.md, "Production", "Labour markets and households" and
+ * "Distributed inference"). Machine supplies in worker-equivalents:
+ *   AI     = max(1, (powered fleet x serving share + edge H100e) x worker-eq per H100e)
+ *   robots = max(1, robots x worker-eq per robot)
+ * each occupation's automation target (`economy/automation.ts`), then the factor markets clear
+ * (`economy/markets.ts`). Wages fall toward last month's clearing wage only gradually:
+ *   floor_k = w_k x (clearing_k / w_k)^(adjustment / 12) when clearing_k < w_k
+ * Saving: investment in traditional capital = max(0, saving rate x GDP - machine capex);
+ * K' = K + (I_K - delta K) / 12. The AI income tax is paid out as a basic income per head.
+ */
+
+export const params = [
+  param(
+    "macro.gdp2023UsdT",
+    "USD trillion",
+    1,
+    1000,
+    "World GDP 2023",
+    "Nominal world GDP in 2023; sets the initial output level.",
+  ),
+  param(
+    "macro.realGrowth2024",
+    "fraction/yr",
+    -0.1,
+    0.2,
+    "Real growth 2024",
+    "World real GDP growth in 2024; places the January 2024 level between 2023 and 2024.",
+  ),
+  param(
+    "macro.capitalOutputRatio",
+    "ratio",
+    0.5,
+    10,
+    "Capital/output",
+    "Traditional capital stock over annual GDP at the start.",
+  ),
+  param(
+    "macro.depreciationPerYear",
+    "fraction/yr",
+    0,
+    0.5,
+    "Depreciation",
+    "Depreciation rate of traditional capital.",
+  ),
+  param(
+    "macro.savingRate",
+    "fraction",
+    0,
+    0.9,
+    "Saving rate",
+    "Share of GDP saved and invested (the saving rule); machine capex is paid from it first.",
+  ),
+  param(
+    "macro.returnOnCapital",
+    "fraction/yr",
+    0,
+    0.5,
+    "Required return",
+    "Annual return owners require on machines (chips, robots) when comparing costs.",
+  ),
+  param(
+    "macro.labourShare2024",
+    "fraction",
+    0.1,
+    0.9,
+    "Labour share 2024",
+    "Labour income over GDP at the start; sets the capital elasticity.",
+  ),
+  param(
+    "macro.fixedFactorShare2024",
+    "fraction",
+    0.001,
+    0.5,
+    "Fixed factor share",
+    "Share of GDP paid to the fixed factor (land, materials, energy resources) at the start.",
+  ),
+  param(
+    "macro.fixedFactorElasticity",
+    "elasticity",
+    0.05,
+    0.95,
+    "Fixed factor elasticity",
+    "Elasticity of substitution between the fixed factor and everything else (below 1: it binds).",
+  ),
+  param(
+    "macro.taskElasticity",
+    "elasticity",
+    0.1,
+    5,
+    "Task elasticity",
+    "Elasticity of substitution across task slices (1 = Cobb-Douglas).",
+  ),
+  ...SECTORS.flatMap((s) => [
+    param(
+      `sectors.${s}.valueShare`,
+      "fraction",
+      0,
+      1,
+      `${s} value share`,
+      "Share of world GDP (expenditure share of the sector's output).",
+    ),
+    ...OCCUPATIONS.map((o) =>
+      param(
+        `sectors.${s}.taskMix.${o}`,
+        "weight",
+        0,
+        1,
+        `${s} ${o} task weight`,
+        "Weight of this occupation's tasks in the sector's task bundle.",
+      ),
+    ),
+  ]),
+  param(
+    "policy.aiIncomeTaxRate",
+    "fraction",
+    0,
+    1,
+    "AI income tax",
+    "Tax on AI and robot income (inference and robot leases), paid out as a basic income.",
+  ),
+]
+
+const N = Schema.Number
+
+/** The flows of a tick the markets settle (annualised USD, prices, supplies), by name. */
+const MarketFlows = Schema.Struct({
+  gdp: N,
+  wages: N,
+  capitalIncome: N,
+  rent: N,
+  aiRevenue: N,
+  robotRevenue: N,
+  electricity: N,
+  tax: N,
+  ubiPerHead: N,
+  machineCapex: N,
+  investmentK: N,
+  investment: N,
+  consumption: N,
+  aiShare: N,
+  labourShare: N,
+  aiPricePerWorkerYear: N,
+  robotPricePerWorkerYear: N,
+  aiCostPerWorkerYear: N,
+  robotCostPerWorkerYear: N,
+  goodsPrice: N,
+  goodsLabourShare: N,
+  inferenceH100e: N,
+  distributedH100e: N,
+  aiWorkerEquivalents: N,
+  robotWorkerEquivalents: N,
+  energyPriceUsdPerMwh: N,
+  powerDemandGw: N,
+  poweredShare: N,
+  unemployed: N,
+  employedTotal: N,
+  labourIncomeHouseholds: N,
+  capitalIncomeHouseholds: N,
+  vaFirms: N,
+  vaLabs: N,
+  vaRobots: N,
+  vaEnergy: N,
+})
+const MARKET_FLOWS = Object.keys(MarketFlows.fields) as ReadonlyArray<keyof typeof MarketFlows.fields & keyof typeof F>
+
+/**
+ * Factor and goods markets clear: the flows of the tick by name, wages and employment per
+ * occupation, the allocation per sector x occupation, sector outputs and each occupation's
+ * automation target. v2 names the flows (v1 carried them as a positional vector).
+ */
+export const MarketsCleared = defineEvent(
+  "MarketsCleared",
+  2,
+  Schema.Struct({
+    flows: MarketFlows,
+    wage: Column.f64,
+    employed: Column.f64,
+    allocL: Column.f64,
+    allocM: Column.f64,
+    allocK: Column.f64,
+    allocF: Column.f64,
+    sectorY: Column.f64,
+    sectorAiShare: Column.f64,
+    target: Column.f64,
+  }),
+)
+
+export const events = [MarketsCleared] as const
+
+/** Markets: machine supplies and costs, automation targets, then factor markets clear. */
+export const systems: Systems<typeof events> = [
+  {
+    name: "markets",
+    decide: (st, { tick }) => {
+      if (isOver(st)) return []
+      const { p, x } = st
+      const v = p.v
+      const powered = poweredShare(st)
+      let servingShare = 0
+      for (let l = 0; l < p.nLabs; l++) servingShare += st.labShare[l] * (1 - st.labTraining[l])
+      const inferenceH100e = fleetH100e(st) * powered * servingShare
+      const edge = distributedH100e(p, tick)
+      const aiSupply = Math.max(1, (inferenceH100e + edge) * workerEqPerH100e(p, tick))
+      const robotSupply = Math.max(1, x[X.robots] * workerEqPerRobot(p, tick))
+      const c = machineCosts(st, tick)
+      const aiCost = c.aiChip + c.aiPower
+      const robotCost = c.robotCapital + c.robotPower
+      const target = new Float64Array(K)
+      for (let k = 0; k < K; k++) target[k] = occupationTarget(p, k, x[X.frontierLog10], aiCost, robotCost, st.wage[k])
+      const z = new Float64Array(S)
+      for (let s = 0; s < S; s++) z[s] = st.zSector[s] * x[X.tfp]
+      const maxEmployed = new Float64Array(K)
+      const wageFloor = new Float64Array(K)
+      const adjust = v["labour.wageAdjustmentPerYear"] / 12
+      for (let k = 0; k < K; k++) {
+        maxEmployed[k] = st.labourForce[k] * (1 - v["labour.frictionalUnemployment"])
+        // Wages fall toward last month's market-clearing wage only gradually: the gap is unemployment.
+        const clearing = (st.wage[k] * st.employed[k]) / Math.max(1, maxEmployed[k])
+        wageFloor[k] = clearing < st.wage[k] ? st.wage[k] * (clearing / st.wage[k]) ** adjust : st.wage[k]
+      }
+      const res = {
+        allocL: Float64Array.from(st.allocL),
+        allocM: Float64Array.from(st.allocM),
+        allocK: Float64Array.from(st.allocK),
+        allocF: Float64Array.from(st.allocF),
+        sectorY: new Float64Array(S),
+        sectorAiShare: new Float64Array(S),
+        employed: new Float64Array(K),
+        wage: new Float64Array(K),
+        payL: new Float64Array(S * K),
+        payM: new Float64Array(S * K),
+      }
+      const solved = solveMarkets(
+        p,
+        {
+          auto: st.sectorAuto,
+          zSector: z,
+          capital: x[X.capital],
+          fixed: x[X.fixedFactor] * x[X.spaceFactor],
+          maxEmployed,
+          wageFloor,
+          aiSupply,
+          robotSupply,
+        },
+        res,
+      )
+      const flow = st.flow
+      const price = c.energyPriceUsdPerMwh
+      const demandGw = powerDemandGw(st)
+      const usedGw = Math.min(demandGw, powerCapacityGw(st))
+      const dcElectricity = usedGw * 1000 * HOURS_PER_YEAR * price
+      const robotElectricity = x[X.robots] * v["robots.powerKw"] * (HOURS_PER_YEAR / 1000) * price
+      const tax = v["policy.aiIncomeTaxRate"] * (solved.aiRevenue + solved.robotRevenue)
+      const machineCapex = flow[F.chipSpend] + flow[F.fabCapex] + flow[F.robotSpend] + flow[F.robotFactoryCapex]
+      const investmentK = Math.max(0, v["macro.savingRate"] * solved.gdp - machineCapex)
+      const investment = investmentK + machineCapex
+      let employedTotal = 0
+      let labourForce = 0
+      for (let k = 0; k < K; k++) {
+        employedTotal += res.employed[k]
+        labourForce += st.labourForce[k]
+      }
+      const flows: (typeof MarketsCleared)["schema"]["Type"]["flows"] = {
+        gdp: solved.gdp,
+        wages: solved.wages,
+        capitalIncome: solved.capitalIncome,
+        rent: solved.rent,
+        aiRevenue: solved.aiRevenue,
+        robotRevenue: solved.robotRevenue,
+        electricity: dcElectricity + robotElectricity,
+        tax,
+        ubiPerHead: tax / x[X.population],
+        machineCapex,
+        investmentK,
+        investment,
+        consumption: solved.gdp - investment,
+        aiShare: solved.aiShare,
+        labourShare: solved.wages / solved.gdp,
+        aiPricePerWorkerYear: solved.aiRevenue / aiSupply,
+        robotPricePerWorkerYear: solved.robotRevenue / robotSupply,
+        aiCostPerWorkerYear: aiCost,
+        robotCostPerWorkerYear: robotCost,
+        goodsPrice: solved.goodsPrice,
+        goodsLabourShare: solved.goodsLabourShare,
+        inferenceH100e: inferenceH100e + edge,
+        distributedH100e: edge,
+        aiWorkerEquivalents: aiSupply,
+        robotWorkerEquivalents: robotSupply,
+        energyPriceUsdPerMwh: price,
+        powerDemandGw: demandGw,
+        poweredShare: powered,
+        unemployed: labourForce - employedTotal,
+        employedTotal,
+        labourIncomeHouseholds: solved.wages,
+        capitalIncomeHouseholds:
+          solved.capitalIncome +
+          solved.rent +
+          solved.aiRevenue +
+          solved.robotRevenue -
+          tax -
+          dcElectricity -
+          robotElectricity,
+        vaFirms: solved.gdp - solved.aiRevenue - solved.robotRevenue,
+        vaLabs: solved.aiRevenue - dcElectricity,
+        vaRobots: solved.robotRevenue - robotElectricity,
+        vaEnergy: dcElectricity + robotElectricity,
+      }
+      return [
+        MarketsCleared.make({
+          flows,
+          wage: res.wage,
+          employed: res.employed,
+          allocL: res.allocL,
+          allocM: res.allocM,
+          allocK: res.allocK,
+          allocF: res.allocF,
+          sectorY: res.sectorY,
+          sectorAiShare: res.sectorAiShare,
+          target,
+        }),
+      ]
+    },
+  },
+]
+
+export const reducers: Reducers<typeof events> = {
+  MarketsCleared: (st, d, tick) => {
+    for (const key of MARKET_FLOWS) st.flow[F[key]] = d.flows[key]
+    st.wage.set(d.wage)
+    st.employed.set(d.employed)
+    st.allocL.set(d.allocL)
+    st.allocM.set(d.allocM)
+    st.allocK.set(d.allocK)
+    st.allocF.set(d.allocF)
+    st.sectorY.set(d.sectorY)
+    st.sectorAiShare.set(d.sectorAiShare)
+    st.target.set(d.target)
+    st.x[X.capital] += (d.flows.investmentK - st.p.v["macro.depreciationPerYear"] * st.x[X.capital]) / 12
+    st.gdpHist[tick % 12] = d.flows.gdp
+  },
+}

@@ -1,0 +1,142 @@
+import { Schema } from "effect"
+import {
+  GENERATION_FIELDS,
+  generationNames,
+  generationPath,
+  generationSpec,
+  isGenerationField,
+} from "../economy/generations.js"
+import type { ParamSpec } from "../economy/param.js"
+import { PARAM_BY_PATH, PARAMS } from "../params.js"
+
+/**
+ * The resolved scenario (config) and its types: what a run is made from, what a log header
+ * records, and how each parameter is described to a user.
+ */
+
+/**
+ * A scenario file or config that does not check out. `field` is the parameter path (or top-level
+ * key) at fault; `message` says what was expected.
+ */
+export class ScenarioError extends Schema.TaggedError<ScenarioError>()("ScenarioError", {
+  file: Schema.String,
+  field: Schema.String,
+  message: Schema.String,
+}) {}
+
+/** An uncertain parameter's distribution (drawn by `sampleScenario`, clamped to the parameter's bounds). */
+export type Distribution =
+  | { readonly type: "normal"; readonly mean: number; readonly sd: number }
+  | { readonly type: "lognormal"; readonly median: number; readonly sigma: number }
+  | { readonly type: "uniform"; readonly min: number; readonly max: number }
+  | { readonly type: "triangular"; readonly min: number; readonly mode: number; readonly max: number }
+
+export interface ParamMeta {
+  readonly source?: string
+  readonly assumption: boolean
+  /** Why an assumed value is what it is (from the file's `note:`). */
+  readonly note?: string
+  /** Set by `--set`: the file's value was replaced. */
+  readonly overridden?: boolean
+}
+
+/** A fully resolved scenario: every registry parameter has a value and a provenance. */
+export interface EconomyConfig {
+  readonly name: string
+  readonly title: string
+  readonly description: string
+  /** First simulated month, "YYYY-MM". */
+  readonly start: string
+  /** Last simulated year (inclusive) of a full run. */
+  readonly endYear: number
+  readonly values: Readonly<Record<string, number>>
+  readonly meta: Readonly<Record<string, ParamMeta>>
+  readonly distributions: Readonly<Record<string, Distribution>>
+}
+
+export interface ScenarioInfo {
+  readonly name: string
+  readonly title: string
+  readonly description: string
+  readonly file: string
+}
+
+export interface ScenarioParameter {
+  readonly path: string
+  readonly group: string
+  readonly label: string
+  readonly unit: string
+  readonly value: number
+  readonly source: string | null
+  readonly assumption: boolean
+  readonly min: number
+  readonly max: number
+  readonly description: string
+}
+
+export const isObj = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * The registry row of a path: a registry parameter, or a field of a chip generation the scenario
+ * names (`chips.<generation>.<field>`); undefined for anything else.
+ *
+ * @example
+ * specOf("chips.b200.watts")?.unit // "W"
+ */
+export const specOf = (path: string): ParamSpec | undefined => {
+  const spec = PARAM_BY_PATH.get(path)
+  if (spec !== undefined) return spec
+  const g = generationPath(path)
+  if (g === undefined || PARAM_BY_PATH.has(`chips.${g[0]}`) || !isGenerationField(g[1])) return undefined
+  return generationSpec(g[0], g[1])
+}
+
+/** A config's parameters in registry order, its chip generations' rows after the other chips rows. */
+export const paramsOf = (config: EconomyConfig): ParamSpec[] => {
+  const generations = generationNames(config.values).flatMap((g) =>
+    GENERATION_FIELDS.map((f) => generationSpec(g, f.path)),
+  )
+  const lastChips = PARAMS.findLastIndex((p) => p.group === "chips")
+  return [...PARAMS.slice(0, lastChips + 1), ...generations, ...PARAMS.slice(lastChips + 1)]
+}
+
+export const unknownParamMessage = (path: string): string => {
+  const tail = path.split(".").pop() ?? path
+  const near = PARAMS.filter((p) => p.path.endsWith(`.${tail}`) || p.path.startsWith(`${path.split(".")[0]}.`))
+    .slice(0, 6)
+    .map((p) => p.path)
+  return `unknown parameter "${path}"; expected one of the registry's paths${near.length ? ` (e.g. ${near.join(", ")})` : ""}`
+}
+
+/** The config as a log header records it. */
+export const encodeEconomyConfig = (c: EconomyConfig): unknown => ({
+  name: c.name,
+  title: c.title,
+  description: c.description,
+  start: c.start,
+  endYear: c.endYear,
+  values: c.values,
+  meta: c.meta,
+  distributions: c.distributions,
+})
+
+/**
+ * The parameters as the UI's editor lists them, in registry order.
+ *
+ * @example
+ * scenarioParameters(config).find((p) => p.path === "ai.algorithmicProgressPerYear")
+ */
+export const scenarioParameters = (config: EconomyConfig): ScenarioParameter[] =>
+  paramsOf(config).map((p) => ({
+    path: p.path,
+    group: p.group,
+    label: p.label,
+    unit: p.unit,
+    value: config.values[p.path],
+    source: config.meta[p.path]?.source ?? null,
+    assumption: config.meta[p.path]?.assumption ?? true,
+    min: p.min,
+    max: p.max,
+    description: p.description,
+  }))

@@ -1,0 +1,212 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { parse as parseYaml } from "yaml"
+import { type EconomyConfig, isObj, ScenarioError, type ScenarioInfo, specOf, unknownParamMessage } from "./config.js"
+import { flattenParameters, type Layer } from "./schema.js"
+import { validateConfig } from "./validate.js"
+
+/**
+ * Scenario files: where they are, how a name or path resolves, how `extends:` chains layer their
+ * parameters, and `--set` overrides on top.
+ */
+
+/**
+ * The repo's `scenarios/` directory: `TAKEOFF_SCENARIOS` if set, else the first `scenarios/` found
+ * walking up from this package's location.
+ *
+ * @example
+ * const dir = findScenariosDir() // "/repo/scenarios"
+ */
+export const findScenariosDir = (): string => {
+  const env = process.env.TAKEOFF_SCENARIOS
+  if (env !== undefined && env.length > 0) return resolve(env)
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = join(dir, "scenarios")
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate
+    const up = dirname(dir)
+    if (up === dir)
+      throw new ScenarioError({
+        file: dir,
+        field: "scenarios",
+        message: "no scenarios/ directory found above the agents package",
+      })
+    dir = up
+  }
+}
+
+const readYaml = (file: string): Record<string, unknown> => {
+  let text: string
+  try {
+    text = readFileSync(file, "utf8")
+  } catch (e) {
+    throw new ScenarioError({ file, field: "file", message: `cannot read: ${(e as Error).message}` })
+  }
+  let doc: unknown
+  try {
+    doc = parseYaml(text)
+  } catch (e) {
+    throw new ScenarioError({ file, field: "yaml", message: `not valid YAML: ${(e as Error).message.split("\n")[0]}` })
+  }
+  if (!isObj(doc)) throw new ScenarioError({ file, field: "(root)", message: "expected a YAML mapping" })
+  return doc
+}
+
+/**
+ * The scenarios in a directory (default `findScenariosDir()`), sorted by name.
+ *
+ * @example
+ * listScenarios().map((s) => s.name) // ["aggregate-ces", "baseline", ...]
+ */
+export const listScenarios = (dir: string = findScenariosDir()): ScenarioInfo[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+    .sort()
+    .map((f) => {
+      const file = join(dir, f)
+      const doc = readYaml(file)
+      return {
+        name: typeof doc.name === "string" ? doc.name : f.replace(/\.ya?ml$/, ""),
+        title: typeof doc.title === "string" ? doc.title : f,
+        description: typeof doc.description === "string" ? doc.description : "",
+        file,
+      }
+    })
+
+const resolveScenarioFile = (nameOrPath: string, dir?: string): string => {
+  if (nameOrPath.includes("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
+    const file = resolve(nameOrPath)
+    if (!existsSync(file)) throw new ScenarioError({ file, field: "scenario", message: "file not found" })
+    return file
+  }
+  const d = dir ?? findScenariosDir()
+  const file = join(d, `${nameOrPath}.yaml`)
+  if (!existsSync(file)) {
+    const names = existsSync(d) ? listScenarios(d).map((s) => s.name) : []
+    throw new ScenarioError({
+      file,
+      field: "scenario",
+      message: `unknown scenario "${nameOrPath}"; expected one of ${names.join(", ")}`,
+    })
+  }
+  return file
+}
+
+/**
+ * `extends:` names a scenario beside the file, or else one of the built-in scenarios, so a user's
+ * own file anywhere can say `extends: baseline`; a path is taken relative to the file.
+ */
+const resolveParent = (nameOrPath: string, file: string): string => {
+  const dir = dirname(file)
+  if (nameOrPath.includes("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
+    return resolveScenarioFile(resolve(dir, nameOrPath))
+  }
+  return existsSync(join(dir, `${nameOrPath}.yaml`)) ? join(dir, `${nameOrPath}.yaml`) : resolveScenarioFile(nameOrPath)
+}
+
+const loadLayers = (
+  file: string,
+  seen: ReadonlyArray<string>,
+): { doc: Record<string, unknown>; layer: Layer; start?: string; endYear?: number } => {
+  if (seen.includes(file))
+    throw new ScenarioError({ file, field: "extends", message: `cycle: ${[...seen, file].join(" -> ")}` })
+  const doc = readYaml(file)
+  let base: Layer = { values: {}, meta: {}, distributions: {} }
+  let start: string | undefined
+  let endYear: number | undefined
+  if (doc.extends !== undefined) {
+    if (typeof doc.extends !== "string")
+      throw new ScenarioError({ file, field: "extends", message: "expected a scenario name" })
+    const parent = loadLayers(resolveParent(doc.extends, file), [...seen, file])
+    base = parent.layer
+    start = parent.start
+    endYear = parent.endYear
+  }
+  const own: Layer = { values: {}, meta: {}, distributions: {} }
+  if (doc.parameters !== undefined) flattenParameters(file, doc.parameters, "", own)
+  for (const key of Object.keys(doc)) {
+    if (!["name", "title", "description", "extends", "start", "endYear", "parameters"].includes(key)) {
+      throw new ScenarioError({
+        file,
+        field: key,
+        message: "unknown top-level key; expected name, title, description, extends, start, endYear or parameters",
+      })
+    }
+  }
+  if (doc.start !== undefined) start = String(doc.start)
+  if (doc.endYear !== undefined) endYear = doc.endYear as number
+  return {
+    doc,
+    start,
+    endYear,
+    layer: {
+      values: { ...base.values, ...own.values },
+      meta: { ...base.meta, ...own.meta },
+      distributions: { ...base.distributions, ...own.distributions },
+    },
+  }
+}
+
+const parseOverride = (file: string, path: string, raw: string): number => {
+  const spec = specOf(path)
+  if (spec === undefined) throw new ScenarioError({ file, field: path, message: unknownParamMessage(path) })
+  const v = raw.trim() === "" ? Number.NaN : Number(raw.replace(/_/g, ""))
+  if (!Number.isFinite(v)) {
+    throw new ScenarioError({
+      file,
+      field: path,
+      message: `expected a number in [${spec.min}, ${spec.max}] (${spec.unit}), got "${raw}"`,
+    })
+  }
+  return v
+}
+
+export interface LoadOptions {
+  /** `--set path=value` overrides, applied after the file (and its `extends` chain). */
+  readonly set?: ReadonlyArray<readonly [string, string]>
+  /** Directory to resolve bare names in (default `findScenariosDir()`). */
+  readonly dir?: string
+}
+
+/**
+ * Loads a scenario by name (from `scenarios/`) or path, follows `extends:`, applies `--set`
+ * overrides and validates. Throws `ScenarioError {file, field, message}`.
+ *
+ * @example
+ * const config = loadScenario("baseline", { set: [["firms.count", "1000"]] })
+ */
+export const loadScenario = (nameOrPath: string, options: LoadOptions = {}): EconomyConfig => {
+  const file = resolveScenarioFile(nameOrPath, options.dir)
+  const { doc, layer, start, endYear } = loadLayers(file, [])
+  const values = { ...layer.values }
+  const meta = { ...layer.meta }
+  const distributions = { ...layer.distributions }
+  let end = endYear ?? 2100
+  for (const [path, raw] of options.set ?? []) {
+    if (path === "endYear") {
+      end = Number(raw)
+      continue
+    }
+    values[path] = parseOverride(file, path, raw)
+    meta[path] = { ...(meta[path] ?? { assumption: true }), overridden: true }
+    delete distributions[path]
+  }
+  const fileName = file
+    .split("/")
+    .pop()!
+    .replace(/\.ya?ml$/, "")
+  return validateConfig(
+    {
+      name: typeof doc.name === "string" ? doc.name : fileName,
+      title: typeof doc.title === "string" ? doc.title : fileName,
+      description: typeof doc.description === "string" ? doc.description : "",
+      start: start ?? "2024-01",
+      endYear: end,
+      values,
+      meta,
+      distributions,
+    },
+    file,
+  )
+}
