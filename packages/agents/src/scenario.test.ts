@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { derive } from "./economy/derive.js"
 import { generationNames, PARAMS } from "./params.js"
 import {
   findScenariosDir,
@@ -134,6 +135,36 @@ describe("scenarios", () => {
       () => loadScenario("no-such-scenario"),
       "scenario",
       /unknown scenario "no-such-scenario"; expected one of .*baseline/,
+    )
+  })
+
+  it("takes chip generations from the scenario: a new one is a YAML change, a missing field is named", () => {
+    const generation = (fields: string) =>
+      `extends: baseline\nparameters:\n  chips:\n    x300:\n${fields
+        .split(",")
+        .map((f) => `      ${f.trim()}, assumption: true }\n`)
+        .join("")}`
+    const all = "year: { value: 2028.5, h100e: { value: 15, watts: { value: 2200, priceUsd: { value: 80000"
+    const config = loadScenario(writeScenario(generation(all)))
+    expect(generationNames(config.values)).toEqual(["h100", "b200", "rubin", "x300"])
+    const gens = derive(config).gens
+    expect(gens[3]).toMatchObject({ startTick: 54, h100e: 15, watts: 2200, priceUsd: 80000 })
+    // Later generations now step from the newest named one.
+    expect(gens[4].h100e).toBeCloseTo(15 * config.values["chips.laterPerfStep"], 9)
+    expectScenarioError(
+      () => loadScenario(writeScenario(generation("year: { value: 2028.5, h100e: { value: 15, watts: { value: 2200"))),
+      "chips.x300.priceUsd",
+      /missing/,
+    )
+    expectScenarioError(
+      () => loadScenario(writeScenario(generation(all.replace("2200", "1e9")))),
+      "chips.x300.watts",
+      /expected a value between 10 and 100000 \(W\), got 1000000000/,
+    )
+    expectScenarioError(
+      () => loadScenario(writeScenario(generation(`${all}, clockGhz: { value: 2`))),
+      "chips.x300.clockGhz",
+      /unknown parameter/,
     )
   })
 

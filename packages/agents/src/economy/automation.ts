@@ -4,7 +4,7 @@ import { K, OCCUPATIONS, S } from "./sets.js"
 import { type EconomyState, X } from "./state.js"
 
 /**
- * Which tasks it pays to automate (docs/model.md, "Tasks and automation"). An occupation's
+ * Which tasks it pays to automate (docs/model.md, "Automation: capability, cost and adoption"). An occupation's
  * automatable share is logistic in log10 effective compute, A_k = 1 / (1 + exp(-(c - c_k) / s_k));
  * of those tasks, the ones cheaper by machine are automated, with task costs dispersed
  * log-normally: target_k = A_k x Phi(ln(wage_k / machineCost_k) / dispersion).

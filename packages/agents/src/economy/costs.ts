@@ -4,9 +4,10 @@ import { type EconomyState, F, X } from "./state.js"
 
 /**
  * What machines cost per worker-year of task work, and the supplies behind them (docs/model.md,
- * "Machine costs"). An AI worker-year costs the chip's rental (price x (r + 1/lifetime)) plus its
- * power, over the worker-equivalents one H100e serves; a robot worker-year likewise from the robot
- * price and power. Firms compare these with wages; labs and robot makers compare them with prices.
+ * "Automation: capability, cost and adoption"). An AI worker-year costs the chip's rental
+ * (price per H100e x (r + 1/lifetime)) plus its power, over the worker-equivalents one H100e
+ * serves; a robot worker-year likewise from the robot price and power. Firms compare these with
+ * wages; labs and robot makers compare them with prices.
  */
 
 /** Hours in a year: machine services and power are priced per hour. */

@@ -2,7 +2,7 @@ import type { Derived } from "./derive.js"
 import { GOODS_SECTORS, K, S } from "./sets.js"
 
 /**
- * Production and market clearing (docs/model.md, "Production" and "Markets"). Each sector makes
+ * Production and market clearing (docs/model.md, "Production: tasks, sectors and the fixed factor"). Each sector makes
  * Y_s = [(1-phi) X_s^r + phi F_s^r]^(1/r) with X_s = z_s K_s^alpha T_s^(1-alpha), where the task
  * bundle T_s is a CES (elasticity sigma) over occupation slices done by people (1 - a) and by
  * machines (a). Demand over sectors is Cobb-Douglas with value shares beta_s. Factors move until

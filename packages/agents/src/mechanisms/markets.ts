@@ -19,8 +19,9 @@ import { K, OCCUPATIONS, S, SECTORS } from "../economy/sets.js"
 import { F, isOver, X } from "../economy/state.js"
 
 /**
- * Production and markets (docs/model.md, "Production", "Labour markets and households" and
- * "Distributed inference"). Machine supplies in worker-equivalents:
+ * Production and markets (docs/model.md, "Production: tasks, sectors and the fixed factor" and
+ * "Labour markets and households"; edge chips are in "Distributed inference", `distributed.ts`).
+ * Machine supplies in worker-equivalents:
  *   AI     = max(1, (powered fleet x serving share + edge H100e) x worker-eq per H100e)
  *   robots = max(1, robots x worker-eq per robot)
  * each occupation's automation target (`economy/automation.ts`), then the factor markets clear
