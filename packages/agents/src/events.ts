@@ -15,6 +15,7 @@ export {
   SectorAutomationShifted,
 } from "./mechanisms/milestones.js"
 export { MonthBegan } from "./mechanisms/month.js"
+export { RobotFactoryExpanded, RobotsBuilt } from "./mechanisms/robots.js"
 
 /**
  * The economy's events, each defined beside the mechanism that emits it. Every state change is one

@@ -6,6 +6,7 @@
  */
 export {
   aggregateAutomation,
+  DRIVER,
   automatable,
   NDRIVER,
   normCdf,

@@ -30,8 +30,12 @@ export const automatable = (p: Derived, k: number, frontierLog10: number): numbe
   )
 }
 
-/** Drivers recorded per sector for attribution: frontier, 4 machine cost parts, K wages. */
-export const NDRIVER = 5 + K
+/**
+ * Slots of a driver vector (recorded per sector for attribution): the frontier, the four machine
+ * cost parts (USD per worker-year), then one wage per occupation from `wage`.
+ */
+export const DRIVER = { frontierLog10: 0, aiChip: 1, aiPower: 2, robotCapital: 3, robotPower: 4, wage: 5 } as const
+export const NDRIVER = DRIVER.wage + K
 
 /**
  * The share of an occupation's tasks it pays to automate: technically feasible (capability) times
@@ -51,12 +55,12 @@ export const occupationTarget = (
 
 /** Writes the driver vector of the current state into `out` at `offset`. */
 export const writeDrivers = (st: EconomyState, c: MachineCosts, out: Float64Array, offset: number): void => {
-  out[offset] = st.x[X.frontierLog10]
-  out[offset + 1] = c.aiChip
-  out[offset + 2] = c.aiPower
-  out[offset + 3] = c.robotCapital
-  out[offset + 4] = c.robotPower
-  for (let k = 0; k < K; k++) out[offset + 5 + k] = st.wage[k]
+  out[offset + DRIVER.frontierLog10] = st.x[X.frontierLog10]
+  out[offset + DRIVER.aiChip] = c.aiChip
+  out[offset + DRIVER.aiPower] = c.aiPower
+  out[offset + DRIVER.robotCapital] = c.robotCapital
+  out[offset + DRIVER.robotPower] = c.robotPower
+  for (let k = 0; k < K; k++) out[offset + DRIVER.wage + k] = st.wage[k]
 }
 
 /** A sector's automation target (task-weighted) under a driver vector. */
@@ -64,7 +68,10 @@ export const sectorTarget = (p: Derived, s: number, d: ArrayLike<number>): numbe
   let t = 0
   for (let k = 0; k < K; k++) {
     const w = p.omega[s * K + k]
-    if (w > 0) t += w * occupationTarget(p, k, d[0], d[1] + d[2], d[3] + d[4], d[5 + k])
+    if (w <= 0) continue
+    const aiCost = d[DRIVER.aiChip] + d[DRIVER.aiPower]
+    const robotCost = d[DRIVER.robotCapital] + d[DRIVER.robotPower]
+    t += w * occupationTarget(p, k, d[DRIVER.frontierLog10], aiCost, robotCost, d[DRIVER.wage + k])
   }
   return t
 }

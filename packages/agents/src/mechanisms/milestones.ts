@@ -1,6 +1,6 @@
 import { Column, defineEvent, type EventOf } from "@takeoff/core"
 import { Schema } from "effect"
-import { NDRIVER, sectorTarget, writeDrivers } from "../economy/automation.js"
+import { DRIVER, NDRIVER, sectorTarget, writeDrivers } from "../economy/automation.js"
 import { machineCosts } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
@@ -128,12 +128,12 @@ export const systems: Systems<typeof events> = [
       const now = new Float64Array(NDRIVER)
       writeDrivers(st, c, now, 0)
       const driversNow = {
-        frontierLog10: now[0],
-        aiChip: now[1],
-        aiPower: now[2],
-        robotCapital: now[3],
-        robotPower: now[4],
-        wage: now.slice(5),
+        frontierLog10: now[DRIVER.frontierLog10],
+        aiChip: now[DRIVER.aiChip],
+        aiPower: now[DRIVER.aiPower],
+        robotCapital: now[DRIVER.robotCapital],
+        robotPower: now[DRIVER.robotPower],
+        wage: now.slice(DRIVER.wage),
       }
       for (let s = 0; s < S; s++) {
         if (p.beta[s] <= 0) continue
@@ -201,12 +201,12 @@ const attribute = (st: EconomyState, s: number, now: Float64Array, delta: number
     for (const i of idx) tmp[i] = now[i]
     return sectorTarget(p, s, tmp) - base
   }
-  const wageIdx = Array.from({ length: K }, (_, k) => 5 + k)
+  const wageIdx = Array.from({ length: K }, (_, k) => DRIVER.wage + k)
   const e = {
-    capability: effect([0]),
-    chipCost: effect([1]),
-    power: effect([2, 4]),
-    robotCost: effect([3]),
+    capability: effect([DRIVER.frontierLog10]),
+    chipCost: effect([DRIVER.aiChip]),
+    power: effect([DRIVER.aiPower, DRIVER.robotPower]),
+    robotCost: effect([DRIVER.robotCapital]),
     wages: effect(wageIdx),
   }
   const total =
@@ -229,12 +229,12 @@ export const reducers: Reducers<typeof events> = {
     st.shiftRef[s] = d.contributionAfter
     const ref = s * NDRIVER
     const now = d.driversNow
-    st.driverRef[ref] = now.frontierLog10
-    st.driverRef[ref + 1] = now.aiChip
-    st.driverRef[ref + 2] = now.aiPower
-    st.driverRef[ref + 3] = now.robotCapital
-    st.driverRef[ref + 4] = now.robotPower
-    for (let k = 0; k < K; k++) st.driverRef[ref + 5 + k] = now.wage[k]
+    st.driverRef[ref + DRIVER.frontierLog10] = now.frontierLog10
+    st.driverRef[ref + DRIVER.aiChip] = now.aiChip
+    st.driverRef[ref + DRIVER.aiPower] = now.aiPower
+    st.driverRef[ref + DRIVER.robotCapital] = now.robotCapital
+    st.driverRef[ref + DRIVER.robotPower] = now.robotPower
+    for (let k = 0; k < K; k++) st.driverRef[ref + DRIVER.wage + k] = now.wage[k]
   },
   AgiReached: (st, _d, tick) => {
     st.x[X.agiTick] = tick
