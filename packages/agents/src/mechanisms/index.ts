@@ -1,3 +1,4 @@
+import type { Mechanism } from "../economy/mechanism.js"
 import * as chips from "./chips.js"
 import * as distributed from "./distributed.js"
 import * as energy from "./energy.js"
@@ -14,6 +15,17 @@ import * as robots from "./robots.js"
  * their events the catalogue (`events.ts`), their reducers `evolve` and their systems the tick, in
  * this order (`model.ts`). Adding an agent kind is one file here plus one line in this list.
  */
-export const MECHANISMS = [month, labs, chips, energy, robots, distributed, markets, firms, labour, milestones] as const
+export const MECHANISMS = [
+  month,
+  labs,
+  chips,
+  energy,
+  robots,
+  distributed,
+  markets,
+  firms,
+  labour,
+  milestones,
+] as const satisfies ReadonlyArray<Mechanism>
 
 export { chips, distributed, energy, firms, labour, labs, markets, milestones, month, robots }
