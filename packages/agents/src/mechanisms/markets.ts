@@ -183,7 +183,8 @@ const MarketFlows = Schema.Struct({
   vaRobots: N,
   vaEnergy: N,
 })
-const MARKET_FLOWS = Object.keys(MarketFlows.fields) as ReadonlyArray<keyof typeof MarketFlows.fields & keyof typeof F>
+// Each named flow is a slot of the state's flow vector: `F[key]` below does not compile for a name F lacks.
+const MARKET_FLOWS = Object.keys(MarketFlows.fields) as ReadonlyArray<keyof typeof MarketFlows.fields>
 
 /**
  * Factor and goods markets clear: the flows of the tick by name, wages and employment per
