@@ -1,7 +1,7 @@
 import { checkHeader, replay } from "@takeoff/core"
 import type { EconomyEvent } from "./events.js"
 import { economyModel } from "./model.js"
-import type { NotableEvent } from "./protocol.js"
+import type { NotableEvent } from "@takeoff/protocol"
 import type { EconomyConfig } from "./scenario.js"
 import { basketShareOf, F } from "./state.js"
 import { tickToDate } from "./time.js"

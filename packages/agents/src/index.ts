@@ -3,7 +3,6 @@ export * from "./explain.js"
 export * from "./metrics.js"
 export * from "./model.js"
 export * from "./params.js"
-export type * from "./protocol.js"
 export * from "./scenario.js"
 export * from "./simulate.js"
 export {
@@ -14,3 +13,5 @@ export {
   solveMarkets,
 } from "./state.js"
 export * from "./time.js"
+// Last: the kit is built from the exports above.
+export * from "./kit.js"

@@ -1,5 +1,6 @@
-import { Simulation } from "@takeoff/core"
+import { RunLoop, Simulation } from "@takeoff/core"
 import type { EconomyEvent } from "./events.js"
+import { economyKit } from "./kit.js"
 import { computeMetrics } from "./metrics.js"
 import { economyModel } from "./model.js"
 import type { EconomyConfig } from "./scenario.js"
@@ -82,22 +83,26 @@ export const simulate = (config: EconomyConfig, options: SimulateOptions): Simul
   }
   let m: Record<string, number> = {}
   let tick = -1
-  while (sim.tick <= last) {
-    const r = sim.step()
-    tick = r.tick
-    if (log) parts.push(r.text)
-    options.onTick?.(r.tick, r.events, sim.state, r.text)
-    m = computeMetrics(sim.state, config)
-    const date = tickToDate(config, r.tick)
-    for (const key of ["aiShare", "unemploymentRate", "gdpGrowth"] as const) {
-      if (m[key] > peaks[key].value) peaks[key] = { value: m[key], date }
-    }
-    const cp = checkpoints.get(r.tick)
-    if (cp !== undefined) metrics[cp] = m
-    if (sim.state.x[X.catastropheTick] >= 0) break
-  }
+  // The one run loop: it stops at `last` or after a catastrophe (the kit's end event) and writes
+  // the end record, as `takeoff run` and the server do.
+  const loop = new RunLoop(sim, {
+    untilTick: last,
+    endEvents: economyKit.endEvents,
+    sink: log ? { append: (_tick, text) => parts.push(text), close: (endLine) => parts.push(endLine) } : undefined,
+    onTick: (r, state) => {
+      tick = r.tick
+      options.onTick?.(r.tick, r.events, state, r.text)
+      m = computeMetrics(state, config)
+      const date = tickToDate(config, r.tick)
+      for (const key of ["aiShare", "unemploymentRate", "gdpGrowth"] as const) {
+        if (m[key] > peaks[key].value) peaks[key] = { value: m[key], date }
+      }
+      const cp = checkpoints.get(r.tick)
+      if (cp !== undefined) metrics[cp] = m
+    },
+  })
+  loop.runWhile(() => true)
   metrics.end = m
-  if (log) parts.push(sim.endLine("completed"))
   const x = sim.state.x
   const date = (t: number) => (t >= 0 ? tickToDate(config, t) : null)
   return {

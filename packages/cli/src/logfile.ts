@@ -13,7 +13,7 @@ import {
   upcasterFor,
 } from "@takeoff/core"
 import { CliError, EXIT, usage } from "./errors.js"
-import type { ModelKit } from "./kit.js"
+import type { ModelKit } from "@takeoff/core"
 
 /** A log read from disk, not yet checked beyond its header. */
 export interface LogText {

@@ -1,5 +1,6 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream"
 import { connect, type NatsConnection } from "@nats-io/transport-node"
+import { kitNamed } from "./models.js"
 import { loadScenarioOrFail } from "./scenario.js"
 import { runSweepMember, type SweepPlan, type SweepRunResult, type SweepTask } from "./sweep-run.js"
 
@@ -145,8 +146,8 @@ export const runNatsWorker = async (
       options.onJob?.(task)
       let body: string
       try {
-        const key = JSON.stringify([plan.scenario, plan.sets])
-        if (!bases.has(key)) bases.set(key, loadScenarioOrFail(plan.scenario, plan.sets))
+        const key = JSON.stringify([plan.model, plan.scenario, plan.sets])
+        if (!bases.has(key)) bases.set(key, loadScenarioOrFail(kitNamed(plan.model), plan.scenario, plan.sets))
         body = JSON.stringify(runSweepMember(plan, task, bases.get(key)))
       } catch (e) {
         body = JSON.stringify({ index: task.index, error: (e as Error).message })

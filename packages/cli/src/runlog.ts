@@ -1,10 +1,10 @@
 import * as fs from "node:fs"
-import { type AnyModel, LogFileWriter, Simulation } from "@takeoff/core"
+import { LogFileWriter, type ModelKit, RunLoop, Simulation } from "@takeoff/core"
 import { tempPathFor } from "./atomic.js"
 import { Interrupt, yieldToEventLoop } from "./interrupt.js"
 
 export interface RunToLogOptions {
-  readonly model: AnyModel
+  readonly kit: ModelKit
   readonly config: unknown
   readonly seed: number
   /** Last tick to run (inclusive). */
@@ -13,9 +13,7 @@ export interface RunToLogOptions {
   readonly out: string
   readonly meta: Readonly<Record<string, unknown>>
   /** Called after every tick with the live state (summaries, progress). */
-  readonly onTick: (tick: number, events: ReadonlyArray<{ type: string }>, state: unknown) => void
-  /** Events that end the run after their tick (e.g. a catastrophe); the end record names them. */
-  readonly endEvents?: ReadonlyArray<string>
+  readonly onTick: (tick: number, events: ReadonlyArray<{ type: string; data: unknown }>, state: unknown) => void
   /** Called once when Ctrl-C is first pressed. */
   readonly onInterrupt?: () => void
 }
@@ -24,54 +22,53 @@ export interface RunToLogResult {
   readonly reason: "completed" | "stopped"
   readonly lastTick: number
   readonly state: unknown
-  /** Why the run ended before its last tick, when an end event did it. */
+  /** Why the run ended before its last tick, when one of the kit's end events did it. */
   readonly endedBy?: string
 }
 
+/** Work between yields to the event loop, so SIGINT handlers and stderr writes get a turn. */
+const SLICE_MS = 25
+
 /**
- * Runs a simulation to a log file, one write per tick. The file appears under its name only once
- * it is closed with an end record ("completed", or "stopped" after Ctrl-C at a whole tick); a
- * failure before the first tick leaves nothing behind, a later one leaves the log sealed with an
- * "error" end record (it is still a valid, verifiable log of what ran).
+ * Runs a simulation to a log file through core's RunLoop (so the log ends as every runner's does),
+ * one write per tick. The file appears under its name only once it is closed with an end record
+ * ("completed", or "stopped" after Ctrl-C at a whole tick); a failure before the first tick leaves
+ * nothing behind, a later one leaves the log sealed with an "error" end record (it is still a
+ * valid, verifiable log of what ran).
  *
  * @example
- * const r = await runToLog({ model, config, seed: 7, untilTick: 431, out: "run.ndjson", meta, onTick })
+ * const r = await runToLog({ kit, config, seed: 7, untilTick: 431, out: "run.ndjson", meta, onTick })
  */
 export const runToLog = async (options: RunToLogOptions): Promise<RunToLogResult> => {
-  const sim = Simulation.create(options.model, options.config, { seed: options.seed, meta: options.meta })
+  const { kit } = options
+  const sim = Simulation.create(kit.model, options.config, { seed: options.seed, meta: options.meta })
   const tmp = tempPathFor(options.out)
   const writer = LogFileWriter.create(tmp, sim.headerLine, { gzip: options.out.endsWith(".gz"), overwrite: true })
+  const loop = new RunLoop(sim, {
+    untilTick: options.untilTick,
+    endEvents: kit.endEvents,
+    sink: { append: (_tick, text) => writer.write(text), close: (endLine) => writer.close(endLine) },
+    onTick: (r, state) => options.onTick(r.tick, r.events, state),
+  })
   const interrupt = Interrupt.install(() => options.onInterrupt?.())
-  let lastYieldMs = Date.now()
-  let endedBy: string | undefined
+  let end = loop.end
   try {
-    while (sim.tick <= options.untilTick && !interrupt.requested && endedBy === undefined) {
-      const r = sim.step()
-      writer.write(r.text)
-      options.onTick(r.tick, r.events, sim.state)
-      endedBy = r.events.find((e) => options.endEvents?.includes(e.type))?.type
-      // Yield every ~25 ms of work so SIGINT handlers and stderr writes get a turn.
-      const now = Date.now()
-      if (now - lastYieldMs > 25) {
-        await yieldToEventLoop()
-        lastYieldMs = Date.now()
-      }
+    while (end === undefined) {
+      const sliceStartMs = Date.now()
+      end = loop.runWhile(() => !interrupt.requested && Date.now() - sliceStartMs <= SLICE_MS)
+      if (end !== undefined) break
+      if (interrupt.requested) end = loop.stop("interrupted by the user (Ctrl-C)")
+      else await yieldToEventLoop()
     }
   } catch (e) {
-    if (sim.tick === 0) {
-      writer.close()
-      fs.rmSync(tmp, { force: true })
-    } else {
-      writer.close(sim.endLine("error", (e as Error).message))
-      fs.renameSync(tmp, options.out)
-    }
+    // The loop has sealed the log with an "error" end record; a log without a tick is not kept.
+    if (sim.tick === 0) fs.rmSync(tmp, { force: true })
+    else fs.renameSync(tmp, options.out)
     interrupt.dispose()
     throw e
   }
-  const reason = interrupt.requested ? "stopped" : "completed"
-  const message = reason === "stopped" ? "interrupted by the user (Ctrl-C)" : endedBy
-  writer.close(sim.endLine(reason, message))
   fs.renameSync(tmp, options.out)
   interrupt.dispose()
-  return { reason, lastTick: sim.tick - 1, state: sim.state, endedBy }
+  const reason = end.reason === "stopped" ? "stopped" : "completed"
+  return { reason, lastTick: end.lastTick, state: sim.state, endedBy: reason === "completed" ? end.message : undefined }
 }

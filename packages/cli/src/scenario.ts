@@ -1,7 +1,7 @@
-import { economy, isScenarioError } from "./economy.js"
+import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { usage } from "./errors.js"
 
-/** Splits `--set path=value` flags into pairs; the value is parsed and checked by the economy. */
+/** Splits `--set path=value` flags into pairs; the value is parsed and checked by the model's kit. */
 export const parseSets = (sets: ReadonlyArray<string> | undefined, flag = "--set"): Array<[string, string]> =>
   (sets ?? []).map((s) => {
     const eq = s.indexOf("=")
@@ -10,14 +10,18 @@ export const parseSets = (sets: ReadonlyArray<string> | undefined, flag = "--set
   })
 
 /**
- * Loads a scenario by name or file with overrides; a ScenarioError becomes one usage line naming
- * the file and field and what was expected.
+ * Loads a scenario by name or file with overrides (later pairs win); a refusal becomes one usage
+ * line naming the file and field and what was expected.
  */
-export const loadScenarioOrFail = (nameOrPath: string, set: ReadonlyArray<readonly [string, string]> = []): unknown => {
+export const loadScenarioOrFail = (
+  kit: ModelKit,
+  nameOrPath: string,
+  set: ReadonlyArray<readonly [string, string]> = [],
+): unknown => {
   try {
-    return economy.loadScenario(nameOrPath, { set })
+    return kit.scenarios.load(nameOrPath, Object.fromEntries(set))
   } catch (e) {
-    if (isScenarioError(e)) throw usage(`${e.file}${e.field ? `: ${e.field}` : ""}: ${e.message}`)
+    if (e instanceof ScenarioRejected) throw usage(e.file === undefined ? e.message : `${e.file}: ${e.message}`)
     throw e
   }
 }
@@ -31,11 +35,11 @@ export const scenarioName = (nameOrPath: string): string =>
     .replace(/\.(ya?ml|json)$/, "")
 
 /** Checks `--until YEAR` against the scenario's calendar (usage error if outside it). */
-export const untilTickOrFail = (config: unknown, year: number | undefined): number | undefined => {
+export const untilTickOrFail = (kit: ModelKit, config: unknown, year: number | undefined): number | undefined => {
   if (year === undefined) return undefined
   let tick: number
   try {
-    tick = economy.untilTickForYear(config, year)
+    tick = kit.calendar.untilTick(config, year)
   } catch (e) {
     throw usage(`--until ${year}: ${(e as Error).message}`)
   }

@@ -1,5 +1,5 @@
 import { metricCell, metricLabel, table } from "./format.js"
-import type { ModelKit } from "./kit.js"
+import type { ModelKit } from "@takeoff/core"
 
 /** Years the summary reports (at the last tick of each), besides the end of the run. */
 export const SUMMARY_YEARS = [2030, 2040, 2050] as const
@@ -34,7 +34,7 @@ export interface RunSummary {
 }
 
 /**
- * Follows a live run tick by tick and builds its summary: milestones from their events, metrics
+ * Follows a live run tick by tick and builds its summary: milestones as the kit finds them, metrics
  * at the summary years from the live state, and the peak of every metric.
  *
  * @example
@@ -45,18 +45,21 @@ export class SummaryTracker {
   private readonly at = new Map<string, { tick: number; date: string; metrics: Record<string, number> }>()
   private readonly peaks = new Map<string, { value: number; tick: number; date: string }>()
   private last: { tick: number; metrics: Record<string, number> } | undefined
+  private readonly labels: ReadonlyMap<string, string>
 
   constructor(
     private readonly kit: ModelKit,
     private readonly config: unknown,
-  ) {}
+  ) {
+    this.labels = new Map(kit.milestones.map((m) => [m.kind, m.label]))
+  }
 
   onTick(tick: number, events: ReadonlyArray<{ type: string }>, state: unknown): void {
     const { kit, config } = this
-    const date = kit.tickToDate(config, tick)
-    for (const e of events) {
-      const label = kit.milestoneEvents[e.type]
-      if (label !== undefined && !this.milestones.has(label)) this.milestones.set(label, { tick, date })
+    const date = kit.calendar.tickToDate(config, tick)
+    for (const m of kit.milestonesAt(events, tick, config, state)) {
+      const label = this.labels.get(m.kind) ?? m.kind
+      if (!this.milestones.has(label)) this.milestones.set(label, { tick, date })
     }
     const metrics = kit.computeMetrics(state, config)
     this.last = { tick, metrics }
@@ -77,15 +80,13 @@ export class SummaryTracker {
     const at: Record<string, { tick: number; date: string; metrics: Record<string, number> }> = Object.fromEntries(
       this.at,
     )
-    if (last) at.end = { tick: last.tick, date: kit.tickToDate(config, last.tick), metrics: last.metrics }
+    if (last) at.end = { tick: last.tick, date: kit.calendar.tickToDate(config, last.tick), metrics: last.metrics }
     return {
       ...meta,
       ticks: last ? last.tick + 1 : 0,
-      from: kit.tickToDate(config, 0),
-      to: last ? kit.tickToDate(config, last.tick) : kit.tickToDate(config, 0),
-      milestones: Object.fromEntries(
-        Object.values(kit.milestoneEvents).map((l) => [l, this.milestones.get(l) ?? null]),
-      ),
+      from: kit.calendar.tickToDate(config, 0),
+      to: kit.calendar.tickToDate(config, last ? last.tick : 0),
+      milestones: Object.fromEntries([...this.labels.values()].map((l) => [l, this.milestones.get(l) ?? null])),
       at,
       peaks: Object.fromEntries(this.peaks),
       final: last?.metrics ?? {},

@@ -1,6 +1,5 @@
-import { deriveSeed, Rng, Simulation } from "@takeoff/core"
-import { economy } from "./economy.js"
-import { economyKit } from "./kits.js"
+import { deriveSeed, Rng, RunLoop, Simulation } from "@takeoff/core"
+import { kitNamed, milestoneLabels } from "./models.js"
 import { loadScenarioOrFail } from "./scenario.js"
 
 /** A `--vary path=lo..hi` range: each run draws the parameter uniformly from it. */
@@ -12,6 +11,8 @@ export interface VaryRange {
 
 /** Everything every run of a sweep shares (sent once to each worker). */
 export interface SweepPlan {
+  /** The model's name (its kit is looked up in this build's registry, on any worker machine). */
+  readonly model: string
   readonly scenario: string
   readonly sets: ReadonlyArray<readonly [string, string]>
   readonly vary: ReadonlyArray<VaryRange>
@@ -51,41 +52,45 @@ export interface SweepRunResult {
  * const r = runSweepMember(plan, { index: 3, seed: deriveSeed(1, 3) })
  */
 export const runSweepMember = (plan: SweepPlan, task: SweepTask, base?: unknown): SweepRunResult => {
-  const baseConfig = base ?? loadScenarioOrFail(plan.scenario, plan.sets)
-  const draws: Record<string, number> = { ...economy.sampleScenario(baseConfig, deriveSeed(task.seed, 1)).draws }
+  const kit = kitNamed(plan.model)
+  const baseConfig = base ?? loadScenarioOrFail(kit, plan.scenario, plan.sets)
+  const sampled = kit.scenarios.sample?.(baseConfig, deriveSeed(task.seed, 1)).draws ?? {}
+  const draws: Record<string, number> = { ...sampled }
   const rng = Rng.fromSeed(deriveSeed(task.seed, 2))
   for (const v of plan.vary) draws[v.path] = v.lo + (v.hi - v.lo) * rng.float()
-  const config = loadScenarioOrFail(plan.scenario, [...plan.sets, ...drawSets(draws)])
-  const kit = economyKit
-  const sim = Simulation.create(economy.economyModel, config, { seed: task.seed, log: false })
-  const milestones: Record<string, number | null> = Object.fromEntries(
-    Object.values(kit.milestoneEvents).map((l) => [l, null]),
-  )
+  const config = loadScenarioOrFail(kit, plan.scenario, [...plan.sets, ...drawSets(draws)])
+  const sim = Simulation.create(kit.model, config, { seed: task.seed, log: false })
+  const labels = milestoneLabels(kit)
+  const milestones: Record<string, number | null> = Object.fromEntries([...labels.values()].map((l) => [l, null]))
   const yearly: Record<string, number[]> = Object.fromEntries(plan.fanKeys.map((k) => [k, []]))
-  const startYear = Number(kit.tickToDate(config, 0).slice(0, 4))
+  const startYear = Number(kit.calendar.tickToDate(config, 0).slice(0, 4))
   let final: Record<string, number> = {}
-  let ended = false
-  while (sim.tick <= plan.lastTick && !ended) {
-    const r = sim.step()
-    for (const e of r.events) {
-      const label = kit.milestoneEvents[e.type]
-      if (label !== undefined && milestones[label] === null) milestones[label] = r.tick
-      if (kit.endEvents?.includes(e.type)) ended = true
-    }
-    const date = kit.tickToDate(config, r.tick)
-    if (date.endsWith("-12") || r.tick === plan.lastTick || ended) {
-      const m = kit.computeMetrics(sim.state, config)
-      const year = Number(date.slice(0, 4)) - startYear
-      for (const k of plan.fanKeys) yearly[k][year] = m[k]
-      if (r.tick === plan.lastTick || ended) final = m
-    }
-  }
+  const loop = new RunLoop(sim, {
+    untilTick: plan.lastTick,
+    endEvents: kit.endEvents,
+    onTick: (r, state) => {
+      for (const m of kit.milestonesAt(r.events, r.tick, config, state)) {
+        const label = labels.get(m.kind) ?? m.kind
+        if (milestones[label] === null) milestones[label] = r.tick
+      }
+      const last = r.tick === plan.lastTick || r.events.some((e) => kit.endEvents.includes(e.type))
+      const date = kit.calendar.tickToDate(config, r.tick)
+      // Metrics only where they are recorded: once a year and at the end.
+      if (date.endsWith("-12") || last) {
+        const m = kit.computeMetrics(state, config)
+        const year = Number(date.slice(0, 4)) - startYear
+        for (const k of plan.fanKeys) yearly[k][year] = m[k]
+        if (last) final = m
+      }
+    },
+  })
+  const end = loop.runWhile(() => true)
   return {
     index: task.index,
     seed: task.seed,
     draws,
     milestones,
-    lastTick: sim.tick - 1,
+    lastTick: end?.lastTick ?? sim.tick - 1,
     final: Object.fromEntries(plan.finalKeys.map((k) => [k, final[k]])),
     yearly,
   }

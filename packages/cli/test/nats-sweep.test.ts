@@ -5,7 +5,6 @@ import { deriveSeed } from "@takeoff/core"
 import { jetstream, jetstreamManager } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
 import { afterAll, describe, expect, it } from "vitest"
-import { SUMMARY_KEYS } from "../src/kits.js"
 import { runNatsSweep, runNatsWorker } from "../src/nats-sweep.js"
 import { runSweepMember, type SweepPlan } from "../src/sweep-run.js"
 import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
@@ -75,12 +74,13 @@ suite(`distributed sweeps over NATS JetStream${reachable ? "" : ` (skipped: no N
   it("given a worker that takes a job and dies without acknowledging it, the job is redelivered", async () => {
     const options = { servers: url, prefix: prefixFor("lib"), ackWaitMs: 1000 }
     const plan: SweepPlan = {
+      model: "takeoff-economy",
       scenario: "baseline",
       sets: [],
       vary: [],
       lastTick: 11,
-      fanKeys: [SUMMARY_KEYS.aiShare],
-      finalKeys: [SUMMARY_KEYS.gdp, SUMMARY_KEYS.aiShare],
+      fanKeys: ["aiShare"],
+      finalKeys: ["gdpUsd", "aiShare"],
     }
     const tasks = [0, 1, 2].map((index) => ({ index, seed: deriveSeed(5, index) }))
     const sweep = runNatsSweep(options, plan, tasks, () => {})

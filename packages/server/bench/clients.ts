@@ -3,7 +3,7 @@
  * every tick arrives exactly once and records delivery latency from each frame's seal time.
  */
 import { parentPort, workerData } from "node:worker_threads"
-import type { ServerMessage } from "@takeoff/agents/protocol"
+import type { ServerMessage } from "@takeoff/protocol"
 import WebSocket from "ws"
 
 export interface ClientResults {

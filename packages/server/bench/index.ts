@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { spawnWorker } from "../src/adapter.js"
+import { spawnWorker } from "../src/spawn.js"
 import type { ClientResults } from "./clients.js"
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)

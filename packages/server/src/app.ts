@@ -1,12 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { RunControl } from "@takeoff/agents/protocol"
+import type { RunControl, ScenarioDetail } from "@takeoff/protocol"
 import { truncateToSealed } from "@takeoff/core"
 import { Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { createMiddleware } from "hono/factory"
-import { ScenarioRejected } from "./adapter.js"
 import { ApiFailure, badRequest, errorResponse, notFound } from "./errors.js"
 import { readEvents } from "./events.js"
 import { openApiDocument } from "./openapi.js"
@@ -94,7 +93,7 @@ const MIME: Record<string, string> = {
  */
 export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
   const app = new Hono()
-  const adapter = manager.adapter
+  const { kit } = manager
 
   app.onError((err, c) => {
     const { status, body } = errorResponse(err)
@@ -121,7 +120,7 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
   app.get("/api/health", (c) =>
     c.json({
       ok: true,
-      model: adapter.model.name,
+      model: kit.model.name,
       runs: manager.runs.size,
       streams: hub.clientCount,
       rssBytes: process.memoryUsage.rss(),
@@ -131,19 +130,27 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
   app.get("/api/openapi.json", (c) => c.json(openApiDocument()))
 
   const scenarioJson = (name: string) => {
-    const s = adapter.listScenarios().find((x) => x.name === name)
+    const s = kit.scenarios.list().find((x) => x.name === name)
     if (s === undefined) throw notFound(`unknown scenario "${name}"`, "name")
     try {
-      return { ...s, parameters: adapter.scenarioParameters(name) }
+      const detail: ScenarioDetail = {
+        name: s.name,
+        title: s.title,
+        description: s.description,
+        parameters: kit.scenarios
+          .parameters(kit.scenarios.load(name))
+          .map((p) => ({ ...p, source: p.source ?? "assumption (no source)" })),
+      }
+      return detail
     } catch (e) {
       throw new ApiFailure({
         status: 500,
         code: "scenario-invalid",
-        message: e instanceof ScenarioRejected ? `${e.field}: ${e.message}` : (e as Error).message,
+        message: (e as Error).message,
       })
     }
   }
-  app.get("/api/scenarios", (c) => c.json(adapter.listScenarios().map((s) => scenarioJson(s.name))))
+  app.get("/api/scenarios", (c) => c.json(kit.scenarios.list().map((s) => scenarioJson(s.name))))
   app.get("/api/scenarios/:name", (c) => c.json(scenarioJson(c.req.param("name"))))
 
   const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: tooLarge(MAX_JSON_BODY_BYTES) })
@@ -163,19 +170,19 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
     return c.json((await manager.control(run.id, control)).summary())
   })
 
-  const configOf = (id: string) => adapter.model.decodeConfig(manager.get(id).meta.config)
+  const configOf = (id: string) => kit.model.decodeConfig(manager.get(id).meta.config)
 
   app.get("/api/runs/:id/events", (c) => {
     const run = manager.get(c.req.param("id"))
     const q = decodeOrFail(EventsQuery, c.req.query(), "query")
     if (!fs.existsSync(manager.logFile(run.id))) return c.json({ events: [], nextCursor: null })
-    return c.json(readEvents(manager.logFile(run.id), adapter, configOf(run.id), { ...q, limit: q.limit ?? 100 }))
+    return c.json(readEvents(manager.logFile(run.id), kit, configOf(run.id), { ...q, limit: q.limit ?? 100 }))
   })
 
   app.get("/api/runs/:id/metrics", (c) => {
     const run = manager.get(c.req.param("id"))
     const q = decodeOrFail(MetricsQuery, c.req.query(), "query")
-    const all = adapter.metrics.map((m) => m.key)
+    const all = kit.metrics.map((m) => m.key)
     const keys = q.keys === undefined || q.keys === "" ? all : q.keys.split(",")
     for (const k of keys)
       if (!all.includes(k)) throw badRequest(`keys: unknown metric "${k}" (known: ${all.join(", ")})`, "keys")
@@ -189,7 +196,7 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
     }
     return c.json({
       keys,
-      metrics: adapter.metrics.filter((m) => keys.includes(m.key)),
+      metrics: kit.metrics.filter((m) => keys.includes(m.key)),
       ticks: h.ticks.slice(i0, i1),
       dates: h.dates.slice(i0, i1),
       columns,
@@ -203,7 +210,7 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
     if (q.tick !== undefined) tick = q.tick
     else if (q.date !== undefined) {
       try {
-        tick = adapter.dateToTick(configOf(run.id), q.date)
+        tick = kit.calendar.dateToTick(configOf(run.id), q.date)
       } catch (e) {
         throw badRequest(`date: ${(e as Error).message}`, "date")
       }

@@ -1,4 +1,4 @@
-import type { ApiError } from "@takeoff/agents/protocol"
+import type { ApiError } from "@takeoff/protocol"
 import { catchTagged } from "@takeoff/core"
 import { Schema } from "effect"
 

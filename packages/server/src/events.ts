@@ -1,6 +1,5 @@
 import * as fs from "node:fs"
-import { lineKind, lineTick } from "@takeoff/core"
-import type { ModelAdapter } from "./adapter.js"
+import { lineKind, lineTick, type ModelKit } from "@takeoff/core"
 
 export interface EventsPage {
   readonly events: ReadonlyArray<{ tick: number; date: string; type: string; agent?: string; data: unknown }>
@@ -110,9 +109,9 @@ const indexes = new Map<string, LogIndex>()
  * those in the page's range (through an offset index kept per log file).
  *
  * @example
- * readEvents(file, adapter, config, { type: "AgiReached", limit: 10 })
+ * readEvents(file, kit, config, { type: "AgiReached", limit: 10 })
  */
-export const readEvents = (file: string, adapter: ModelAdapter, config: unknown, f: EventsFilter): EventsPage => {
+export const readEvents = (file: string, kit: ModelKit, config: unknown, f: EventsFilter): EventsPage => {
   let index = indexes.get(file)
   if (index === undefined) indexes.set(file, (index = new LogIndex()))
   index.update(file)
@@ -133,12 +132,12 @@ export const readEvents = (file: string, adapter: ModelAdapter, config: unknown,
     for (let i = tick === startTick ? startIndex : 0; i < rec.events.length; i++) {
       const e = rec.events[i]
       if (f.type !== undefined && e.type !== f.type) continue
-      const agent = adapter.agentOf(e)
+      const agent = kit.agentOf(e)
       if (f.agent !== undefined && agent !== f.agent) continue
       if (out.length === f.limit) return { events: out, nextCursor: `${tick}.${i}` }
       out.push({
         tick,
-        date: adapter.tickToDate(config, tick),
+        date: kit.calendar.tickToDate(config, tick),
         type: e.type,
         ...(agent === undefined ? {} : { agent }),
         data: e.data,

@@ -9,17 +9,18 @@ import {
   checkHeader,
   formatLogError,
   type LogError,
+  loadKit,
   replay,
+  ScenarioRejected,
   truncateToSealed,
   verify,
 } from "@takeoff/core"
-import { loadAdapter, type ScenarioRejected } from "./adapter.js"
 import { makeTickReport, type TickReport } from "./worker-protocol.js"
 
 export type Job =
-  | { readonly kind: "state"; readonly adapterUrl: string; readonly logFile: string; readonly tick: number }
-  | { readonly kind: "audit"; readonly adapterUrl: string; readonly logFile: string; readonly why: string }
-  | { readonly kind: "import"; readonly adapterUrl: string; readonly logFile: string; readonly metricsFile: string }
+  | { readonly kind: "state"; readonly kitUrl: string; readonly logFile: string; readonly tick: number }
+  | { readonly kind: "audit"; readonly kitUrl: string; readonly logFile: string; readonly why: string }
+  | { readonly kind: "import"; readonly kitUrl: string; readonly logFile: string; readonly metricsFile: string }
 
 export type JobResult =
   | { readonly ok: true; readonly value: unknown }
@@ -29,8 +30,8 @@ export type JobResult =
 const readSealed = (file: string) => truncateToSealed(fs.readFileSync(file, "utf8")).kept
 
 const run = async (job: Job): Promise<JobResult> => {
-  const adapter = await loadAdapter(job.adapterUrl)
-  const model = adapter.model
+  const kit = await loadKit(job.kitUrl)
+  const model = kit.model
   switch (job.kind) {
     case "state": {
       const r = replay(model, readSealed(job.logFile), { untilTick: job.tick })
@@ -46,24 +47,27 @@ const run = async (job: Job): Promise<JobResult> => {
         ok: true,
         value: {
           tick: r.tick,
-          date: adapter.tickToDate(r.config, r.tick),
-          metrics: adapter.computeMetrics(r.state, r.config),
+          date: kit.calendar.tickToDate(r.config, r.tick),
+          metrics: kit.computeMetrics(r.state, r.config),
           state: model.encodeState(r.state),
         },
       }
     }
     case "audit":
-      return { ok: true, value: adapter.explain(readSealed(job.logFile), job.why) }
+      if (kit.explain === undefined) {
+        throw new ScenarioRejected({ field: "why", message: `model "${model.name}" explains no milestones` })
+      }
+      return { ok: true, value: kit.explain(readSealed(job.logFile), job.why) }
     case "import": {
       const text = fs.readFileSync(job.logFile, "utf8")
       const checked = verify(model, text)
       if (!checked.ok) return { ok: false, status: 422, field: "log", message: formatLogError(checked.error) }
       const { config } = checkHeader(model, text.slice(0, text.indexOf("\n")))
-      const out: string[] = [JSON.stringify({ keys: adapter.metrics.map((m) => m.key) })]
+      const out: string[] = [JSON.stringify({ keys: kit.metrics.map((m) => m.key) })]
       const milestones: TickReport["milestones"][number][] = []
       replay(model, text, {
         onTick: (tick, events, state) => {
-          const report = makeTickReport(adapter, config, tick, events, state)
+          const report = makeTickReport(kit, config, tick, events, state)
           milestones.push(...report.milestones)
           out.push(JSON.stringify(report))
         },

@@ -1,14 +1,14 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { RunStatus } from "@takeoff/agents/protocol"
-import { spawnWorker } from "./adapter.js"
+import type { RunStatus } from "@takeoff/protocol"
+import { spawnWorker } from "./spawn.js"
 import { ApiFailure } from "./errors.js"
 import type { Job, JobResult } from "./job-worker.js"
 import { newRunId, type RunRegistry, readSidecar } from "./registry.js"
 import { Run } from "./run.js"
 
-/** A job as routes ask for it; the runner adds the adapter URL. */
-export type JobRequest = Job extends infer J ? (J extends Job ? Omit<J, "adapterUrl"> : never) : never
+/** A job as routes ask for it; the runner adds the kit URL. */
+export type JobRequest = Job extends infer J ? (J extends Job ? Omit<J, "kitUrl"> : never) : never
 
 const MAX_CONCURRENT_JOBS = 2
 
@@ -23,7 +23,7 @@ export class JobRunner {
   private running = 0
   private readonly waiters: Array<() => void> = []
 
-  constructor(private readonly adapterUrl: string) {}
+  constructor(private readonly kitUrl: string) {}
 
   /** Resolves with the job's value or throws ApiFailure with the status it failed with. */
   async run(job: JobRequest): Promise<unknown> {
@@ -31,7 +31,7 @@ export class JobRunner {
     this.running++
     try {
       const worker = spawnWorker("job-worker", import.meta.url, {
-        workerData: { ...job, adapterUrl: this.adapterUrl },
+        workerData: { ...job, kitUrl: this.kitUrl },
       })
       const result = await new Promise<JobResult>((resolve) => {
         worker.once("message", (r: JobResult) => resolve(r))

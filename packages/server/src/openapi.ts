@@ -33,7 +33,7 @@ export const openApiDocument = () => ({
     title: "Takeoff server",
     version: "0.1.0",
     description:
-      "Runs and streams Takeoff simulations. Mutating calls need `Authorization: Bearer <token>` when the server binds beyond loopback. Live ticks: WebSocket `GET /api/runs/{id}/stream?from=TICK` (messages in @takeoff/agents/protocol).",
+      "Runs and streams Takeoff simulations. Mutating calls need `Authorization: Bearer <token>` when the server binds beyond loopback. Live ticks: WebSocket `GET /api/runs/{id}/stream?from=TICK` (messages in @takeoff/protocol).",
   },
   paths: {
     "/api/health": { get: { summary: "Liveness and counts", responses: { 200: { description: "ok" } } } },

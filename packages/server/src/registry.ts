@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { RunSummary } from "@takeoff/agents/protocol"
+import type { RunSummary } from "@takeoff/protocol"
 import { isValidRunId, openLogFile, truncateToSealed } from "@takeoff/core"
 import { notFound } from "./errors.js"
 import { Run, type RunMeta } from "./run.js"

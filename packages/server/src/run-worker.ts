@@ -1,13 +1,13 @@
 /**
- * One simulation run, off the HTTP thread. Steps the model, appends each tick to the run's log
- * file, appends its metrics to the sidecar, and reports the tick to the run manager.
- * Obeys pause, resume, step, speed and stop; pacing is by wall clock against a drift-free schedule.
+ * One simulation run, off the HTTP thread. Steps the model through core's RunLoop (which ends the
+ * run as every runner does), appends each tick to the run's log file and its metrics to the
+ * sidecar, and reports the tick to the run manager. Obeys pause, resume, step, speed and stop;
+ * pacing is by wall clock against a drift-free schedule.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parentPort, workerData } from "node:worker_threads"
-import { LogFileWriter, Simulation } from "@takeoff/core"
-import { loadAdapter } from "./adapter.js"
+import { LogFileWriter, loadKit, RunLoop, type RunEnd, Simulation } from "@takeoff/core"
 import { makeTickReport, type ManagerToWorker, type RunWorkerInit, type WorkerToManager } from "./worker-protocol.js"
 
 const init = workerData as RunWorkerInit
@@ -15,13 +15,24 @@ const port = parentPort!
 const post = (m: WorkerToManager) => port.postMessage(m)
 const now = () => performance.timeOrigin + performance.now()
 
-const adapter = await loadAdapter(init.adapterUrl)
-const model = adapter.model
-const config = model.decodeConfig(init.config)
-const sim = Simulation.create(model, config, { seed: init.seed, meta: init.meta })
+const kit = await loadKit(init.kitUrl)
+const config = kit.model.decodeConfig(init.config)
+const sim = Simulation.create(kit.model, config, { seed: init.seed, meta: init.meta })
 const log = LogFileWriter.create(path.join(init.logsDir, `${init.runId}.ndjson`), sim.headerLine)
 const metricsFd = fs.openSync(init.metricsFile, "w")
-fs.writeSync(metricsFd, `${JSON.stringify({ keys: adapter.metrics.map((m) => m.key) })}\n`)
+fs.writeSync(metricsFd, `${JSON.stringify({ keys: kit.metrics.map((m) => m.key) })}\n`)
+
+const run = new RunLoop(sim, {
+  untilTick: init.untilTick,
+  endEvents: kit.endEvents,
+  sink: { append: (_tick, text) => log.write(text), close: (endLine) => log.close(endLine) },
+  onTick: ({ tick, events }, state) => {
+    const report = makeTickReport(kit, config, tick, events, state)
+    // NaN is not JSON: the sidecar writes null and readers turn it back into NaN.
+    fs.writeSync(metricsFd, `${JSON.stringify(report)}\n`)
+    post({ type: "tick", at: now(), ...report })
+  },
+})
 
 let paused = init.paused
 let ticksPerSecond = init.ticksPerSecond
@@ -34,23 +45,18 @@ let timer: ReturnType<typeof setTimeout> | undefined
 /** Tells the manager a control is done; every tick before it has already been posted. */
 const ack = () => post({ type: "ack", tick: sim.tick - 1 })
 
-const finish = (reason: "completed" | "stopped" | "error", message?: string) => {
+/** The loop has written the end record; tell the manager and let the thread go. */
+const finish = (end: RunEnd) => {
   finished = true
   if (timer !== undefined) clearTimeout(timer)
-  log.close(sim.endLine(reason, message))
   fs.closeSync(metricsFd)
-  post({ type: "end", reason, tick: sim.tick - 1, message })
+  post({ type: "end", reason: end.reason, tick: end.lastTick, message: end.message })
   port.close()
 }
 
 const runTick = () => {
-  const { tick, events, text } = sim.step()
-  log.write(text)
-  const report = makeTickReport(adapter, config, tick, events, sim.state)
-  // NaN is not JSON: the sidecar writes null and readers turn it back into NaN.
-  fs.writeSync(metricsFd, `${JSON.stringify(report)}\n`)
-  post({ type: "tick", at: now(), ...report })
-  if (tick >= init.untilTick) finish("completed")
+  const end = run.step()
+  if (end !== undefined) finish(end)
 }
 
 /** As-fast-as-possible runs work in slices so control messages still get through. */
@@ -60,7 +66,7 @@ const loop = () => {
   timer = undefined
   if (finished) return
   try {
-    if (stopRequested) return finish("stopped")
+    if (stopRequested) return finish(run.stop())
     if (paused) {
       if (stepBudget > 0) {
         stepBudget--
@@ -85,7 +91,8 @@ const loop = () => {
     if (nextAt < t - 1000) nextAt = t
     timer = setTimeout(loop, Math.max(0, nextAt - t))
   } catch (e) {
-    finish("error", (e as Error).message)
+    // A tick that throws has already sealed the log with an "error" end record (see RunLoop.step).
+    finish(run.end ?? run.stop((e as Error).message))
   }
 }
 

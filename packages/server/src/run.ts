@@ -1,4 +1,4 @@
-import type { MilestoneInfo, NotableEvent, RunStatus, RunSummary } from "@takeoff/agents/protocol"
+import type { MilestoneInfo, NotableEvent, RunStatus, RunSummary } from "@takeoff/protocol"
 import type { Worker } from "node:worker_threads"
 import type { TickReport } from "./worker-protocol.js"
 
@@ -24,7 +24,7 @@ export interface RunMeta {
 export interface RunHistory {
   readonly ticks: number[]
   readonly dates: string[]
-  /** One row of values per tick, in the adapter's metric order. */
+  /** One row of values per tick, in the kit's metric order. */
   readonly rows: ReadonlyArray<number>[]
   /** Server wall-clock ms when each tick was sealed (NaN for ticks loaded from disk). */
   readonly at: number[]

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { EventEmitter } from "node:events"
-import type { CreateRunRequest, RunControl, RunSummary } from "@takeoff/agents/protocol"
-import { loadAdapter, type ModelAdapter, ScenarioRejected } from "./adapter.js"
+import type { CreateRunRequest, RunControl, RunSummary } from "@takeoff/protocol"
+import { loadKit, type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, notFound } from "./errors.js"
 import { importLog, type JobRequest, JobRunner } from "./jobs.js"
 import { newRunId, RunRegistry } from "./registry.js"
@@ -13,8 +13,8 @@ export { Run }
 
 export interface RunManagerOptions {
   readonly dataDir: string
-  /** URL of the model adapter module (see adapter.ts). */
-  readonly adapterUrl: string
+  /** URL of the model kit module (core's ModelKit as its default export). */
+  readonly kitUrl: string
   readonly maxConcurrentRuns?: number
   /** Runs waiting for a slot, beyond which creating a run is refused (429). */
   readonly maxQueuedRuns?: number
@@ -29,7 +29,7 @@ export interface RunManagerOptions {
  * Emits `tick` (run) after each sealed tick and `status` (run) after each status change.
  *
  * @example
- * const manager = await RunManager.open({ dataDir: ".takeoff-data", adapterUrl })
+ * const manager = await RunManager.open({ dataDir: ".takeoff-data", kitUrl })
  * const run = manager.create({ scenario: "baseline", seed: 1 })
  */
 export class RunManager extends EventEmitter {
@@ -39,21 +39,21 @@ export class RunManager extends EventEmitter {
 
   private constructor(
     readonly options: RunManagerOptions,
-    readonly adapter: ModelAdapter,
+    readonly kit: ModelKit,
   ) {
     super()
     this.setMaxListeners(0)
     this.registry = RunRegistry.load(options.dataDir)
     this.scheduler = new RunScheduler(this.registry, this, {
-      adapterUrl: options.adapterUrl,
+      kitUrl: options.kitUrl,
       maxConcurrentRuns: Math.max(1, options.maxConcurrentRuns ?? 2),
       maxQueuedRuns: options.maxQueuedRuns ?? 100,
     })
-    this.jobs = new JobRunner(options.adapterUrl)
+    this.jobs = new JobRunner(options.kitUrl)
   }
 
   static async open(options: RunManagerOptions): Promise<RunManager> {
-    return new RunManager(options, await loadAdapter(options.adapterUrl))
+    return new RunManager(options, await loadKit(options.kitUrl))
   }
 
   get runs(): ReadonlyMap<string, Run> {
@@ -76,15 +76,15 @@ export class RunManager extends EventEmitter {
   create(req: CreateRunRequest): Run {
     if (this.scheduler.isClosed)
       throw new ApiFailure({ status: 503, code: "closing", message: "the server is shutting down" })
-    const a = this.adapter
-    if (!a.listScenarios().some((s) => s.name === req.scenario)) {
+    const a = this.kit
+    if (!a.scenarios.list().some((s) => s.name === req.scenario)) {
       throw notFound(`unknown scenario "${req.scenario}"`, "scenario")
     }
     let config: unknown
     let untilTick: number
     try {
-      config = a.loadScenario(req.scenario, req.overrides ?? {})
-      untilTick = a.untilTick(config, req.untilYear)
+      config = a.scenarios.load(req.scenario, req.overrides ?? {})
+      untilTick = a.calendar.untilTick(config, req.untilYear)
     } catch (e) {
       if (e instanceof ScenarioRejected) throw badRequest(e.message, e.field)
       throw badRequest((e as Error).message, "overrides")

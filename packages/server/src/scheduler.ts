@@ -1,6 +1,6 @@
 import type { EventEmitter } from "node:events"
-import type { RunControl, RunStatus } from "@takeoff/agents/protocol"
-import { spawnWorker } from "./adapter.js"
+import type { RunControl, RunStatus } from "@takeoff/protocol"
+import { spawnWorker } from "./spawn.js"
 import { ApiFailure, badRequest, conflict } from "./errors.js"
 import type { RunRegistry } from "./registry.js"
 import type { Run } from "./run.js"
@@ -9,8 +9,8 @@ import type { ManagerToWorker, RunWorkerInit, WorkerToManager } from "./worker-p
 const MAX_STEP_TICKS = 10_000
 
 export interface SchedulerOptions {
-  /** URL of the model adapter module the run workers load (see adapter.ts). */
-  readonly adapterUrl: string
+  /** URL of the model kit module the run workers load (core's ModelKit as its default export). */
+  readonly kitUrl: string
   readonly maxConcurrentRuns: number
   /** Runs waiting for a slot, beyond which admitting a run is refused (429). */
   readonly maxQueuedRuns: number
@@ -22,7 +22,7 @@ export interface SchedulerOptions {
  * Emits `tick` (run) after each sealed tick and `status` (run) after each status change, on `events`.
  *
  * @example
- * const scheduler = new RunScheduler(registry, manager, { adapterUrl, maxConcurrentRuns: 2, maxQueuedRuns: 100 })
+ * const scheduler = new RunScheduler(registry, manager, { kitUrl, maxConcurrentRuns: 2, maxQueuedRuns: 100 })
  * scheduler.admit(run)
  */
 export class RunScheduler {
@@ -64,7 +64,7 @@ export class RunScheduler {
 
   private start(run: Run) {
     const init: RunWorkerInit = {
-      adapterUrl: this.options.adapterUrl,
+      kitUrl: this.options.kitUrl,
       runId: run.id,
       logsDir: this.registry.logsDir,
       metricsFile: this.registry.metricsFile(run.id),

@@ -4,7 +4,6 @@ import type { AddressInfo } from "node:net"
 import * as path from "node:path"
 import { createAdaptorServer } from "@hono/node-server"
 import { makeApp } from "./app.js"
-import { siblingUrl } from "./adapter.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
 
@@ -21,8 +20,8 @@ export interface ServerOptions {
   readonly token?: string
   /** Runs simulated at once; more are queued (default 2). */
   readonly maxConcurrentRuns?: number
-  /** The model adapter module's URL (default: the economy). */
-  readonly adapterUrl?: string
+  /** The model kit module's URL (default: the economy's, `@takeoff/agents/kit`). */
+  readonly kitUrl?: string
   /** Unsent bytes per WebSocket client before it is held back (default 256 KiB). */
   readonly streamHighWaterBytes?: number
 }
@@ -37,8 +36,8 @@ export interface RunningServer {
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
 
-/** The adapter used when none is given: the economy. */
-export const defaultAdapterUrl = (): string => siblingUrl("adapters/economy", import.meta.url)
+/** The kit used when none is given: the economy. */
+export const defaultKitUrl = (): string => import.meta.resolve("@takeoff/agents/kit")
 
 /**
  * Starts the Takeoff server: REST API and WebSocket streams on one HTTP server, runs persisted in
@@ -58,7 +57,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   fs.mkdirSync(dataDir, { recursive: true })
   const manager = await RunManager.open({
     dataDir,
-    adapterUrl: options.adapterUrl ?? defaultAdapterUrl(),
+    kitUrl: options.kitUrl ?? defaultKitUrl(),
     maxConcurrentRuns: options.maxConcurrentRuns,
   })
   const hub = new StreamHub(manager, options.streamHighWaterBytes)

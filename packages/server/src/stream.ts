@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http"
 import type { Duplex } from "node:stream"
-import type { ClientMessage, ServerMessage } from "@takeoff/agents/protocol"
+import type { ClientMessage, MilestoneThreshold, ServerMessage } from "@takeoff/protocol"
 import { WebSocket, WebSocketServer } from "ws"
 import type { Run, RunManager } from "./runs.js"
 
@@ -56,6 +56,8 @@ export class StreamHub {
   private latencyCount = 0
   /** Catch-up frames of the current pass: clients at the same cursor share one encoding. */
   private readonly catchupFrames = new Map<string, Buffer>()
+  /** A run's milestone thresholds, from its config (decoded once, not per client). */
+  private readonly thresholds = new WeakMap<Run, ReadonlyArray<MilestoneThreshold>>()
   private readonly dirty = new Set<Run>()
   private flushScheduled = false
   /** The most bytes ever pending on one client socket: what a stalled client can cost. */
@@ -129,10 +131,22 @@ export class StreamHub {
     this.send(client, {
       type: "hello",
       run: run.summary(),
-      metrics: this.manager.adapter.metrics.map((m) => m.key),
+      metrics: this.manager.kit.metrics.map((m) => m.key),
+      metricInfo: this.manager.kit.metrics,
+      groups: this.manager.kit.groups,
+      thresholds: this.thresholdsOf(run),
       from,
     })
     this.pump(client)
+  }
+
+  private thresholdsOf(run: Run): ReadonlyArray<MilestoneThreshold> {
+    let t = this.thresholds.get(run)
+    if (t === undefined) {
+      const { kit } = this.manager
+      this.thresholds.set(run, (t = kit.thresholds(kit.model.decodeConfig(run.meta.config))))
+    }
+    return t
   }
 
   private seek(c: Client, from: number) {
@@ -322,7 +336,7 @@ export class StreamHub {
     const slot = h.ticks[i] % TICK_FRAME_RING
     const cached = ring[slot]
     if (cached !== undefined && cached.tick === h.ticks[i]) return cached.frame
-    const keys = this.manager.adapter.metrics
+    const keys = this.manager.kit.metrics
     const metrics: Record<string, number> = {}
     for (let k = 0; k < keys.length; k++) metrics[keys[k].key] = h.rows[i][k]
     const at = h.at[i]
@@ -343,7 +357,7 @@ export class StreamHub {
 
   private catchup(run: Run, i0: number, end: number): ServerMessage {
     const h = run.history
-    const keys = this.manager.adapter.metrics
+    const keys = this.manager.kit.metrics
     const columns: Record<string, number[]> = {}
     for (let k = 0; k < keys.length; k++) {
       const col = new Array<number>(end - i0)

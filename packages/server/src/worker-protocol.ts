@@ -1,9 +1,9 @@
-import type { MilestoneInfo, NotableEvent, RunControl } from "@takeoff/agents/protocol"
-import type { ModelAdapter } from "./adapter.js"
+import type { MilestoneInfo, NotableEvent, RunControl } from "@takeoff/protocol"
+import type { ModelKit } from "@takeoff/core"
 
 /** What the run manager hands a run worker when it starts. */
 export interface RunWorkerInit {
-  readonly adapterUrl: string
+  readonly kitUrl: string
   readonly runId: string
   readonly logsDir: string
   readonly metricsFile: string
@@ -20,7 +20,7 @@ export interface RunWorkerInit {
 export interface TickReport {
   readonly tick: number
   readonly date: string
-  /** Metric values in the adapter's metric order. */
+  /** Metric values in the kit's metric order. */
   readonly values: ReadonlyArray<number>
   readonly milestones: ReadonlyArray<MilestoneInfo>
   readonly notables: ReadonlyArray<NotableEvent>
@@ -44,28 +44,28 @@ export type ManagerToWorker = RunControl
 export const MAX_NOTABLES_PER_TICK = 20
 
 /**
- * What one sealed tick reports to the manager and the metrics sidecar: its metrics in the adapter's
+ * What one sealed tick reports to the manager and the metrics sidecar: its metrics in the kit's
  * order, its milestones and (at most MAX_NOTABLES_PER_TICK) notable events. The same for a live run
  * and for a log being imported, so a replayed run streams exactly what the live one did.
  */
 export const makeTickReport = (
-  adapter: ModelAdapter,
+  kit: ModelKit,
   config: unknown,
   tick: number,
   events: ReadonlyArray<unknown>,
   state: unknown,
 ): TickReport => {
-  const metrics = adapter.computeMetrics(state, config)
+  const metrics = kit.computeMetrics(state, config)
   const notables: NotableEvent[] = []
   for (let i = 0; i < events.length && notables.length < MAX_NOTABLES_PER_TICK; i++) {
-    const n = adapter.notable(events[i], tick, config)
+    const n = kit.notable(events[i], tick, config)
     if (n !== undefined) notables.push(n)
   }
   return {
     tick,
-    date: adapter.tickToDate(config, tick),
-    values: adapter.metrics.map((m) => metrics[m.key] ?? Number.NaN),
-    milestones: adapter.milestones(events, tick, config, state),
+    date: kit.calendar.tickToDate(config, tick),
+    values: kit.metrics.map((m) => metrics[m.key] ?? Number.NaN),
+    milestones: kit.milestonesAt(events, tick, config, state),
     notables,
   }
 }

@@ -1,4 +1,4 @@
-import type { RunSummary } from "@takeoff/agents/protocol"
+import type { RunSummary } from "@takeoff/protocol"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../src/index.js"
 import { api, range, StreamClient, tmpDir } from "./helpers.js"

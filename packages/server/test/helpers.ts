@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import type { RunSummary, ServerMessage } from "@takeoff/agents/protocol"
+import type { RunSummary, ServerMessage } from "@takeoff/protocol"
 import WebSocket from "ws"
 
 export const tmpDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `takeoff-server-${name}-`))

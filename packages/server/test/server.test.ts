@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { RunSummary } from "@takeoff/agents/protocol"
+import type { RunSummary } from "@takeoff/protocol"
 import { Simulation } from "@takeoff/core"
 import { walkersModel } from "@takeoff/core/testing"
 import { afterEach, describe, expect, it } from "vitest"
@@ -9,11 +9,11 @@ import { type RunningServer, startServer } from "../src/index.js"
 import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
 
 /** These tests use the engine's walkers: small and fast; economy.test.ts runs the real model. */
-const WALKERS = new URL("../src/adapters/walkers.ts", import.meta.url).href
+const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
 const servers: RunningServer[] = []
 const clients: StreamClient[] = []
 const start = async (opts: Partial<Parameters<typeof startServer>[0]> = {}) => {
-  const s = await startServer({ port: 0, dataDir: opts.dataDir ?? tmpDir("data"), adapterUrl: WALKERS, ...opts })
+  const s = await startServer({ port: 0, dataDir: opts.dataDir ?? tmpDir("data"), kitUrl: WALKERS, ...opts })
   servers.push(s)
   return s
 }
@@ -364,7 +364,7 @@ describe("malformed and hostile input gets clean errors", () => {
 
   it("beyond loopback needs a token; with a token, mutating calls without it are refused", async () => {
     await expect(
-      startServer({ port: 0, host: "0.0.0.0", dataDir: tmpDir("tok"), adapterUrl: WALKERS }),
+      startServer({ port: 0, host: "0.0.0.0", dataDir: tmpDir("tok"), kitUrl: WALKERS }),
     ).rejects.toThrow(/token/)
     const token = "a-long-enough-test-token"
     const s = await start({ token })

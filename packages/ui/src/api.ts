@@ -1,4 +1,4 @@
-import type { ApiError, CreateRunRequest, NotableEvent, RunControl, RunSummary } from "@takeoff/agents/protocol"
+import type { ApiError, CreateRunRequest, NotableEvent, RunControl, RunSummary } from "@takeoff/protocol"
 
 /** One editable scenario parameter, as `GET /api/scenarios` describes it. */
 export interface ScenarioParameter {

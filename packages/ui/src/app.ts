@@ -1,4 +1,4 @@
-import type { CreateRunRequest, NotableEvent, RunControl, RunSummary } from "@takeoff/agents/protocol"
+import type { CreateRunRequest, NotableEvent, RunControl, RunSummary } from "@takeoff/protocol"
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
 import { ApiCallError, api, type ScenarioInfo } from "./api.js"

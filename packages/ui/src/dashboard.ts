@@ -1,4 +1,4 @@
-import type { MilestoneInfo } from "@takeoff/agents/protocol"
+import type { MilestoneInfo } from "@takeoff/protocol"
 import type { ChartData, ChartLine, ChartMarker, ChartSpec } from "./components/chart-options.js"
 import type { FanSeries } from "./fan.js"
 import { dateToYear } from "./format.js"

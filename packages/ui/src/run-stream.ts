@@ -1,4 +1,4 @@
-import type { MilestoneInfo, NotableEvent, RunSummary, ServerMessage } from "@takeoff/agents/protocol"
+import type { MilestoneInfo, NotableEvent, RunSummary, ServerMessage } from "@takeoff/protocol"
 import type { ReactiveController, ReactiveControllerHost } from "lit"
 import { RunSeries } from "./series.js"
 

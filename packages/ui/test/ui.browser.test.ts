@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { NotableEvent, RunSummary, ServerMessage } from "@takeoff/agents/protocol"
+import type { NotableEvent, RunSummary, ServerMessage } from "@takeoff/protocol"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { WebSocket } from "ws"

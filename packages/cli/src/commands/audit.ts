@@ -2,7 +2,8 @@ import { type EncodedEvent, logLinesOf, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { metricCell, metricLabel, table } from "../format.js"
-import type { ModelKit } from "../kit.js"
+import type { ModelKit } from "@takeoff/core"
+import { presentationOf } from "../models.js"
 import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 const MILESTONES = ["agi", "asi", "post-scarcity"]
@@ -48,11 +49,11 @@ const explainEvent = (log: LogText, id: string): { json: unknown; text: string }
       onTick: (tick, events, state) => {
         if (tick === found.tick - 1) before = kit.computeMetrics(state, config)
         if (tick === found.tick) after = kit.computeMetrics(state, config)
-        if (tick < found.tick - 12 || kit.notable === undefined) return
+        if (tick < found.tick - 12) return
         for (const e of events) {
-          const summary = kit.notable(e, tick, config)
+          const summary = kit.notable(e, tick, config)?.summary
           if (summary !== undefined && tick <= found.tick) {
-            earlier.push({ tick, date: kit.tickToDate(config, tick), type: e.type, summary })
+            earlier.push({ tick, date: kit.calendar.tickToDate(config, tick), type: e.type, summary })
           }
         }
       },
@@ -60,7 +61,7 @@ const explainEvent = (log: LogText, id: string): { json: unknown; text: string }
   } catch (e) {
     throw logErrorToCli(log.file, e)
   }
-  const date = kit.tickToDate(config, found.tick)
+  const date = kit.calendar.tickToDate(config, found.tick)
   const data = JSON.stringify(found.event.data)
   const info = new Map(kit.metrics.map((m) => [m.key, m]))
   const moves = kit.headline.map((k) => ({ key: k, before: before?.[k] ?? null, after: after?.[k] ?? null }))
@@ -134,10 +135,11 @@ export const auditCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
       if (cli !== e) throw cli
       throw usage(`--why ${why}: ${(e as Error).message}`)
     }
+    const { formatExplanation } = presentationOf(kit)
     io.out(
-      flags.json || kit.formatExplanation === undefined
+      flags.json || formatExplanation === undefined
         ? `${JSON.stringify(explanation)}\n`
-        : kit.formatExplanation(explanation),
+        : formatExplanation(explanation),
     )
     return EXIT.ok
   },

@@ -2,7 +2,8 @@ import { type EncodedEvent, logLinesOf, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { formatValue, metricCell, metricLabel, table } from "../format.js"
-import type { ModelKit } from "../kit.js"
+import type { ModelKit } from "@takeoff/core"
+import { milestoneLabels } from "../models.js"
 import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 /** Paths where two JSON values differ (depth-first, at most `limit`). */
@@ -50,12 +51,13 @@ const track = (log: LogText, config: unknown, ticks: ReadonlySet<number>): Track
   const metricsAt = new Map<number, Record<string, number>>()
   const milestones = new Map<string, number>()
   const { kit } = log
+  const labels = milestoneLabels(kit)
   try {
     const r = replay(kit.model, log.text, {
       onTick: (tick, events, state) => {
-        for (const e of events) {
-          const label = kit.milestoneEvents[e.type]
-          if (label !== undefined && !milestones.has(label)) milestones.set(label, tick)
+        for (const m of kit.milestonesAt(events, tick, config, state)) {
+          const label = labels.get(m.kind) ?? m.kind
+          if (!milestones.has(label)) milestones.set(label, tick)
         }
         if (ticks.has(tick)) metricsAt.set(tick, kit.computeMetrics(state, config))
       },
@@ -130,7 +132,7 @@ export const diffCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
       }
       divergence = {
         tick,
-        date: kit.tickToDate(configA, tick),
+        date: kit.calendar.tickToDate(configA, tick),
         lineA: ta[k]?.n ?? null,
         lineB: tb[k]?.n ?? null,
         event,
@@ -146,20 +148,20 @@ export const diffCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
     const headline = kit.headline
     const at = probeTicks.map((t) => ({
       tick: t,
-      date: kit.tickToDate(A.config, t),
+      date: kit.calendar.tickToDate(A.config, t),
       metrics: Object.fromEntries(
         headline.map((key) => [key, { a: A.metricsAt.get(t)?.[key] ?? null, b: B.metricsAt.get(t)?.[key] ?? null }]),
       ),
     }))
     const milestones = Object.fromEntries(
-      Object.values(kit.milestoneEvents).map((label) => {
+      [...milestoneLabels(kit).values()].map((label) => {
         const ma = A.milestones.get(label)
         const mb = B.milestones.get(label)
         return [
           label,
           {
-            a: ma === undefined ? null : kit.tickToDate(A.config, ma),
-            b: mb === undefined ? null : kit.tickToDate(B.config, mb),
+            a: ma === undefined ? null : kit.calendar.tickToDate(A.config, ma),
+            b: mb === undefined ? null : kit.calendar.tickToDate(B.config, mb),
           },
         ]
       }),

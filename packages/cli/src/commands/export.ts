@@ -2,7 +2,7 @@ import { replay } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
-import type { ModelKit } from "../kit.js"
+import type { ModelKit } from "@takeoff/core"
 import { logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 /** The metrics time series of a log, one row per `every` ticks (and always the last tick). */
@@ -65,7 +65,7 @@ export const exportCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
     const push = (tick: number, state: unknown) => {
       const m = kit.computeMetrics(state, config)
       series.ticks.push(tick)
-      series.dates.push(kit.tickToDate(config, tick))
+      series.dates.push(kit.calendar.tickToDate(config, tick))
       for (const k of keys) series.columns[k].push(m[k])
     }
     try {

@@ -2,20 +2,21 @@ import { catchTagged, lastSealedTick, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { type CliError, EXIT, usage } from "../errors.js"
 import { metricCell, metricLabel, table } from "../format.js"
-import type { ModelKit } from "../kit.js"
+import type { ModelKit } from "@takeoff/core"
 import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 /** Resolves `--at` (a tick number or a date) to a tick within the log. */
 export const resolveAt = (log: LogText, config: unknown, at: string | undefined, lastTick: number): number => {
   if (at === undefined) return lastTick
   let tick: number
-  // Four digits on a calendar model are a year ("2030"); "t1234" forces a tick number.
+  // Four digits are a year ("2030"); "t1234" forces a tick number.
   const forced = /^t(\d+)$/.exec(at)
   if (forced) tick = Number(forced[1])
-  else if (/^\d+$/.test(at) && !(log.kit.calendar && /^\d{4}$/.test(at))) tick = Number(at)
+  else if (/^\d+$/.test(at) && !/^\d{4}$/.test(at)) tick = Number(at)
+  else if (!/^\d{4}(-\d{2})?$/.test(at)) throw usage(`--at ${at}: expected a tick number, YYYY or YYYY-MM`)
   else {
     try {
-      tick = log.kit.dateToTick(config, at)
+      tick = log.kit.calendar.dateToTick(config, at)
     } catch (e) {
       throw catchTagged<CliError, unknown>(e, { CliError: (e) => e }, (e) =>
         usage(`--at ${at}: ${(e as Error).message}`),
@@ -24,7 +25,7 @@ export const resolveAt = (log: LogText, config: unknown, at: string | undefined,
   }
   if (tick < 0 || tick > lastTick) {
     throw usage(
-      `--at ${at}: tick ${tick} is outside the log (ticks 0..${lastTick}, ${log.kit.tickToDate(config, 0)} to ${log.kit.tickToDate(config, lastTick)})`,
+      `--at ${at}: tick ${tick} is outside the log (ticks 0..${lastTick}, ${log.kit.calendar.tickToDate(config, 0)} to ${log.kit.calendar.tickToDate(config, lastTick)})`,
     )
   }
   return tick
@@ -62,7 +63,7 @@ export const replayCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
       throw logErrorToCli(log.file, e)
     }
     const metrics = kit.computeMetrics(r.state, r.config)
-    const date = kit.tickToDate(r.config, r.tick)
+    const date = kit.calendar.tickToDate(r.config, r.tick)
     if (flags.json) {
       const out: Record<string, unknown> = { tick: r.tick, date, metrics }
       if (flags.state) out.state = kit.model.encodeState(r.state)

@@ -1,14 +1,15 @@
 import { checkWritable } from "../atomic.js"
+import type { ModelKit } from "@takeoff/core"
 import type { Command } from "../command.js"
-import { economy } from "../economy.js"
 import { EXIT, usage } from "../errors.js"
-import { economyKit, SUMMARY_KEYS } from "../kits.js"
+import { summaryKeysOf } from "../models.js"
 import { Progress } from "../progress.js"
 import { runToLog } from "../runlog.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
 import { formatSummary, SummaryTracker } from "../summary.js"
 
-export const runCommand: Command = {
+/** `takeoff run`: simulates one scenario of `kit`'s model to a log. */
+export const runCommand = (kit: ModelKit): Command => ({
   spec: {
     name: "run",
     summary: "run a scenario headless, write its event log and print a summary",
@@ -39,37 +40,35 @@ export const runCommand: Command = {
     const seed = (flags.seed as number | undefined) ?? 1
     const sets = parseSets(flags.set as string[] | undefined)
     // Validate everything before the log file exists.
-    const config = loadScenarioOrFail(scenario, sets)
-    const untilYear = (flags.until as number | undefined) ?? (config as { endYear: number }).endYear
-    const lastTick = untilTickOrFail(config, untilYear)!
+    const config = loadScenarioOrFail(kit, scenario, sets)
+    const until = flags.until as number | undefined
+    const lastTick = untilTickOrFail(kit, config, until) ?? kit.calendar.untilTick(config)
     const name = scenarioName(scenario)
     const out = (flags.out as string | undefined) ?? `${name}-${seed}.ndjson`
     checkWritable(out, "--out")
     if (out.endsWith("/")) throw usage(`--out ${out}: expected a file name`)
 
-    const kit = economyKit
     const tracker = new SummaryTracker(kit, config)
     const progress = flags.quiet
       ? undefined
       : new Progress({ isTTY: io.errIsTTY, write: io.err }, lastTick + 1, "ticks")
     const r = await runToLog({
-      model: economy.economyModel,
+      kit,
       config,
       seed,
       untilTick: lastTick,
       out,
       // The same header `simulate` writes, so a CLI run and a server run of one seed are one log.
       meta: { scenario: (config as { name: string }).name },
-      endEvents: kit.endEvents,
       onTick: (tick, events, state) => {
         tracker.onTick(tick, events, state)
-        progress?.update(tick + 1, kit.tickToDate(config, tick))
+        progress?.update(tick + 1, kit.calendar.tickToDate(config, tick))
       },
       onInterrupt: () => io.err("\nstopping after the tick in flight (Ctrl-C again to abort at once)\n"),
     })
-    progress?.done(r.lastTick + 1, kit.tickToDate(config, r.lastTick))
+    progress?.done(r.lastTick + 1, kit.calendar.tickToDate(config, r.lastTick))
     const summary = tracker.finish({ scenario: name, seed, log: out, reason: r.reason })
-    io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, kit, SUMMARY_KEYS))
+    io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, kit, summaryKeysOf(kit)))
     return r.reason === "stopped" ? EXIT.interrupted : EXIT.ok
   },
-}
+})

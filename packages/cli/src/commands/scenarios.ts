@@ -1,10 +1,11 @@
+import type { ModelKit } from "@takeoff/core"
 import type { Command } from "../command.js"
-import { economy } from "../economy.js"
 import { EXIT } from "../errors.js"
 import { formatValue, table } from "../format.js"
 import { loadScenarioOrFail } from "../scenario.js"
 
-export const scenariosCommand: Command = {
+/** `takeoff scenarios`: `kit`'s scenarios, or one scenario's parameters. */
+export const scenariosCommand = (kit: ModelKit): Command => ({
   spec: {
     name: "scenarios",
     summary: "list the scenarios with their descriptions, or one scenario's parameters",
@@ -14,7 +15,7 @@ export const scenariosCommand: Command = {
   },
   run({ args, flags }, io) {
     if (args.scenario !== undefined) {
-      const params = economy.scenarioParameters(loadScenarioOrFail(args.scenario))
+      const params = kit.scenarios.parameters(loadScenarioOrFail(kit, args.scenario))
       if (flags.json) io.out(`${JSON.stringify(params)}\n`)
       else {
         io.out(
@@ -31,11 +32,11 @@ export const scenariosCommand: Command = {
       }
       return EXIT.ok
     }
-    const list = economy.listScenarios()
+    const list = kit.scenarios.list()
     if (flags.json) io.out(`${JSON.stringify(list)}\n`)
     else {
       for (const s of list) io.out(`${s.name}  ${s.title}\n    ${s.description.replace(/\s+/g, " ").trim()}\n`)
     }
     return EXIT.ok
   },
-}
+})

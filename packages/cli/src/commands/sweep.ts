@@ -1,11 +1,11 @@
 import * as os from "node:os"
-import { deriveSeed } from "@takeoff/core"
+import { deriveSeed, type ModelKit } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { table } from "../format.js"
 import { Interrupt } from "../interrupt.js"
-import { economyKit, SUMMARY_KEYS } from "../kits.js"
+import { milestoneLabels, summaryKeysOf } from "../models.js"
 import { runNatsSweep } from "../nats-sweep.js"
 import { runPool } from "../pool.js"
 import { Progress } from "../progress.js"
@@ -14,7 +14,12 @@ import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type Var
 import { fanChart, sweepStats } from "../sweep-stats.js"
 
 /** Parses `--vary path=lo..hi` and checks both ends against the scenario's own validation. */
-export const parseVary = (scenario: string, sets: ReadonlyArray<readonly [string, string]>, vary: string[] = []) =>
+export const parseVary = (
+  kit: ModelKit,
+  scenario: string,
+  sets: ReadonlyArray<readonly [string, string]>,
+  vary: string[] = [],
+) =>
   vary.map((v): VaryRange => {
     const m = /^([^=]+)=(-?[\d.eE+-]+)\.\.(-?[\d.eE+-]+)$/.exec(v)
     const lo = Number(m?.[2])
@@ -23,7 +28,7 @@ export const parseVary = (scenario: string, sets: ReadonlyArray<readonly [string
       throw usage(`--vary ${v}: expected path=lo..hi with numbers, e.g. --vary ai.algorithmicProgressPerYear=1.5..4`)
     }
     if (!(lo < hi)) throw usage(`--vary ${v}: expected lo < hi`)
-    for (const end of [m[2], m[3]]) loadScenarioOrFail(scenario, [...sets, [m[1], end]])
+    for (const end of [m[2], m[3]]) loadScenarioOrFail(kit, scenario, [...sets, [m[1], end]])
     return { path: m[1], lo, hi }
   })
 
@@ -33,7 +38,8 @@ const defaultWorkers = (): number => Math.max(1, Math.min(4, os.availableParalle
 /** `results.csv` -> `results.fan.json` (the fan-chart series beside the per-run table). */
 export const fanPathFor = (out: string): string => `${out.replace(/\.csv$/, "")}.fan.json`
 
-export const sweepCommand: Command = {
+/** `takeoff sweep`: an ensemble of `kit`'s model over its scenario's uncertain parameters. */
+export const sweepCommand = (kit: ModelKit): Command => ({
   spec: {
     name: "sweep",
     summary: "Monte Carlo ensemble over the scenario's declared distributions and --vary ranges",
@@ -69,22 +75,23 @@ export const sweepCommand: Command = {
     if (workers < 1) throw usage(`--workers: expected a positive integer, got ${workers}`)
     const seed = (flags.seed as number | undefined) ?? 1
     const sets = parseSets(flags.set as string[] | undefined)
-    const base = loadScenarioOrFail(scenario, sets)
-    const untilYear = (flags.until as number | undefined) ?? (base as { endYear: number }).endYear
-    const lastTick = untilTickOrFail(base, untilYear)!
-    const vary = parseVary(scenario, sets, flags.vary as string[] | undefined)
+    const base = loadScenarioOrFail(kit, scenario, sets)
+    const lastTick = untilTickOrFail(kit, base, flags.until as number | undefined) ?? kit.calendar.untilTick(base)
+    const untilYear = Number(kit.calendar.tickToDate(base, lastTick).slice(0, 4))
+    const vary = parseVary(kit, scenario, sets, flags.vary as string[] | undefined)
     const name = scenarioName(scenario)
     const out = (flags.out as string | undefined) ?? `${name}-sweep.csv`
     checkWritable(out, "--out")
-    const kit = economyKit
-    const fanKeys = [SUMMARY_KEYS.aiShare, SUMMARY_KEYS.gdp, ...SUMMARY_KEYS.peakAndFinal]
+    const keys = summaryKeysOf(kit)
+    const fanKeys = [keys.aiShare, keys.gdp, ...keys.peakAndFinal]
     const plan: SweepPlan = {
+      model: kit.model.name,
       scenario,
       sets,
       vary,
       lastTick,
       fanKeys,
-      finalKeys: [SUMMARY_KEYS.gdp, SUMMARY_KEYS.aiShare, ...SUMMARY_KEYS.peakAndFinal],
+      finalKeys: [keys.gdp, keys.aiShare, ...keys.peakAndFinal],
     }
     const tasks: SweepTask[] = Array.from({ length: runs }, (_, index) => ({ index, seed: deriveSeed(seed, index) }))
     const progress = flags.quiet ? undefined : new Progress({ isTTY: io.errIsTTY, write: io.err }, runs, "runs")
@@ -120,13 +127,13 @@ export const sweepCommand: Command = {
     const elapsedS = (Date.now() - startedMs) / 1000
     progress?.done(pool.done, `${workers} workers`)
     const results = pool.results.filter((r): r is SweepRunResult => r !== undefined)
-    const labels = Object.values(kit.milestoneEvents)
+    const labels = [...milestoneLabels(kit).values()]
     const stats = sweepStats(results, labels)
-    const startYear = Number(kit.tickToDate(base, 0).slice(0, 4))
+    const startYear = Number(kit.calendar.tickToDate(base, 0).slice(0, 4))
     const years = Array.from({ length: untilYear - startYear + 1 }, (_, i) => startYear + i)
     // Parameter columns in path order, so CSVs of different sweeps line up.
     const paths = stats.influences.map((i) => i.path).sort()
-    writeFileAtomic(out, toCsv(results, paths, labels, plan.finalKeys, base))
+    writeFileAtomic(out, toCsv(kit, results, paths, labels, plan.finalKeys, base))
     const fanFile = fanPathFor(out)
     const fan = fanChart(results, fanKeys, years)
     const info = new Map(kit.metrics.map((m) => [m.key, m]))
@@ -142,7 +149,7 @@ export const sweepCommand: Command = {
         ),
       })}\n`,
     )
-    const date = (t: number) => (Number.isFinite(t) ? kit.tickToDate(base, t) : `not by ${untilYear}`)
+    const date = (t: number) => (Number.isFinite(t) ? kit.calendar.tickToDate(base, t) : `not by ${untilYear}`)
     const summary = {
       scenario: name,
       seed,
@@ -202,16 +209,16 @@ export const sweepCommand: Command = {
     }
     return results.length < runs ? EXIT.interrupted : EXIT.ok
   },
-}
+})
 
 const toCsv = (
+  kit: ModelKit,
   results: ReadonlyArray<SweepRunResult>,
   paths: ReadonlyArray<string>,
   labels: ReadonlyArray<string>,
   finalKeys: ReadonlyArray<string>,
   config: unknown,
 ): string => {
-  const kit = economyKit
   const lines = [["run", "seed", ...paths, ...labels, ...finalKeys.map((k) => `final.${k}`)].join(",")]
   for (const r of results) {
     lines.push(
@@ -219,7 +226,7 @@ const toCsv = (
         r.index,
         r.seed,
         ...paths.map((p) => r.draws[p] ?? ""),
-        ...labels.map((l) => (r.milestones[l] === null ? "" : kit.tickToDate(config, r.milestones[l]!))),
+        ...labels.map((l) => (r.milestones[l] === null ? "" : kit.calendar.tickToDate(config, r.milestones[l]!))),
         ...finalKeys.map((k) => r.final[k] ?? ""),
       ].join(","),
     )

@@ -1,7 +1,7 @@
 import { formatLogError, openLogFile, resimulate, verify } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { CliError, EXIT } from "../errors.js"
-import type { ModelKit } from "../kit.js"
+import type { ModelKit } from "@takeoff/core"
 import { readLog } from "../logfile.js"
 
 /** Reasons that mean "we could not read the whole log", not "the log lies": exit 2, not 1. */
@@ -63,7 +63,7 @@ export const verifyCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
     const config = log.kit.model.decodeConfig(log.header.config)
     const span =
       r.lastTick >= 0
-        ? `ticks 0..${r.lastTick} (${log.kit.tickToDate(config, 0)} to ${log.kit.tickToDate(config, r.lastTick)})`
+        ? `ticks 0..${r.lastTick} (${log.kit.calendar.tickToDate(config, 0)} to ${log.kit.calendar.tickToDate(config, r.lastTick)})`
         : "no ticks"
     if (flags.json) {
       io.out(

@@ -1,1 +1,2 @@
 export * from "./walkers.js"
+export * from "./walkers-kit.js"

@@ -1,4 +1,4 @@
-import type { MilestoneInfo, NotableEvent, RunControl, RunSummary } from "@takeoff/agents/protocol"
+import type { MilestoneInfo, NotableEvent, RunControl, RunSummary } from "@takeoff/protocol"
 import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import { repeat } from "lit/directives/repeat.js"

@@ -1,4 +1,4 @@
-import type { CreateRunRequest } from "@takeoff/agents/protocol"
+import type { CreateRunRequest } from "@takeoff/protocol"
 import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import type { ScenarioInfo, ScenarioParameter } from "../api.js"

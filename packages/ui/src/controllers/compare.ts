@@ -1,4 +1,4 @@
-import type { CreateRunRequest, RunSummary } from "@takeoff/agents/protocol"
+import type { CreateRunRequest, RunSummary } from "@takeoff/protocol"
 import type { ReactiveController, ReactiveControllerHost } from "lit"
 import { api } from "../api.js"
 import { isTerminal } from "../run-stream.js"

@@ -1,4 +1,4 @@
-import type { RunSummary } from "@takeoff/agents/protocol"
+import type { RunSummary } from "@takeoff/protocol"
 import type { ReactiveController, ReactiveControllerHost } from "lit"
 import { api, type StateAtTick } from "../api.js"
 import type { RunSeries } from "../series.js"

@@ -1,4 +1,4 @@
-import type { RunSummary } from "@takeoff/agents/protocol"
+import type { RunSummary } from "@takeoff/protocol"
 import { html, LitElement, nothing } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import type { ChartData, ChartSpec } from "../components/chart-options.js"

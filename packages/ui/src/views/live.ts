@@ -1,4 +1,4 @@
-import type { MilestoneInfo, NotableEvent, RunSummary } from "@takeoff/agents/protocol"
+import type { MilestoneInfo, NotableEvent, RunSummary } from "@takeoff/protocol"
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import type { StateAtTick } from "../api.js"

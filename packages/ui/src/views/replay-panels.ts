@@ -1,4 +1,4 @@
-import type { MilestoneInfo } from "@takeoff/agents/protocol"
+import type { MilestoneInfo } from "@takeoff/protocol"
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import type { Explanation, StateAtTick } from "../api.js"

@@ -1,4 +1,4 @@
-import type { RunSummary } from "@takeoff/agents/protocol"
+import type { RunSummary } from "@takeoff/protocol"
 import { html, LitElement } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import { api } from "../api.js"

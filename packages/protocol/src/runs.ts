@@ -15,6 +15,8 @@
  * stopped, failed) arrives as a `status` message after its last tick. `ping` is answered with `status`.
  */
 
+import type { MetricGroup, MetricInfo, MilestoneInfo, MilestoneThreshold, NotableEvent } from "./model.js"
+
 /** One tick's headline metrics: a flat record keyed by the metric keys the economy publishes. */
 export type MetricValues = Readonly<Record<string, number>>
 
@@ -40,28 +42,18 @@ export interface RunSummary {
   readonly source?: "run" | "upload"
 }
 
-export interface MilestoneInfo {
-  readonly kind: "agi" | "asi" | "post-scarcity" | "catastrophe"
-  readonly tick: number
-  readonly date: string
-  readonly value: number
-}
-
-export interface NotableEvent {
-  readonly tick: number
-  readonly date: string
-  readonly type: string
-  readonly agent?: string
-  readonly summary: string
-  readonly data?: unknown
-}
-
 export type ServerMessage =
   | {
       readonly type: "hello"
       readonly run: RunSummary
       /** Metric keys, in the order `catchup` columns use. */
       readonly metrics: ReadonlyArray<string>
+      /** Label, unit, chart group and axis hint of each metric, in the order of `metrics`. */
+      readonly metricInfo: ReadonlyArray<MetricInfo>
+      /** The model's chart groups, in the order a dashboard shows them. */
+      readonly groups: ReadonlyArray<MetricGroup>
+      /** The run's milestone thresholds (from its scenario), e.g. AGI at 10% AI share of GDP. */
+      readonly thresholds: ReadonlyArray<MilestoneThreshold>
       readonly from: number
     }
   | {
@@ -114,4 +106,22 @@ export interface CreateRunRequest {
 /** Error body of every 4xx/5xx JSON response. */
 export interface ApiError {
   readonly error: { readonly code: string; readonly message: string; readonly field?: string }
+}
+
+/** Response of GET /api/runs/:id/metrics: the run's metric columns for a tick range. */
+export interface MetricsPage {
+  readonly keys: ReadonlyArray<string>
+  readonly metrics: ReadonlyArray<MetricInfo>
+  readonly ticks: ReadonlyArray<number>
+  readonly dates: ReadonlyArray<string>
+  /** One array per key, aligned with `ticks`; null where a value was not finite (JSON has no NaN). */
+  readonly columns: Readonly<Record<string, ReadonlyArray<number | null>>>
+}
+
+/** Response of GET /api/runs/:id/state: the metrics at a tick (and the world, with include=state). */
+export interface StateAtTick {
+  readonly tick: number
+  readonly date: string
+  readonly metrics: MetricValues
+  readonly state?: unknown
 }

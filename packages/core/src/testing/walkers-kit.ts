@@ -1,11 +1,11 @@
-import type { MilestoneInfo, NotableEvent } from "@takeoff/agents/protocol"
-import { logLinesOf } from "@takeoff/core"
-import { type WalkersConfig, type WalkersEvent, type WalkersState, walkersModel } from "@takeoff/core/testing"
-import { defaultAgentOf, type ModelAdapter, type ParameterInfo, ScenarioRejected } from "../adapter.js"
+import type { MilestoneInfo, ParameterInfo } from "@takeoff/protocol"
+import { defaultAgentOf, type ModelKit, ScenarioRejected } from "../kit.js"
+import { logLinesOf } from "../log-reader.js"
+import { type WalkersConfig, type WalkersEvent, type WalkersState, walkersModel } from "./walkers.js"
 
 /**
- * The engine's random walkers as a server model: small, fast and fully deterministic, so the
- * server's tests exercise runs, streams and logs without depending on the economy's calibration.
+ * The random walkers as a model kit: small, fast and fully deterministic, so the server's and the
+ * CLI's tests exercise runs, streams and logs without depending on the economy's calibration.
  * Ticks are months from 2024-01; the "agi" milestone is the fifth teleport.
  */
 const SCENARIOS: Record<string, { title: string; description: string; config: WalkersConfig }> = {
@@ -22,6 +22,7 @@ const TELEPORTS_FOR_MILESTONE = 5
  */
 const BANDS = 40
 const BAND_WIDTH = 10
+const START_YEAR = 2024
 
 const parameters = (c: WalkersConfig): ParameterInfo[] => [
   {
@@ -52,49 +53,66 @@ const parameters = (c: WalkersConfig): ParameterInfo[] => [
 
 const scenario = (name: string) => {
   const s = Object.hasOwn(SCENARIOS, name) ? SCENARIOS[name] : undefined
-  if (s === undefined) throw new ScenarioRejected("scenario", `unknown scenario "${name}"`)
+  if (s === undefined) throw new ScenarioRejected({ field: "scenario", message: `unknown scenario "${name}"` })
   return s
 }
 
 const monthDate = (tick: number) => {
-  const m = 2024 * 12 + tick
+  const m = START_YEAR * 12 + tick
   return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, "0")}`
 }
 
-export const adapter: ModelAdapter = {
+const load = (name: string, overrides: Readonly<Record<string, unknown>> = {}): WalkersConfig => {
+  const config: Record<string, unknown> = { ...scenario(name).config }
+  const known = new Set(parameters(scenario(name).config).map((p) => p.path))
+  for (const [path, value] of Object.entries(overrides)) {
+    const field = `overrides.${path}`
+    if (!known.has(path)) throw new ScenarioRejected({ field, message: `unknown parameter "${path}"` })
+    const n = typeof value === "string" ? Number(value) : value
+    if (typeof n !== "number" || !Number.isFinite(n)) {
+      throw new ScenarioRejected({ field, message: `expected a number, got ${JSON.stringify(value)}` })
+    }
+    config[path] = n
+  }
+  try {
+    return walkersModel.decodeConfig(config)
+  } catch (e) {
+    throw new ScenarioRejected({ field: "overrides", message: (e as Error).message.replace(/\s+/g, " ") })
+  }
+}
+
+const band = (b: number) => `band${String(b).padStart(2, "0")}`
+
+export const walkersKit: ModelKit<WalkersState, WalkersEvent, WalkersConfig> = {
   model: walkersModel,
-  listScenarios: () =>
-    Object.entries(SCENARIOS).map(([name, s]) => ({ name, title: s.title, description: s.description })),
-  scenarioParameters: (name) => parameters(scenario(name).config),
-  loadScenario: (name, overrides) => {
-    const config: Record<string, unknown> = { ...scenario(name).config }
-    const known = new Set(parameters(scenario(name).config).map((p) => p.path))
-    for (const [path, value] of Object.entries(overrides)) {
-      if (!known.has(path)) throw new ScenarioRejected(`overrides.${path}`, `unknown parameter "${path}"`)
-      const n = typeof value === "string" ? Number(value) : value
-      if (typeof n !== "number" || !Number.isFinite(n)) {
-        throw new ScenarioRejected(`overrides.${path}`, `expected a number, got ${JSON.stringify(value)}`)
-      }
-      config[path] = n
-    }
-    try {
-      return walkersModel.decodeConfig(config)
-    } catch (e) {
-      throw new ScenarioRejected("overrides", (e as Error).message.replace(/\s+/g, " "))
-    }
+  scenarios: {
+    list: () => Object.entries(SCENARIOS).map(([name, s]) => ({ name, title: s.title, description: s.description })),
+    parameters,
+    load,
+  },
+  calendar: {
+    tickToDate: (_config, tick) => monthDate(tick),
+    dateToTick: (_config, date) => {
+      const m = /^(\d{4})(?:-(\d{2}))?$/.exec(date)
+      if (m === null) throw new ScenarioRejected({ field: "date", message: `expected YYYY or YYYY-MM, got "${date}"` })
+      return (Number(m[1]) - START_YEAR) * 12 + (m[2] === undefined ? 0 : Number(m[2]) - 1)
+    },
+    untilTick: (_config, untilYear) => (untilYear === undefined ? 119 : (untilYear - START_YEAR) * 12 + 11),
   },
   metrics: [
     { key: "meanPosition", label: "Mean position", unit: "steps" },
     { key: "spread", label: "Spread (max - min)", unit: "steps" },
     { key: "teleports", label: "Teleports", unit: "count" },
     ...Array.from({ length: BANDS }, (_, b) => ({
-      key: `band${String(b).padStart(2, "0")}`,
+      key: band(b),
       label: `Share within [${(b - BANDS / 2) * BAND_WIDTH}, ${(b - BANDS / 2 + 1) * BAND_WIDTH})`,
       unit: "share",
+      group: "bands",
     })),
   ],
-  computeMetrics: (state) => {
-    const s = state as WalkersState
+  groups: [{ id: "bands", title: "Position histogram", unit: "share", yMin: 0 }],
+  headline: ["meanPosition", "spread", "teleports"],
+  computeMetrics: (s) => {
     let sum = 0
     let min = Number.POSITIVE_INFINITY
     let max = Number.NEGATIVE_INFINITY
@@ -110,25 +128,19 @@ export const adapter: ModelAdapter = {
       const b = Math.floor(s.pos[i] / BAND_WIDTH) + BANDS / 2
       if (b >= 0 && b < BANDS) counts[b]++
     }
-    for (let b = 0; b < BANDS; b++) out[`band${String(b).padStart(2, "0")}`] = counts[b] / s.pos.length
+    for (let b = 0; b < BANDS; b++) out[band(b)] = counts[b] / s.pos.length
     return out
   },
-  tickToDate: (_config, tick) => monthDate(tick),
-  dateToTick: (_config, date) => {
-    const m = /^(\d{4})(?:-(\d{2}))?$/.exec(date)
-    if (m === null) throw new ScenarioRejected("date", `expected YYYY or YYYY-MM, got "${date}"`)
-    return (Number(m[1]) - 2024) * 12 + (m[2] === undefined ? 0 : Number(m[2]) - 1)
-  },
-  untilTick: (_config, untilYear) => (untilYear === undefined ? 119 : (untilYear - 2024) * 12 + 11),
-  milestones: (events, tick, _config, state) => {
-    const s = state as WalkersState
-    const teleported = (events as WalkersEvent[]).some((e) => e.type === "WalkerTeleported")
+  milestones: [{ kind: "agi", label: "AGI" }],
+  thresholds: () => [{ kind: "agi", label: "AGI", metric: "teleports", value: TELEPORTS_FOR_MILESTONE }],
+  milestonesAt: (events, tick, _config, s) => {
+    const teleported = events.some((e) => e.type === "WalkerTeleported")
     if (!teleported || s.teleports !== TELEPORTS_FOR_MILESTONE) return []
     const m: MilestoneInfo = { kind: "agi", tick, date: monthDate(tick), value: s.teleports }
     return [m]
   },
-  notable: (event, tick): NotableEvent | undefined => {
-    const e = event as WalkersEvent
+  endEvents: [],
+  notable: (e, tick) => {
     if (e.type !== "WalkerTeleported") return undefined
     return {
       tick,
@@ -140,7 +152,7 @@ export const adapter: ModelAdapter = {
   },
   agentOf: defaultAgentOf,
   explain: (logText, why) => {
-    if (why !== "agi") throw new ScenarioRejected("why", `walkers only explain "agi", got "${why}"`)
+    if (why !== "agi") throw new ScenarioRejected({ field: "why", message: `walkers only explain "agi", got "${why}"` })
     const ticks: number[] = []
     for (const line of logLinesOf(logText)) {
       if (line.kind === "tick" && line.text.includes('"WalkerTeleported"')) ticks.push(line.tick!)
@@ -153,3 +165,5 @@ export const adapter: ModelAdapter = {
     }
   },
 }
+
+export default walkersKit

@@ -1,0 +1,103 @@
+/**
+ * What a model publishes about itself over the wire: its scenarios and their parameters, its
+ * metrics (unit, chart group, axis hint), its milestones and their thresholds, notable events and
+ * the audit of a milestone. The model's kit (core's `ModelKit`) produces these; the server sends
+ * them and the UI draws from them, so no side guesses from key names.
+ */
+
+/** A scenario as listed by the API. */
+export interface ScenarioInfo {
+  readonly name: string
+  readonly title: string
+  readonly description: string
+  /** The scenario's file, for local tools (the server does not send it). */
+  readonly file?: string
+}
+
+/** One tunable parameter of a scenario, with its default, unit and source. */
+export interface ParameterInfo {
+  readonly path: string
+  readonly group: string
+  readonly label: string
+  readonly unit: string
+  readonly value: unknown
+  readonly source: string
+  readonly assumption: boolean
+  readonly min?: number
+  readonly max?: number
+  readonly description: string
+}
+
+/** A scenario with its parameters (`GET /api/scenarios`). */
+export interface ScenarioDetail extends ScenarioInfo {
+  readonly parameters: ReadonlyArray<ParameterInfo>
+}
+
+/** One metric a model publishes every tick. */
+export interface MetricInfo {
+  readonly key: string
+  readonly label: string
+  readonly unit: string
+  /** Best plotted on a log axis. */
+  readonly log?: boolean
+  /** The id of the chart group (see MetricGroup) the metric is drawn in; none: a chart of its own. */
+  readonly group?: string
+}
+
+/** A chart that gathers metrics: a dashboard shows groups in the order the model lists them. */
+export interface MetricGroup {
+  readonly id: string
+  readonly title: string
+  /** The unit on the axis when it is not the members' own (e.g. "×" for an index). */
+  readonly unit?: string
+  /** Log axis (default: when every member is a log metric). */
+  readonly log?: boolean
+  /** "index": each series divided by its first finite non-zero value (start = 1). */
+  readonly transform?: "index"
+  readonly yMin?: number
+  readonly yMax?: number
+}
+
+export type MilestoneKind = "agi" | "asi" | "post-scarcity" | "catastrophe"
+
+/** A milestone reached in a run. */
+export interface MilestoneInfo {
+  readonly kind: MilestoneKind
+  readonly tick: number
+  readonly date: string
+  readonly value: number
+}
+
+/** A threshold a milestone is defined by, drawn as a line on the chart of `metric`. */
+export interface MilestoneThreshold {
+  readonly kind: MilestoneKind
+  /** What people call it, e.g. "AGI". */
+  readonly label: string
+  readonly metric: string
+  readonly value: number
+}
+
+export interface NotableEvent {
+  readonly tick: number
+  readonly date: string
+  readonly type: string
+  readonly agent?: string
+  readonly summary: string
+  readonly data?: unknown
+}
+
+/** The audit of a milestone (`GET /api/runs/:id/audit`): how and why it was reached. */
+export interface Explanation {
+  readonly why: string
+  readonly reached: boolean
+  readonly summary: string
+  readonly milestone: { readonly type: string; readonly tick: number; readonly date: string } | null
+  readonly crossing: {
+    readonly metric: string
+    readonly threshold: number
+    readonly before: { readonly tick: number; readonly date: string; readonly value: number } | null
+    readonly after: { readonly tick: number; readonly date: string; readonly value: number } | null
+  }
+  readonly drivers: ReadonlyArray<{ readonly driver: string; readonly contribution: number; readonly share: number }>
+  readonly events: ReadonlyArray<NotableEvent & { readonly contribution?: number }>
+}
