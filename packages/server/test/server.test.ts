@@ -43,6 +43,15 @@ describe("live runs over REST and WebSocket", () => {
     const hello = await c.waitFor((m) => m.type === "hello")
     expect(hello).toMatchObject({ type: "hello", from: 0 })
     expect(hello.type === "hello" && hello.metrics.slice(0, 3)).toEqual(["meanPosition", "spread", "teleports"])
+    // The kit describes its metrics and milestones, so clients need not guess them from key names.
+    expect(hello).toMatchObject({
+      groups: [{ id: "bands" }],
+      thresholds: [{ kind: "agi", label: "AGI", metric: "teleports", value: 5 }],
+    })
+    expect(hello.type === "hello" && hello.metricInfo.map((m) => m.key)).toEqual(
+      hello.type === "hello" && hello.metrics,
+    )
+    expect(hello.type === "hello" && hello.metricInfo.find((m) => m.key === "band00")?.group).toBe("bands")
 
     const milestone = await c.waitFor((m) => m.type === "milestone")
     expect(milestone).toMatchObject({ type: "milestone", milestone: { kind: "agi", value: 5 } })
