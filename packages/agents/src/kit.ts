@@ -107,8 +107,7 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
   model: economyModel,
   scenarios: {
     list: () => listScenarios(),
-    parameters: (config) =>
-      scenarioParameters(config).map((p) => ({ ...p, source: p.source ?? "assumption (no source)" })),
+    parameters: (config) => scenarioParameters(config),
     load,
     sample: (config, seed) => sampleScenario(config, seed),
   },

@@ -1,3 +1,4 @@
+import type { Explanation } from "@takeoff/agents"
 /**
  * Renders an explanation for people: nested fields as indented "key: value" lines and arrays as
  * numbered items, numbers with up to 4 significant digits. Used by `takeoff audit`.
@@ -40,41 +41,7 @@ const render = (x: unknown, depth: number): string[] => {
   return out
 }
 
-interface ExplanationShape {
-  why: string
-  scenario: string
-  seed: number
-  reached: boolean
-  milestone: { type: string; tick: number; date: string } | null
-  crossing: {
-    metric: string
-    threshold: number
-    before: { tick: number; date: string; value: number } | null
-    after: { tick: number; date: string; value: number } | null
-  }
-  drivers: ReadonlyArray<{ driver: string; contribution: number; share: number }>
-  capabilitySources?: {
-    frontierStartLog10: number
-    frontierLog10: number
-    fromComputeOom: number
-    fromAlgorithmsOom: number
-    fromDataOom: number
-    lostToPowerOom: number
-    model: { lab: number; generation: number; date: string } | null
-  }
-  sectors: ReadonlyArray<{ sector: string; contribution: number }>
-  events: ReadonlyArray<{
-    tick: number
-    date: string
-    type: string
-    agent?: string
-    summary: string
-    contribution?: number
-  }>
-  summary: string
-}
-
-const isExplanation = (x: unknown): x is ExplanationShape =>
+const isExplanation = (x: unknown): x is Explanation =>
   typeof x === "object" && x !== null && "crossing" in x && "drivers" in x && "events" in x && "summary" in x
 
 /** AI-share points (0.061 -> "+6.1 pts"); shares of GDP are fractions. */

@@ -34,9 +34,9 @@ export const scenarioName = (nameOrPath: string): string =>
     .pop()!
     .replace(/\.(ya?ml|json)$/, "")
 
-/** Checks `--until YEAR` against the scenario's calendar (usage error if outside it). */
-export const untilTickOrFail = (kit: ModelKit, config: unknown, year: number | undefined): number | undefined => {
-  if (year === undefined) return undefined
+/** The last tick to run: December of `--until YEAR` checked against the calendar, or the scenario's end. */
+export const untilTickOrFail = (kit: ModelKit, config: unknown, year: number | undefined): number => {
+  if (year === undefined) return kit.calendar.untilTick(config)
   let tick: number
   try {
     tick = kit.calendar.untilTick(config, year)

@@ -18,7 +18,7 @@ export interface MilestoneAt {
 }
 
 /** What `takeoff run --json` prints. */
-export interface RunSummary {
+export interface RunReport {
   readonly scenario: string
   readonly seed: number
   readonly log: string
@@ -74,7 +74,7 @@ export class SummaryTracker {
     }
   }
 
-  finish(meta: { scenario: string; seed: number; log: string; reason: "completed" | "stopped" }): RunSummary {
+  finish(meta: { scenario: string; seed: number; log: string; reason: "completed" | "stopped" }): RunReport {
     const { kit, config } = this
     const last = this.last
     const at: Record<string, { tick: number; date: string; metrics: Record<string, number> }> = Object.fromEntries(
@@ -95,7 +95,7 @@ export class SummaryTracker {
 }
 
 /** The human-readable summary printed at the end of `takeoff run`. */
-export const formatSummary = (s: RunSummary, kit: ModelKit, keys: SummaryKeys): string => {
+export const formatSummary = (s: RunReport, kit: ModelKit, keys: SummaryKeys): string => {
   const info = new Map(kit.metrics.map((m) => [m.key, m]))
   const label = (k: string) => metricLabel(info.get(k), k)
   const fmt = (k: string, v: number | undefined) => metricCell(v, info.get(k))

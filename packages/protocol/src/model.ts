@@ -21,7 +21,8 @@ export interface ParameterInfo {
   readonly label: string
   readonly unit: string
   readonly value: unknown
-  readonly source: string
+  /** Where the value comes from; null when nothing is cited (the API says "assumption (no source)"). */
+  readonly source: string | null
   readonly assumption: boolean
   readonly min?: number
   readonly max?: number

@@ -41,8 +41,7 @@ export const runCommand = (kit: ModelKit): Command => ({
     const sets = parseSets(flags.set as string[] | undefined)
     // Validate everything before the log file exists.
     const config = loadScenarioOrFail(kit, scenario, sets)
-    const until = flags.until as number | undefined
-    const lastTick = untilTickOrFail(kit, config, until) ?? kit.calendar.untilTick(config)
+    const lastTick = untilTickOrFail(kit, config, flags.until as number | undefined)
     const name = scenarioName(scenario)
     const out = (flags.out as string | undefined) ?? `${name}-${seed}.ndjson`
     checkWritable(out, "--out")

@@ -76,7 +76,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     const seed = (flags.seed as number | undefined) ?? 1
     const sets = parseSets(flags.set as string[] | undefined)
     const base = loadScenarioOrFail(kit, scenario, sets)
-    const lastTick = untilTickOrFail(kit, base, flags.until as number | undefined) ?? kit.calendar.untilTick(base)
+    const lastTick = untilTickOrFail(kit, base, flags.until as number | undefined)
     const untilYear = Number(kit.calendar.tickToDate(base, lastTick).slice(0, 4))
     const vary = parseVary(kit, scenario, sets, flags.vary as string[] | undefined)
     const name = scenarioName(scenario)
