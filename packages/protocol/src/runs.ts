@@ -112,6 +112,9 @@ export interface ApiError {
 export interface MetricsPage {
   readonly keys: ReadonlyArray<string>
   readonly metrics: ReadonlyArray<MetricInfo>
+  /** The model's chart groups and the run's milestone thresholds, as the stream's `hello` has them. */
+  readonly groups: ReadonlyArray<MetricGroup>
+  readonly thresholds: ReadonlyArray<MilestoneThreshold>
   readonly ticks: ReadonlyArray<number>
   readonly dates: ReadonlyArray<string>
   /** One array per key, aligned with `ticks`; null where a value was not finite (JSON has no NaN). */

@@ -197,6 +197,8 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
     return c.json({
       keys,
       metrics: kit.metrics.filter((m) => keys.includes(m.key)),
+      groups: kit.groups,
+      thresholds: kit.thresholds(configOf(run.id)),
       ticks: h.ticks.slice(i0, i1),
       dates: h.dates.slice(i0, i1),
       columns,

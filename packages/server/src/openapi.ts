@@ -90,7 +90,11 @@ export const openApiDocument = () => ({
       get: {
         summary: "Metric series as columns (keys comma-separated)",
         parameters: [idParam, ...queryParams(MetricsQuery)],
-        responses: { 200: { description: "{keys, ticks, dates, columns}" }, 400: errorResponse, 404: errorResponse },
+        responses: {
+          200: { description: "{keys, metrics, groups, thresholds, ticks, dates, columns}" },
+          400: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     "/api/runs/{id}/state": {

@@ -106,6 +106,7 @@ describe("live runs over REST and WebSocket", () => {
     expect(metrics.json.ticks).toEqual(range(10, 19))
     expect(metrics.json.columns.teleports).toHaveLength(10)
     expect(metrics.json.dates[0]).toBe("2024-11")
+    expect(metrics.json).toMatchObject({ groups: [{ id: "bands" }], thresholds: [{ kind: "agi", value: 5 }] })
   })
 
   it("a client resuming from tick N gets exactly the ticks from N on, live and after the end", async () => {
