@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { RunControl, ScenarioDetail } from "@takeoff/protocol"
+import type { MetricsPage, RunControl, ScenarioDetail } from "@takeoff/protocol"
 import { truncateToSealed } from "@takeoff/core"
 import { Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
@@ -194,7 +194,7 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
       const j = all.indexOf(k)
       columns[k] = h.rows.slice(i0, i1).map((r) => r[j])
     }
-    return c.json({
+    const page: MetricsPage = {
       keys,
       metrics: kit.metrics.filter((m) => keys.includes(m.key)),
       groups: kit.groups,
@@ -202,7 +202,8 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
       ticks: h.ticks.slice(i0, i1),
       dates: h.dates.slice(i0, i1),
       columns,
-    })
+    }
+    return c.json(page)
   })
 
   app.get("/api/runs/:id/state", async (c) => {
