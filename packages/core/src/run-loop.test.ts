@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { Simulation } from "./engine.js"
-import { verify } from "./replay.js"
+import { verify } from "./verify.js"
 import { RunLoop, type TickSink } from "./run-loop.js"
 import { walkersKit } from "./testing/walkers-kit.js"
 import { walkersModel } from "./testing/walkers.js"
