@@ -373,9 +373,9 @@ describe("malformed and hostile input gets clean errors", () => {
   })
 
   it("beyond loopback needs a token; with a token, mutating calls without it are refused", async () => {
-    await expect(
-      startServer({ port: 0, host: "0.0.0.0", dataDir: tmpDir("tok"), kitUrl: WALKERS }),
-    ).rejects.toThrow(/token/)
+    await expect(startServer({ port: 0, host: "0.0.0.0", dataDir: tmpDir("tok"), kitUrl: WALKERS })).rejects.toThrow(
+      /token/,
+    )
     const token = "a-long-enough-test-token"
     const s = await start({ token })
     const noAuth = await api(s.url, "POST", "/api/runs", { scenario: "walkers" })

@@ -1,55 +1,13 @@
-import type { ApiError, CreateRunRequest, NotableEvent, RunControl, RunSummary } from "@takeoff/protocol"
-
-/** One editable scenario parameter, as `GET /api/scenarios` describes it. */
-export interface ScenarioParameter {
-  readonly path: string
-  readonly group: string
-  readonly label: string
-  readonly unit: string
-  readonly value: unknown
-  readonly source?: string
-  readonly assumption?: boolean
-  readonly min?: number
-  readonly max?: number
-  readonly description?: string
-}
-
-export interface ScenarioInfo {
-  readonly name: string
-  readonly title: string
-  readonly description: string
-  readonly parameters: ReadonlyArray<ScenarioParameter>
-}
-
-/** The audit of a milestone (`GET /api/runs/:id/audit`), as the economy's `explain` builds it. */
-export interface Explanation {
-  readonly why: string
-  readonly reached: boolean
-  readonly summary: string
-  readonly milestone: { readonly type: string; readonly tick: number; readonly date: string } | null
-  readonly crossing: {
-    readonly metric: string
-    readonly threshold: number
-    readonly before: { readonly tick: number; readonly date: string; readonly value: number } | null
-    readonly after: { readonly tick: number; readonly date: string; readonly value: number } | null
-  }
-  readonly drivers: ReadonlyArray<{ readonly driver: string; readonly contribution: number; readonly share: number }>
-  readonly events: ReadonlyArray<NotableEvent & { readonly contribution?: number }>
-}
-
-export interface MetricsPage {
-  readonly metrics?: ReadonlyArray<{ key: string; label: string; unit: string; log?: boolean }>
-  readonly ticks: ReadonlyArray<number>
-  readonly dates: ReadonlyArray<string>
-  readonly columns: Readonly<Record<string, ReadonlyArray<number | null>>>
-}
-
-export interface StateAtTick {
-  readonly tick: number
-  readonly date: string
-  readonly metrics: Readonly<Record<string, number>>
-  readonly [k: string]: unknown
-}
+import type {
+  ApiError,
+  CreateRunRequest,
+  MetricsPage,
+  NotableEvent,
+  RunControl,
+  RunSummary,
+  ScenarioDetail,
+  StateAtTick,
+} from "@takeoff/protocol"
 
 /** A failed API call, carrying the server's code and the field it names (if any). */
 export class ApiCallError extends Error {
@@ -103,7 +61,7 @@ const qs = (params: Record<string, string | number | undefined | null>): string 
  * @example const runs = await api.listRuns()
  */
 export const api = {
-  scenarios: () => call<ScenarioInfo[]>("/api/scenarios"),
+  scenarios: () => call<ScenarioDetail[]>("/api/scenarios"),
   createRun: (req: CreateRunRequest) => call<RunSummary>("/api/runs", json("POST", req)),
   listRuns: () => call<RunSummary[]>("/api/runs"),
   run: (id: string) => call<RunSummary>(`/api/runs/${encodeURIComponent(id)}`),

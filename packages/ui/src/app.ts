@@ -1,7 +1,7 @@
-import type { CreateRunRequest, NotableEvent, RunControl, RunSummary } from "@takeoff/protocol"
+import type { CreateRunRequest, NotableEvent, RunControl, RunSummary, ScenarioDetail } from "@takeoff/protocol"
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
-import { ApiCallError, api, type ScenarioInfo } from "./api.js"
+import { ApiCallError, api } from "./api.js"
 import { CompareController } from "./controllers/compare.js"
 import { MetricInfoController } from "./controllers/metric-info.js"
 import { ReplayController } from "./controllers/replay.js"
@@ -74,7 +74,7 @@ export class TakeoffApp extends LitElement {
     onError: (e) => this.fail(e),
   })
 
-  @state() private scenarios: ScenarioInfo[] = []
+  @state() private scenarios: ScenarioDetail[] = []
   @state() private runs: RunSummary[] = []
   @state() private error: string | null = null
   @state() private serverError: { message: string; field?: string } | null = null
@@ -194,7 +194,7 @@ export class TakeoffApp extends LitElement {
       }
       this.stream.disconnect()
       const page = await api.metrics(id)
-      this.metricInfo.learn(page.metrics)
+      this.metricInfo.learn(page)
       const series = new RunSeries()
       series.appendColumns(page.ticks, page.dates, page.columns)
       // The stream replays the run's milestones and notable events from the start, then ends.
@@ -295,7 +295,9 @@ export class TakeoffApp extends LitElement {
       .run=${this.stream.run} .milestones=${this.stream.milestones} .events=${this.stream.events}
       .connection=${this.stream.status} .streamError=${this.stream.lastError} .speed=${this.speed}
       .replay=${replay} .replayIndex=${this.replay.index} ?playing=${this.replay.playing} .replayState=${this.replay.state}
-      .metricInfo=${this.metricInfo.info} .selectedEvent=${this.selectedEvent} .xRange=${this.xRange}
+      .metricInfo=${this.metricInfo.info} .groups=${this.metricInfo.groups}
+      .thresholds=${replay || this.stream.thresholds.length === 0 ? this.metricInfo.thresholds : this.stream.thresholds}
+      .selectedEvent=${this.selectedEvent} .xRange=${this.xRange}
       .explain=${this.explain} ?moreOpen=${this.moreOpen}
       @run-control=${(e: Event) => void this.control(detail<RunControl>(e))}
       @seek=${(e: Event) => {
@@ -324,6 +326,7 @@ export class TakeoffApp extends LitElement {
     const u = this.url.state
     return html`<tk-compare-view .compare=${this.compare.runs} .runs=${this.runs} .selected=${u.compare}
       .scenario=${u.scenario ?? ""} .seedsText=${this.compare.seedsText} .metricInfo=${this.metricInfo.info}
+      .groups=${this.metricInfo.groups} .thresholds=${this.metricInfo.thresholds}
       @compare-seeds-input=${(e: Event) => this.compare.setSeedsText(detail<string>(e))}
       @compare-run=${() => void this.runCompareSeeds()}
       @compare-toggle=${(e: Event) => {

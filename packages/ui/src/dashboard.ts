@@ -1,4 +1,4 @@
-import type { MilestoneInfo } from "@takeoff/protocol"
+import type { MetricGroup, MetricInfo, MilestoneInfo, MilestoneThreshold } from "@takeoff/protocol"
 import type { ChartData, ChartLine, ChartMarker, ChartSpec } from "./components/chart-options.js"
 import type { FanSeries } from "./fan.js"
 import { dateToYear } from "./format.js"
@@ -53,69 +53,35 @@ export const describeKey = (key: string): { label: string; unit: string } => {
   return { label: label.charAt(0).toUpperCase() + label.slice(1), unit }
 }
 
-/** What the server says about a metric (`metrics` in the metrics response). */
-export interface MetricInfo {
-  readonly key: string
-  readonly label: string
-  readonly unit: string
-  readonly log?: boolean
-}
+/**
+ * The metric a run's milestone thresholds are drawn on (the economy's AI share of GDP), which leads
+ * the dashboard as its main chart; none if the model has no thresholds or the run lacks the metric.
+ */
+export const mainMetricKey = (
+  keys: ReadonlyArray<string>,
+  thresholds: ReadonlyArray<MilestoneThreshold>,
+): string | undefined => thresholds.map((t) => t.metric).find((k) => keys.includes(k))
 
-interface Group {
-  readonly id: string
-  readonly title: string
-  readonly match: RegExp
-  readonly exclude?: RegExp
-  readonly log?: boolean
-  readonly unit?: string
-  readonly transform?: "index"
-  readonly single?: boolean
-  readonly yMin?: number
-  readonly yMax?: number
-}
+/** Shares plot as percent, so their thresholds read as percent ("AGI 10%"). */
+const thresholdValueText = (value: number, unit: string | undefined): string =>
+  unit === "fraction" || unit === "share" ? `${Number((value * 100).toPrecision(3))}%` : String(value)
 
 /**
- * Which metric keys feed which dashboard chart, in dashboard order; first match wins. Keys no group
- * takes become single charts under "More metrics".
+ * The reference lines of the milestone thresholds on the chart of metric `key`, as the server sent
+ * them (from the run's scenario), e.g. AGI at 10% and ASI at 90% of the AI share of GDP.
  */
-const GROUPS: ReadonlyArray<Group> = [
-  {
-    id: "ai-share",
-    title: "AI share of GDP",
-    match: /^aiShare$|ai.?share/i,
-    single: true,
-    unit: "share",
-    yMin: 0,
-    yMax: 1,
-  },
-  { id: "gdp", title: "World GDP", match: /^gdp(Usd)?$/i, single: true, log: true },
-  { id: "compute", title: "Installed AI compute", match: /^installed\w*flops?$/i, single: true, log: true },
-  { id: "chips", title: "Chips produced", match: /^chips(Made|Produced)/i, single: true },
-  { id: "power", title: "Power used by AI", match: /^powerUsed/i, single: true },
-  { id: "robots", title: "Robots in use", match: /^robotsInUse$/i, single: true, log: true },
-  { id: "employment", title: "Employment by occupation", match: /^employment\./i },
-  { id: "wages", title: "Wages by occupation", match: /^wage\./i },
-  {
-    id: "prices",
-    title: "Prices (index, start = 1)",
-    match: /^(inferencePrice|chipPrice|robotHourPrice|goodsPrice)/i,
-    exclude: /PerH100e/i,
-    log: true,
-    transform: "index",
-    unit: "×",
-  },
-  { id: "labour-share", title: "Labour share", match: /labou?r.?share/i, single: true, unit: "share" },
-  { id: "post-scarcity", title: "Post-scarcity index", match: /scarcity.?index/i, single: true },
-]
-
-/** The AGI and ASI thresholds (AI share of GDP) drawn as reference lines on every AI-share chart. */
-export const AI_LINES: ReadonlyArray<ChartLine> = [
-  { value: 0.1, label: "AGI 10%", color: "--tk-agi" },
-  { value: 0.9, label: "ASI 90%", color: "--tk-asi" },
-]
-
-/** The main chart's metric key (AI share of GDP), if the run publishes one. */
-export const aiShareKey = (keys: ReadonlyArray<string>): string | undefined => keys.find((k) => /ai.?share/i.test(k))
+export const thresholdLines = (
+  thresholds: ReadonlyArray<MilestoneThreshold>,
+  key: string | undefined,
+  unit?: string,
+): ChartLine[] =>
+  thresholds
+    .filter((t) => t.metric === key)
+    .map((t) => ({
+      value: t.value,
+      label: `${t.label} ${thresholdValueText(t.value, unit)}`,
+      color: MILESTONE_COLOR[t.kind],
+    }))
 
 /** "fraction" (the economy's unit for shares) plots as percent. */
 const chartUnit = (unit: string): string => (unit === "fraction" ? "share" : unit)
@@ -128,23 +94,26 @@ const seriesLabel = (key: string, info: MetricInfo | undefined): string => {
 }
 
 /**
- * Groups the run's metric keys into the dashboard's charts: the AI-share chart first, then GDP,
+ * Groups the run's metric keys into the dashboard's charts as the model says (each metric's
+ * `group`, the groups in the model's order: for the economy the AI-share chart first, then GDP,
  * compute, chips, power, robots, employment and wages by occupation, prices, labour share and the
- * post-scarcity index; every other key gets its own chart flagged `more` (shown on demand).
+ * post-scarcity index); every other key gets its own chart flagged `more` (shown on demand).
  */
 export const buildCharts = (
   keys: ReadonlyArray<string>,
   info: ReadonlyMap<string, MetricInfo> = new Map(),
+  groups: ReadonlyArray<MetricGroup> = [],
 ): DashboardChart[] => {
+  const known = new Set(groups.map((g) => g.id))
   const byGroup = new Map<string, string[]>()
   const others: string[] = []
   for (const key of keys) {
-    const g = GROUPS.find((g) => g.match.test(key) && !g.exclude?.test(key))
-    if (!g || (g.single && byGroup.has(g.id))) others.push(key)
-    else byGroup.set(g.id, [...(byGroup.get(g.id) ?? []), key])
+    const g = info.get(key)?.group
+    if (g === undefined || !known.has(g)) others.push(key)
+    else byGroup.set(g, [...(byGroup.get(g) ?? []), key])
   }
   const charts: DashboardChart[] = []
-  for (const g of GROUPS) {
+  for (const g of groups) {
     const ks = byGroup.get(g.id)
     if (!ks) continue
     const units = new Set(ks.map((k) => chartUnit(info.get(k)?.unit ?? describeKey(k).unit)))
@@ -189,18 +158,18 @@ export const buildCharts = (
 
 /**
  * A sweep's P10/P50/P90 fan chart for one metric: shares on a 0-100% axis, and a log axis for the
- * metrics that grow by orders of magnitude, told apart by key as the dashboard's groups are.
+ * metrics the model marks as growing by orders of magnitude.
  */
 export const fanChart = (m: FanSeries): { spec: ChartSpec; isShare: boolean } => {
   const d = describeKey(m.key)
-  const isShare = /ai.?share/i.test(m.key) || m.unit === "share" || m.unit === "fraction"
+  const isShare = m.unit === "share" || m.unit === "fraction"
   const spec: ChartSpec = {
     id: `fan-${m.key}`,
     title: m.label ?? d.label,
     unit: isShare ? "share" : (m.unit ?? d.unit),
     yMin: isShare ? 0 : undefined,
     yMax: isShare ? 1 : undefined,
-    log: /gdp|flop|compute|robot|price/i.test(m.key),
+    log: m.log === true,
     series: [
       { label: "P10", color: PALETTE[0], width: 1 },
       { label: "P50", color: PALETTE[0], width: 2.2 },

@@ -1,8 +1,12 @@
+import type { MilestoneThreshold } from "@takeoff/protocol"
+
 /** One metric's percentile bands from a sweep, per year. */
 export interface FanSeries {
   readonly key: string
   readonly label?: string
   readonly unit?: string
+  /** Best plotted on a log axis (the model's hint). */
+  readonly log?: boolean
   readonly years: ReadonlyArray<number>
   readonly p10: ReadonlyArray<number | null>
   readonly p50: ReadonlyArray<number | null>
@@ -13,6 +17,8 @@ export interface FanFile {
   readonly runs?: number
   readonly scenario?: string
   readonly metrics: ReadonlyArray<FanSeries>
+  /** The scenario's milestone thresholds, drawn on the chart of their metric. */
+  readonly thresholds: ReadonlyArray<MilestoneThreshold>
 }
 
 /** A sweep results file the UI could not read, naming what was expected. */
@@ -36,7 +42,7 @@ const numbers = (v: unknown, where: string): Array<number | null> => {
 
 /**
  * Reads a sweep's `<out>.fan.json` as `takeoff sweep` writes it (`{scenario, seed, runs, years,
- * metrics: {key: {label, unit, p10, p50, p90}}}`); metrics may also be an array of
+ * thresholds, metrics: {key: {label, unit, log?, p10, p50, p90}}}`); metrics may also be an array of
  * `{key, years, p10, p50, p90}`.
  * @example parseFanFile('{"years":[2030],"metrics":{"gdp":{"p10":[1],"p50":[2],"p90":[3]}}}').metrics[0].key // "gdp"
  */
@@ -66,6 +72,7 @@ export const parseFanFile = (text: string): FanFile => {
       key,
       ...(typeof o.label === "string" ? { label: o.label } : {}),
       ...(typeof o.unit === "string" ? { unit: o.unit } : {}),
+      ...(o.log === true ? { log: true } : {}),
       years,
       p10: numbers(pick(o, "p10", "P10"), `metrics.${key}.p10`),
       p50: numbers(pick(o, "p50", "P50", "median"), `metrics.${key}.p50`),
@@ -81,5 +88,6 @@ export const parseFanFile = (text: string): FanFile => {
     metrics,
     runs: typeof runs === "number" ? runs : undefined,
     scenario: typeof root.scenario === "string" ? root.scenario : undefined,
+    thresholds: Array.isArray(root.thresholds) ? (root.thresholds as MilestoneThreshold[]) : [],
   }
 }

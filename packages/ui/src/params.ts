@@ -1,12 +1,12 @@
-import type { ScenarioParameter } from "./api.js"
+import type { ParameterInfo } from "@takeoff/protocol"
 
 /**
  * Checks one edited value against its parameter: the type of the default, and min/max.
  * Returns the parsed value, or the message shown beside the field.
- * @example validateParameter({ path: "a", value: 1, min: 0, max: 2 } as ScenarioParameter, "3") // { error: "must be at most 2" }
+ * @example validateParameter({ path: "a", value: 1, min: 0, max: 2 } as ParameterInfo, "3") // { error: "must be at most 2" }
  */
 export const validateParameter = (
-  p: Pick<ScenarioParameter, "value" | "min" | "max" | "unit">,
+  p: Pick<ParameterInfo, "value" | "min" | "max" | "unit">,
   text: string,
 ): { value: unknown } | { error: string } => {
   const t = text.trim()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { buildCharts, chartData, describeKey } from "./dashboard.js"
+import type { MetricGroup, MetricInfo, MilestoneThreshold } from "@takeoff/protocol"
+import { buildCharts, chartData, describeKey, mainMetricKey, thresholdLines } from "./dashboard.js"
 import { FanFileError, parseFanFile } from "./fan.js"
 import { dateToYear, formatSi, formatValue, yearToDate } from "./format.js"
 import { validateParameter } from "./params.js"
@@ -49,29 +50,63 @@ describe("RunSeries", () => {
   })
 })
 
+/** The economy's first groups, as its kit describes them. */
+const GROUPS: ReadonlyArray<MetricGroup> = [
+  { id: "ai-share", title: "AI share of GDP", unit: "share", yMin: 0, yMax: 1 },
+  { id: "gdp", title: "World GDP", log: true },
+  { id: "wages", title: "Wages by occupation" },
+  { id: "prices", title: "Prices (index, start = 1)", log: true, transform: "index", unit: "×" },
+]
+
 describe("dashboard charts", () => {
   it("names keys with their units", () => {
     expect(describeKey("powerUsedGw")).toEqual({ label: "Power used", unit: "GW" })
     expect(describeKey("installedFlopS")).toEqual({ label: "Installed", unit: "FLOP/s" })
   })
 
-  it("puts the AI share first, groups wages and prices, and keeps unknown keys", () => {
-    const charts = buildCharts([
-      "gdpUsd",
-      "wage.cognitiveUsd",
-      "wage.physicalUsd",
-      "aiShare",
-      "inferencePriceUsd",
-      "mystery",
+  it("charts the groups the model names, in its order, and gives other keys charts of their own", () => {
+    const info = new Map<string, MetricInfo>([
+      ["gdpUsd", { key: "gdpUsd", label: "World GDP", unit: "USD/yr", log: true, group: "gdp" }],
+      ["wage.cognitiveUsd", { key: "wage.cognitiveUsd", label: "Wage: cognitive", unit: "USD/yr", group: "wages" }],
+      ["wage.physicalUsd", { key: "wage.physicalUsd", label: "Wage: physical", unit: "USD/yr", group: "wages" }],
+      ["aiShare", { key: "aiShare", label: "AI share of GDP", unit: "fraction", group: "ai-share" }],
+      ["inferencePriceUsd", { key: "inferencePriceUsd", label: "Inference price", unit: "USD", group: "prices" }],
     ])
+    const charts = buildCharts(
+      ["gdpUsd", "wage.cognitiveUsd", "wage.physicalUsd", "aiShare", "inferencePriceUsd", "mystery"],
+      info,
+      GROUPS,
+    )
     expect(charts.map((c) => c.spec.id)).toEqual(["ai-share", "gdp", "wages", "prices", "mystery"])
+    expect(charts[1].spec.log).toBe(true)
     expect(charts[2].keys).toEqual(["wage.cognitiveUsd", "wage.physicalUsd"])
+    expect(charts[2].spec.series.map((s) => s.label)).toEqual(["cognitive", "physical"])
+    expect(charts[4].more).toBe(true)
+    // Without the model's description nothing is guessed from key names.
+    expect(buildCharts(["aiShare", "gdpUsd"]).every((c) => c.more)).toBe(true)
+  })
+
+  it("draws the thresholds the server sent on their metric's chart, as percent for shares", () => {
+    const thresholds: MilestoneThreshold[] = [
+      { kind: "agi", label: "AGI", metric: "aiShare", value: 0.1 },
+      { kind: "asi", label: "ASI", metric: "aiShare", value: 0.9 },
+    ]
+    expect(mainMetricKey(["gdpUsd", "aiShare"], thresholds)).toBe("aiShare")
+    expect(mainMetricKey(["gdpUsd"], thresholds)).toBeUndefined()
+    expect(thresholdLines(thresholds, "aiShare", "fraction")).toEqual([
+      { value: 0.1, label: "AGI 10%", color: "--tk-agi" },
+      { value: 0.9, label: "ASI 90%", color: "--tk-asi" },
+    ])
+    expect(thresholdLines(thresholds, "gdpUsd", "USD")).toEqual([])
   })
 
   it("indexes prices to their first finite value", () => {
     const s = new RunSeries()
     s.appendColumns([0, 1], ["2024-01", "2024-02"], { chipPriceUsd: [null, 4], inferencePriceUsd: [2, 1] })
-    const prices = buildCharts(s.keys).find((c) => c.spec.id === "prices")!
+    const info = new Map<string, MetricInfo>(
+      s.keys.map((key) => [key, { key, label: key, unit: "USD", group: "prices" }] as const),
+    )
+    const prices = buildCharts(s.keys, info, GROUPS).find((c) => c.spec.id === "prices")!
     const data = chartData(s, prices)
     expect([...(data[1] as Float64Array)].map((v) => (Number.isNaN(v) ? null : v))).toEqual([null, 1])
     expect([...(data[2] as Float64Array)]).toEqual([1, 0.5])

@@ -1,4 +1,4 @@
-import type { MilestoneInfo, NotableEvent, RunSummary, ServerMessage } from "@takeoff/protocol"
+import type { MilestoneInfo, MilestoneThreshold, NotableEvent, RunSummary, ServerMessage } from "@takeoff/protocol"
 import type { ReactiveController, ReactiveControllerHost } from "lit"
 import { RunSeries } from "./series.js"
 
@@ -41,6 +41,8 @@ export class RunStreamController implements ReactiveController {
   series = new RunSeries()
   run: RunSummary | null = null
   milestones: MilestoneInfo[] = []
+  /** The run's milestone thresholds, from `hello`. */
+  thresholds: ReadonlyArray<MilestoneThreshold> = []
   events: NotableEvent[] = []
   status: StreamStatus = "idle"
   lastError: string | null = null
@@ -79,6 +81,7 @@ export class RunStreamController implements ReactiveController {
     this.runId = runId
     this.series = new RunSeries()
     this.milestones = []
+    this.thresholds = []
     this.events = []
     this.run = null
     this.lastError = null
@@ -156,6 +159,7 @@ export class RunStreamController implements ReactiveController {
     switch (msg.type) {
       case "hello":
         this.run = msg.run
+        this.thresholds = msg.thresholds
         this.status = "live"
         this.retryDelayMs = 250
         for (const m of msg.run.milestones) this.addMilestone(m)

@@ -144,8 +144,18 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         seed,
         runs: results.length,
         years,
+        // The scenario's milestone thresholds and each metric's log-axis hint, so a viewer need not guess them.
+        thresholds: kit.thresholds(base),
         metrics: Object.fromEntries(
-          fanKeys.map((k) => [k, { label: info.get(k)?.label ?? k, unit: info.get(k)?.unit ?? "", ...fan[k] }]),
+          fanKeys.map((k) => [
+            k,
+            {
+              label: info.get(k)?.label ?? k,
+              unit: info.get(k)?.unit ?? "",
+              ...(info.get(k)?.log ? { log: true } : {}),
+              ...fan[k],
+            },
+          ]),
         ),
       })}\n`,
     )

@@ -1,4 +1,11 @@
-import type { MilestoneInfo, NotableEvent, RunControl, RunSummary } from "@takeoff/protocol"
+import type {
+  MetricInfo,
+  MilestoneInfo,
+  MilestoneThreshold,
+  NotableEvent,
+  RunControl,
+  RunSummary,
+} from "@takeoff/protocol"
 import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import { repeat } from "lit/directives/repeat.js"
@@ -71,11 +78,26 @@ export class TkRunControls extends LitElement {
 }
 
 const BANNER_TEXT: Record<MilestoneInfo["kind"], string> = {
-  agi: "AGI: AI does 10% of world GDP",
-  asi: "ASI: AI does 90% of world GDP",
+  agi: "AGI",
+  asi: "ASI",
   "post-scarcity": "Post-scarcity reached",
   catastrophe: "Catastrophe",
 }
+
+/** What a milestone means, from its threshold when the server sent one ("AGI: AI share of GDP at 10%"). */
+const thresholdText = (
+  kind: MilestoneInfo["kind"],
+  thresholds: ReadonlyArray<MilestoneThreshold>,
+  info: ReadonlyMap<string, MetricInfo>,
+): string => {
+  const t = thresholds.find((x) => x.kind === kind)
+  if (t === undefined) return BANNER_TEXT[kind]
+  return `${t.label}: ${info.get(t.metric)?.label ?? t.metric} at ${thresholdValue(t)}`
+}
+
+/** Thresholds below 1 are shares of their metric and read as percent. */
+const thresholdValue = (t: MilestoneThreshold): string =>
+  t.value < 1 ? `${Number((t.value * 100).toPrecision(3))}%` : String(t.value)
 
 /**
  * The milestones reached so far; each can open its audit (`explain` event).
@@ -96,11 +118,16 @@ export class TkMilestoneBanner extends LitElement {
     `,
   ]
   @property({ attribute: false }) milestones: ReadonlyArray<MilestoneInfo> = []
+  /** The run's milestone thresholds, as the server sent them. */
+  @property({ attribute: false }) thresholds: ReadonlyArray<MilestoneThreshold> = []
+  @property({ attribute: false }) metricInfo: ReadonlyMap<string, MetricInfo> = new Map()
   @property({ type: Boolean }) explainable = false
 
   override render() {
-    if (this.milestones.length === 0)
-      return html`<span class="none">No milestone yet: AGI when AI does 10% of GDP, ASI at 90%.</span>`
+    if (this.milestones.length === 0) {
+      const ahead = this.thresholds.map((t) => thresholdText(t.kind, this.thresholds, this.metricInfo)).join("; ")
+      return html`<span class="none">No milestone yet${ahead ? `: ${ahead}` : ""}.</span>`
+    }
     const color: Record<string, string> = {
       agi: "--tk-agi",
       asi: "--tk-asi",
@@ -109,7 +136,7 @@ export class TkMilestoneBanner extends LitElement {
     }
     return html`${this.milestones.map(
       (m) => html`<span class="m" role="status" data-kind=${m.kind} style="--c: var(${color[m.kind]})">
-        <b>${milestoneLabel(m.kind)}</b> ${m.date} <span class="muted">${BANNER_TEXT[m.kind]}</span>
+        <b>${milestoneLabel(m.kind)}</b> ${m.date} <span class="muted">${thresholdText(m.kind, this.thresholds, this.metricInfo)}</span>
         ${this.explainable && m.kind !== "catastrophe" ? html`<button @click=${() => emit(this, "explain", m.kind)}>Explain</button>` : ""}
       </span>`,
     )}`

@@ -1,7 +1,6 @@
-import type { CreateRunRequest } from "@takeoff/protocol"
+import type { CreateRunRequest, ParameterInfo, ScenarioDetail } from "@takeoff/protocol"
 import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
-import type { ScenarioInfo, ScenarioParameter } from "../api.js"
 import { validateParameter } from "../params.js"
 import { controlStyles } from "../theme.js"
 
@@ -48,7 +47,7 @@ export class TkScenarioPanel extends LitElement {
     `,
   ]
 
-  @property({ attribute: false }) scenarios: ReadonlyArray<ScenarioInfo> = []
+  @property({ attribute: false }) scenarios: ReadonlyArray<ScenarioDetail> = []
   @property() selected = ""
   @property({ type: Number }) seed = 1
   @property({ attribute: false }) untilYear: number | undefined = undefined
@@ -60,7 +59,7 @@ export class TkScenarioPanel extends LitElement {
 
   @state() private errors: Record<string, string> = {}
 
-  private get scenario(): ScenarioInfo | undefined {
+  private get scenario(): ScenarioDetail | undefined {
     return this.scenarios.find((s) => s.name === this.selected)
   }
 
@@ -107,7 +106,7 @@ export class TkScenarioPanel extends LitElement {
     this.emitChange()
   }
 
-  private onEdit(p: ScenarioParameter, e: Event) {
+  private onEdit(p: ParameterInfo, e: Event) {
     const input = e.target as HTMLInputElement
     const text = input.type === "checkbox" ? String(input.checked) : input.value
     const edits = { ...this.edits }
@@ -118,7 +117,7 @@ export class TkScenarioPanel extends LitElement {
     this.emitChange()
   }
 
-  private reset(p: ScenarioParameter) {
+  private reset(p: ParameterInfo) {
     const edits = { ...this.edits }
     delete edits[p.path]
     this.edits = edits
@@ -139,7 +138,7 @@ export class TkScenarioPanel extends LitElement {
 
   override render() {
     const sc = this.scenario
-    const groups = new Map<string, ScenarioParameter[]>()
+    const groups = new Map<string, ParameterInfo[]>()
     for (const p of sc?.parameters ?? []) groups.set(p.group, [...(groups.get(p.group) ?? []), p])
     const nErrors = Object.keys(this.errors).length
     const nEdits = Object.keys(this.overrides()).length
@@ -184,7 +183,7 @@ export class TkScenarioPanel extends LitElement {
     </form>`
   }
 
-  private renderParam(p: ScenarioParameter) {
+  private renderParam(p: ParameterInfo) {
     const id = `p-${p.path.replace(/[^a-zA-Z0-9_-]/g, "_")}`
     const edited = this.edits[p.path]
     const serverMsg =

@@ -103,7 +103,7 @@ export class CompareController implements ReactiveController {
       const loaded = await Promise.all(
         ids.map(async (id) => {
           const [run, page] = await Promise.all([api.run(id), api.metrics(id)])
-          this.options.metrics.learn(page.metrics)
+          this.options.metrics.learn(page)
           const series = new RunSeries()
           series.appendColumns(page.ticks, page.dates, page.columns)
           return { run, series }

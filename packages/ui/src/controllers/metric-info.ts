@@ -1,25 +1,30 @@
+import type { MetricGroup, MetricInfo, MetricsPage, MilestoneThreshold } from "@takeoff/protocol"
 import type { ReactiveControllerHost } from "lit"
 import { api } from "../api.js"
-import type { MetricInfo } from "../dashboard.js"
 
 /**
- * What the server says about the model's metrics (labels, units, log hints), learnt from metrics
- * responses. Every run has the same model, so one run's answer serves them all. It has no part in
- * the host's lifecycle; it asks the host to re-render when it learns something.
+ * What the server says about the model's metrics (labels, units, chart groups, log hints) and the
+ * milestone thresholds, learnt from metrics responses. Every run has the same model, so one run's
+ * answer serves them all; thresholds are the last run's (they come from its scenario). It has no
+ * part in the host's lifecycle; it asks the host to re-render when it learns something.
  */
 export class MetricInfoController {
   /** By metric key; a new map on every change, so views see a changed property. */
   info: ReadonlyMap<string, MetricInfo> = new Map()
+  groups: ReadonlyArray<MetricGroup> = []
+  thresholds: ReadonlyArray<MilestoneThreshold> = []
   private loading = false
 
   constructor(private readonly host: ReactiveControllerHost) {}
 
-  /** Takes the metric descriptions a metrics response carried. */
-  learn(metrics: ReadonlyArray<MetricInfo> | undefined): void {
-    if (!metrics?.length) return
+  /** Takes the metric descriptions, groups and thresholds a metrics response carried. */
+  learn(page: Partial<Pick<MetricsPage, "metrics" | "groups" | "thresholds">>): void {
+    if (!page.metrics?.length) return
     const next = new Map(this.info)
-    for (const m of metrics) next.set(m.key, m)
+    for (const m of page.metrics) next.set(m.key, m)
     this.info = next
+    if (page.groups) this.groups = page.groups
+    if (page.thresholds) this.thresholds = page.thresholds
     this.host.requestUpdate()
   }
 
@@ -29,7 +34,7 @@ export class MetricInfoController {
     this.loading = true
     api
       .metrics(runId, { fromTick: 0, toTick: 0 })
-      .then((page) => this.learn(page.metrics))
+      .then((page) => this.learn(page))
       .catch(() => undefined)
       .finally(() => {
         this.loading = false

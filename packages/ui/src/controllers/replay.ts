@@ -1,6 +1,6 @@
-import type { RunSummary } from "@takeoff/protocol"
+import type { RunSummary, StateAtTick } from "@takeoff/protocol"
 import type { ReactiveController, ReactiveControllerHost } from "lit"
-import { api, type StateAtTick } from "../api.js"
+import { api } from "../api.js"
 import type { RunSeries } from "../series.js"
 
 /** A finished run opened for replay: its summary and its whole metric history. */

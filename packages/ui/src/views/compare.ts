@@ -1,17 +1,17 @@
-import type { RunSummary } from "@takeoff/protocol"
+import type { MetricGroup, MetricInfo, MilestoneThreshold, RunSummary } from "@takeoff/protocol"
 import { html, LitElement, nothing } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import type { ChartData, ChartSpec } from "../components/chart-options.js"
 import type { CompareRun } from "../controllers/compare.js"
 import {
-  AI_LINES,
   buildCharts,
   chartData,
   type DashboardChart,
-  type MetricInfo,
+  mainMetricKey,
   milestoneLabel,
   milestoneMarkers,
   PALETTE,
+  thresholdLines,
 } from "../dashboard.js"
 import { emit } from "../emit.js"
 import { dateToYear } from "../format.js"
@@ -82,11 +82,15 @@ export class TkCompareView extends LitElement {
   @property() scenario = ""
   @property() seedsText = ""
   @property({ attribute: false }) metricInfo: ReadonlyMap<string, MetricInfo> = new Map()
+  /** The model's chart groups and the milestone thresholds, as the server describes them. */
+  @property({ attribute: false }) groups: ReadonlyArray<MetricGroup> = []
+  @property({ attribute: false }) thresholds: ReadonlyArray<MilestoneThreshold> = []
 
   override render() {
     const runs = this.compare
     const base = runs[0]?.series
-    const charts = base ? buildCharts(base.keys, this.metricInfo).filter((c) => !c.more) : []
+    const charts = base ? buildCharts(base.keys, this.metricInfo, this.groups).filter((c) => !c.more) : []
+    const mainKey = base ? mainMetricKey(base.keys, this.thresholds) : undefined
     const selected = new Set(this.selected)
     return html`<section class="card">
         <h2>Compare runs</h2>
@@ -107,14 +111,16 @@ export class TkCompareView extends LitElement {
       </section>
       <div class="grid">${charts.map((c) => {
         const { spec, data } = compareChart(c, runs)
+        const main = c.keys[0] === mainKey
         const markers = runs.flatMap((r, i) =>
-          milestoneMarkers(r.run.milestones, c.spec.id === "ai-share").map((m) => ({
+          milestoneMarkers(r.run.milestones, main).map((m) => ({
             ...m,
             label: `${m.label} (${i + 1})`,
           })),
         )
-        return html`<tk-chart id=${`cmp-${c.spec.id}`} .spec=${spec} .data=${data} .height=${c.spec.id === "ai-share" ? 260 : 170}
-          .lines=${c.spec.id === "ai-share" ? AI_LINES : []} .markers=${c.spec.id === "ai-share" ? markers : []} syncKey="compare"></tk-chart>`
+        const lines = main ? thresholdLines(this.thresholds, mainKey, this.metricInfo.get(c.keys[0])?.unit) : []
+        return html`<tk-chart id=${`cmp-${c.spec.id}`} .spec=${spec} .data=${data} .height=${main ? 260 : 170}
+          .lines=${lines} .markers=${main ? markers : []} syncKey="compare"></tk-chart>`
       })}</div>`
   }
 }

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from "lit"
 import { customElement, property } from "lit/decorators.js"
-import { AI_LINES, fanChart } from "../dashboard.js"
+import { fanChart, thresholdLines } from "../dashboard.js"
 import { emit } from "../emit.js"
 import type { FanFile } from "../fan.js"
 import { viewStyles } from "./styles.js"
@@ -38,8 +38,9 @@ export class TkEnsembleView extends LitElement {
         ${fan ? html`<p class="hint">${fan.scenario ?? ""} ${fan.runs ? `· ${fan.runs} runs` : ""} · ${fan.metrics.length} metrics</p>` : nothing}
       </section>
       <div class="grid">${(fan?.metrics ?? []).map((m) => {
-        const { spec, isShare } = fanChart(m)
-        return html`<tk-chart id=${`fan-${m.key.replace(/[^a-zA-Z0-9_-]/g, "_")}`} .spec=${spec} .data=${[m.years, m.p10, m.p50, m.p90]} .lines=${isShare ? AI_LINES : []} syncKey="fan"></tk-chart>`
+        const { spec } = fanChart(m)
+        const lines = thresholdLines(fan?.thresholds ?? [], m.key, m.unit)
+        return html`<tk-chart id=${`fan-${m.key.replace(/[^a-zA-Z0-9_-]/g, "_")}`} .spec=${spec} .data=${[m.years, m.p10, m.p50, m.p90]} .lines=${lines} syncKey="fan"></tk-chart>`
       })}</div>`
   }
 }

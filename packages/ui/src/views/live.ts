@@ -1,17 +1,24 @@
-import type { MilestoneInfo, NotableEvent, RunSummary } from "@takeoff/protocol"
+import type {
+  MetricGroup,
+  MetricInfo,
+  MilestoneInfo,
+  MilestoneThreshold,
+  NotableEvent,
+  RunSummary,
+  StateAtTick,
+} from "@takeoff/protocol"
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, property } from "lit/decorators.js"
-import type { StateAtTick } from "../api.js"
 import type { ChartData, ChartMarker } from "../components/chart-options.js"
 import type { Replay } from "../controllers/replay.js"
+import type { ChartLine } from "../components/chart-options.js"
 import {
-  AI_LINES,
-  aiShareKey,
   buildCharts,
   chartData,
   type DashboardChart,
-  type MetricInfo,
+  mainMetricKey,
   milestoneMarkers,
+  thresholdLines,
 } from "../dashboard.js"
 import { emit } from "../emit.js"
 import { dateToYear } from "../format.js"
@@ -90,6 +97,9 @@ export class TkLiveView extends LitElement {
   @property({ type: Boolean }) playing = false
   @property({ attribute: false }) replayState: StateAtTick | null = null
   @property({ attribute: false }) metricInfo: ReadonlyMap<string, MetricInfo> = new Map()
+  /** The model's chart groups and the run's milestone thresholds, as the server describes them. */
+  @property({ attribute: false }) groups: ReadonlyArray<MetricGroup> = []
+  @property({ attribute: false }) thresholds: ReadonlyArray<MilestoneThreshold> = []
   @property({ attribute: false }) selectedEvent: NotableEvent | null = null
   /** The zoomed x range in decimal years, or null for the whole run. */
   @property({ attribute: false }) xRange: readonly [number, number] | null = null
@@ -101,15 +111,30 @@ export class TkLiveView extends LitElement {
   private dataCache: { sig: string; data: ChartData[] } = { sig: "", data: [] }
   private markerMemo: { milestones: MilestoneInfo[]; main: ChartMarker[]; side: ChartMarker[] } | null = null
   private lastFullRange: readonly [number, number] | null = null
+  private linesMemo: {
+    thresholds: ReadonlyArray<MilestoneThreshold>
+    key: string | undefined
+    lines: ChartLine[]
+  } | null = null
 
   /** Charts follow the run's metric keys; rebuilt only when the key set (or what we know of it) changes. */
   private chartsFor(series: RunSeries): DashboardChart[] {
-    const sig = `${series.keys.join("|")}#${this.metricInfo.size}`
+    const sig = `${series.keys.join("|")}#${this.metricInfo.size}#${this.groups.length}`
     if (sig !== this.chartsKeySig) {
       this.chartsKeySig = sig
-      this.charts = buildCharts(series.keys, this.metricInfo)
+      this.charts = buildCharts(series.keys, this.metricInfo, this.groups)
     }
     return this.charts
+  }
+
+  /** The main chart's threshold lines, the same array while they stay the same (a new one redraws the chart). */
+  private linesFor(key: string | undefined): ChartLine[] {
+    const memo = this.linesMemo
+    if (memo?.thresholds !== this.thresholds || memo.key !== key) {
+      const unit = key === undefined ? undefined : this.metricInfo.get(key)?.unit
+      this.linesMemo = { thresholds: this.thresholds, key, lines: thresholdLines(this.thresholds, key, unit) }
+    }
+    return this.linesMemo!.lines
   }
 
   /** Milestone markers, rebuilt only when the milestones shown change (a new array per frame redrew every chart). */
@@ -161,8 +186,9 @@ export class TkLiveView extends LitElement {
       ? replay.run.milestones.filter((m) => m.tick <= series.ticks()[this.replayIndex])
       : this.milestones
     const run = replay?.run ?? this.run
-    const shareKey = aiShareKey(series.keys)
-    const mainIdx = charts.findIndex((c) => c.keys[0] === shareKey)
+    const mainKey = mainMetricKey(series.keys, this.thresholds)
+    const mainIdx = charts.findIndex((c) => c.keys[0] === mainKey)
+    const mainLines = this.linesFor(mainKey)
     const range = this.xRange ?? this.fullRangeOf(series, run)
     const highlight = this.selectedEvent
       ? dateToYear(this.selectedEvent.date)
@@ -172,7 +198,7 @@ export class TkLiveView extends LitElement {
     const { main: mainMarkers, side: sideMarkers } = this.markersFor(milestones)
     const chartEl = (c: DashboardChart, i: number, main: boolean) =>
       html`<tk-chart id=${`chart-${c.spec.id}`} .spec=${c.spec} .data=${data[i]} .height=${main ? 290 : 170}
-        .lines=${main ? AI_LINES : NO_LINES} .markers=${main ? mainMarkers : sideMarkers}
+        .lines=${main ? mainLines : NO_LINES} .markers=${main ? mainMarkers : sideMarkers}
         .highlightX=${highlight} .xRange=${range} syncKey="dash"></tk-chart>`
     const events = replay ? this.events.filter((e) => e.tick <= series.ticks()[this.replayIndex]) : this.events
     return html`
@@ -189,7 +215,7 @@ export class TkLiveView extends LitElement {
         ${this.xRange ? html`<button @click=${() => emit(this, "chart-zoom", null)}>Reset zoom</button>` : nothing}
       </div>
       ${replay ? html`<tk-scrubber .dates=${series.dates} .index=${this.replayIndex} ?playing=${this.playing}></tk-scrubber>` : nothing}
-      <tk-milestone-banner .milestones=${milestones} ?explainable=${!!run && isTerminal(run.status)}></tk-milestone-banner>
+      <tk-milestone-banner .milestones=${milestones} .thresholds=${this.thresholds} .metricInfo=${this.metricInfo} ?explainable=${!!run && isTerminal(run.status)}></tk-milestone-banner>
       ${this.explain ? html`<tk-milestone-audit .kind=${this.explain.kind} .audit=${this.explain.data}></tk-milestone-audit>` : nothing}
       ${!run && !replay ? html`<p class="hint">Pick a scenario, adjust parameters if you like, and press Run. Or open a finished run under “Runs &amp; replay”.</p>` : nothing}
       <div class="hero">
