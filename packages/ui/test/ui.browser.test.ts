@@ -32,6 +32,7 @@ interface ChartProbe {
   lastX: number | null
   series: number
   markers: string[]
+  lines: string[]
 }
 
 const probeChart = async (page: Page, id: string): Promise<ChartProbe | null> => {
@@ -43,6 +44,7 @@ const probeChart = async (page: Page, id: string): Promise<ChartProbe | null> =>
         lastX: xs.length ? xs[xs.length - 1] : null,
         series: Math.max(0, (el.data?.length ?? 1) - 1),
         markers: (el.markers ?? []).map((m: { label: string }) => m.label),
+        lines: (el.lines ?? []).map((l: { label: string }) => l.label),
       }
     }),
   )
@@ -122,6 +124,8 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     const chart = await probeChart(page, "chart-ai-share")
     expect(chart?.points).toBeGreaterThan(12)
     expect(chart?.markers.some((m) => m.startsWith("AGI "))).toBe(true)
+    // The thresholds are the scenario's, as the server sent them.
+    expect(chart?.lines).toEqual(["AGI 10%", "ASI 90%"])
     expect(page.url()).toMatch(/run=/)
     // Click an event: its data shows, and its tick is marked on the charts. First the stream must be
     // done (no event can still arrive) and the feed, which re-renders on a throttle, must show the
