@@ -1,7 +1,7 @@
 import { checkHeader, replay } from "@takeoff/core"
 import type { EconomyEvent } from "./events.js"
 import { economyModel } from "./model.js"
-import type { NotableEvent } from "@takeoff/protocol"
+import type { Explanation as AuditExplanation, NotableEvent } from "@takeoff/protocol"
 import type { EconomyConfig } from "./scenario.js"
 import { basketShareOf, F } from "./state.js"
 import { tickToDate } from "./time.js"
@@ -105,24 +105,17 @@ export interface DriverContribution {
   readonly share: number
 }
 
-export interface Explanation {
+/** The audit of an economy milestone: the wire form (`@takeoff/protocol`'s Explanation) and more. */
+export interface Explanation extends AuditExplanation {
   readonly why: Why
   readonly scenario: string
   readonly seed: number
-  readonly reached: boolean
   readonly milestone: {
     readonly type: string
     readonly tick: number
     readonly date: string
     readonly data: unknown
   } | null
-  /** The metric that crossed its threshold: last tick below and the tick at or above. */
-  readonly crossing: {
-    readonly metric: string
-    readonly threshold: number
-    readonly before: { readonly tick: number; readonly date: string; readonly value: number } | null
-    readonly after: { readonly tick: number; readonly date: string; readonly value: number } | null
-  }
   /** What moved the AI share from the start to the milestone, by driver (from SectorAutomationShifted). */
   readonly drivers: ReadonlyArray<DriverContribution>
   readonly sectors: ReadonlyArray<{ readonly sector: string; readonly contribution: number }>
@@ -140,9 +133,6 @@ export interface Explanation {
     readonly lostToPowerOom: number
     readonly model: { readonly lab: number; readonly generation: number; readonly date: string } | null
   }
-  /** The notable events before the milestone, with their attributed contribution where they have one. */
-  readonly events: ReadonlyArray<NotableEvent & { readonly contribution?: number }>
-  readonly summary: string
 }
 
 const MILESTONE_TYPE: Record<Why, string> = {

@@ -1,3 +1,4 @@
+import type { MetricInfo } from "@takeoff/protocol"
 import { OCCUPATIONS } from "./params.js"
 import type { EconomyConfig } from "./scenario.js"
 import {
@@ -13,13 +14,7 @@ import {
   X,
 } from "./state.js"
 
-export interface MetricInfo {
-  readonly key: string
-  readonly label: string
-  readonly unit: string
-  /** Best plotted on a log axis. */
-  readonly log?: boolean
-}
+export type { MetricInfo }
 
 /**
  * Every metric the economy publishes each tick, in a stable order.

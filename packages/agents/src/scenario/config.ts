@@ -1,3 +1,4 @@
+import type { ParameterInfo, ScenarioInfo as ScenarioListing } from "@takeoff/protocol"
 import { Schema } from "effect"
 import {
   GENERATION_FIELDS,
@@ -54,24 +55,16 @@ export interface EconomyConfig {
   readonly distributions: Readonly<Record<string, Distribution>>
 }
 
-export interface ScenarioInfo {
-  readonly name: string
-  readonly title: string
-  readonly description: string
+/** A scenario file in the scenarios directory. */
+export interface ScenarioInfo extends ScenarioListing {
   readonly file: string
 }
 
-export interface ScenarioParameter {
-  readonly path: string
-  readonly group: string
-  readonly label: string
-  readonly unit: string
+/** A parameter of a loaded scenario: always a number within known bounds. */
+export interface ScenarioParameter extends ParameterInfo {
   readonly value: number
-  readonly source: string | null
-  readonly assumption: boolean
   readonly min: number
   readonly max: number
-  readonly description: string
 }
 
 export const isObj = (u: unknown): u is Record<string, unknown> =>
