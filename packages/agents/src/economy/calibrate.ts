@@ -2,6 +2,7 @@ import type { ParamPath } from "../params.js"
 import type { EconomyConfig } from "../scenario/config.js"
 import { NDRIVER, occupationTarget, writeDrivers } from "./automation.js"
 import { distributedH100e } from "../mechanisms/distributed.js"
+import { capitalSplit } from "../mechanisms/tasks.js"
 import { machineCosts, workerEqPerH100e, workerEqPerRobot } from "./costs.js"
 import { type Derived, derive } from "./derive.js"
 import { solveMarkets } from "./markets.js"
@@ -41,9 +42,13 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   const chipStock = new Float64Array(nG)
   chipStock[0] = v["chips.initialStockH100e"] / p.gens[0].h100e
   const installedH100e = v["chips.initialStockH100e"]
-  const aiSupply = (installedH100e * (1 - v["ai.trainingShare"]) + distributedH100e(p, 0)) * workerEqPerH100e(p, 0)
-  const robotSupply = v["robots.stock2024"] * workerEqPerRobot(p, 0)
   const capital = v["macro.capitalOutputRatio"] * p.y0
+  // In the one-sector special case machines are part of the capital stock (`mechanisms/tasks.ts`).
+  const split =
+    v["tasks.machinesFromCapital"] === 1 ? capitalSplit(p, capital, { capital: 0, ai: 0, robot: 0 }) : undefined
+  const aiSupply =
+    split?.aiSupply ?? (installedH100e * (1 - v["ai.trainingShare"]) + distributedH100e(p, 0)) * workerEqPerH100e(p, 0)
+  const robotSupply = split?.robotSupply ?? v["robots.stock2024"] * workerEqPerRobot(p, 0)
   const st: EconomyState = {
     p,
     x,
@@ -144,7 +149,7 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   const inputs = {
     auto,
     zSector: st.zSector,
-    capital,
+    capital: split?.traditional ?? capital,
     fixed: p.y0,
     maxEmployed,
     wageFloor: maxEmployed,

@@ -139,7 +139,14 @@ export const solveMarkets = (
       }
     }
     for (let k = 0; k < K; k++) {
-      const byWage = inp.fullEmployment ? inp.maxEmployed[k] : totL[k] / inp.wageFloor[k]
+      // A wage floor of zero (an occupation fully automated) must not divide 0 by 0.
+      const byWage = inp.fullEmployment
+        ? inp.maxEmployed[k]
+        : inp.wageFloor[k] > 0
+          ? totL[k] / inp.wageFloor[k]
+          : totL[k] > 0
+            ? inp.maxEmployed[k]
+            : 0
       employed[k] = Math.min(inp.maxEmployed[k], byWage)
     }
     for (let s = 0; s < S; s++) {

@@ -3,12 +3,14 @@ import * as chips from "./chips.js"
 import * as distributed from "./distributed.js"
 import * as energy from "./energy.js"
 import * as firms from "./firms.js"
+import * as households from "./households.js"
 import * as labour from "./labour.js"
 import * as labs from "./labs.js"
 import * as markets from "./markets.js"
 import * as milestones from "./milestones.js"
 import * as month from "./month.js"
 import * as robots from "./robots.js"
+import * as tasks from "./tasks.js"
 
 /**
  * The economy's mechanisms, registered once: their parameters make the registry (`params.ts`),
@@ -22,10 +24,12 @@ export const MECHANISMS = [
   energy,
   robots,
   distributed,
+  tasks,
   markets,
   firms,
+  households,
   labour,
   milestones,
 ] as const satisfies ReadonlyArray<Mechanism>
 
-export { chips, distributed, energy, firms, labour, labs, markets, milestones, month, robots }
+export { chips, distributed, energy, firms, households, labour, labs, markets, milestones, month, robots, tasks }

@@ -1,6 +1,5 @@
 import { Column, defineEvent } from "@takeoff/core"
 import { Schema } from "effect"
-import { occupationTarget } from "../economy/automation.js"
 import {
   fleetH100e,
   HOURS_PER_YEAR,
@@ -13,6 +12,8 @@ import {
 } from "../economy/costs.js"
 import { solveMarkets } from "../economy/markets.js"
 import { distributedH100e } from "./distributed.js"
+import { investmentOf } from "./households.js"
+import { automationTarget, capitalSplit } from "./tasks.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { K, OCCUPATIONS, S, SECTORS } from "../economy/sets.js"
@@ -91,7 +92,7 @@ export const params = [
   param(
     "macro.fixedFactorShare2024",
     "fraction",
-    0.001,
+    0,
     0.5,
     "Fixed factor share",
     "Share of GDP paid to the fixed factor (land, materials, energy resources) at the start.",
@@ -223,13 +224,23 @@ export const systems: Systems<typeof events> = [
       for (let l = 0; l < p.nLabs; l++) servingShare += st.labShare[l] * (1 - st.labTraining[l])
       const inferenceH100e = fleetH100e(st) * powered * servingShare
       const edge = distributedH100e(p, tick)
-      const aiSupply = Math.max(1, (inferenceH100e + edge) * workerEqPerH100e(p, tick))
-      const robotSupply = Math.max(1, x[X.robots] * workerEqPerRobot(p, tick))
+      // In the one-sector special case the machines are saved capital at a common return (`tasks.ts`).
+      const split =
+        v["tasks.machinesFromCapital"] === 1
+          ? capitalSplit(p, x[X.capital], {
+              capital: st.flow[F.capitalIncome],
+              ai: st.flow[F.aiRevenue],
+              robot: st.flow[F.robotRevenue],
+            })
+          : undefined
+      const aiSupply = split?.aiSupply ?? Math.max(1, (inferenceH100e + edge) * workerEqPerH100e(p, tick))
+      const robotSupply = split?.robotSupply ?? Math.max(1, x[X.robots] * workerEqPerRobot(p, tick))
       const c = machineCosts(st, tick)
       const aiCost = c.aiChip + c.aiPower
       const robotCost = c.robotCapital + c.robotPower
       const target = new Float64Array(K)
-      for (let k = 0; k < K; k++) target[k] = occupationTarget(p, k, x[X.frontierLog10], aiCost, robotCost, st.wage[k])
+      for (let k = 0; k < K; k++)
+        target[k] = automationTarget(p, k, tick, x[X.frontierLog10], aiCost, robotCost, st.wage[k])
       const z = new Float64Array(S)
       for (let s = 0; s < S; s++) z[s] = st.zSector[s] * x[X.tfp]
       const maxEmployed = new Float64Array(K)
@@ -258,7 +269,7 @@ export const systems: Systems<typeof events> = [
         {
           auto: st.sectorAuto,
           zSector: z,
-          capital: x[X.capital],
+          capital: split?.traditional ?? x[X.capital],
           fixed: x[X.fixedFactor] * x[X.spaceFactor],
           maxEmployed,
           wageFloor,
@@ -275,7 +286,13 @@ export const systems: Systems<typeof events> = [
       const robotElectricity = x[X.robots] * v["robots.powerKw"] * (HOURS_PER_YEAR / 1000) * price
       const tax = v["policy.aiIncomeTaxRate"] * (solved.aiRevenue + solved.robotRevenue)
       const machineCapex = flow[F.chipSpend] + flow[F.fabCapex] + flow[F.robotSpend] + flow[F.robotFactoryCapex]
-      const investmentK = Math.max(0, v["macro.savingRate"] * solved.gdp - machineCapex)
+      const invested = investmentOf(p, {
+        gdp: solved.gdp,
+        workerIncome: solved.wages + tax,
+        ownersIncome: solved.gdp - solved.wages - tax,
+        capital: x[X.capital],
+      })
+      const investmentK = Math.max(0, invested - machineCapex)
       const investment = investmentK + machineCapex
       let employedTotal = 0
       let labourForce = 0

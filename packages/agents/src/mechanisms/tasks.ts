@@ -1,0 +1,132 @@
+import { occupationTarget } from "../economy/automation.js"
+import type { Derived } from "../economy/derive.js"
+import type { Reducers, Systems } from "../economy/mechanism.js"
+import { param } from "../economy/param.js"
+import { K, OCCUPATIONS } from "../economy/sets.js"
+
+/**
+ * Task-based special cases (docs/model.md, "The aggregate special cases"). Two switches turn the
+ * economy into the textbook task models:
+ *   exogenous automation:   target_k = a0_k + (1 - a0_k) x clamp((year - start) / (full - start), 0, 1)
+ *     instead of capability x cost (Acemoglu-Restrepo's automation frontier as a path);
+ *   machines from capital:  the machine supplies are the capital stock, split across traditional
+ *     capital, AI and robot services in proportion to last month's payments (a common return):
+ *       K_j = K x pay_j / (pay_K + pay_AI + pay_robot),  M_AI = theta x K_AI,  M_robot = theta x K_robot
+ * With both at full automation and no fixed factor, Y = A K (docs/model.md derives A).
+ */
+
+export const params = [
+  param(
+    "tasks.exogenousAutomation",
+    "0/1",
+    0,
+    1,
+    "Exogenous automation path",
+    "1: every occupation's automation target follows a straight path from its 2024 share to 1 between the start and full-automation years, regardless of capability and cost (task-based special case).",
+    true,
+  ),
+  param(
+    "tasks.pathStartYear",
+    "year",
+    2024,
+    3000,
+    "Automation path start",
+    "Year the exogenous automation path leaves the 2024 shares.",
+  ),
+  param(
+    "tasks.pathFullYear",
+    "year",
+    2024,
+    3000,
+    "Full automation year",
+    "Year the exogenous automation path reaches 100% of tasks.",
+  ),
+  param(
+    "tasks.machinesFromCapital",
+    "0/1",
+    0,
+    1,
+    "Machines from capital",
+    "1: AI and robot task services are the saved capital stock at a common return (one-sector growth model), not the chip and robot industries' output.",
+    true,
+  ),
+  param(
+    "tasks.workerEqPerMachineUsd",
+    "worker-eq/USD",
+    1e-9,
+    1,
+    "Machine productivity",
+    "Worker-equivalents of task work one USD of machine capital does (theta) when machines come from capital.",
+  ),
+]
+
+export const events = [] as const
+export const systems: Systems<typeof events> = []
+export const reducers: Reducers<typeof events> = {}
+
+/** Fraction of the exogenous path covered at a tick (0 before the start year, 1 from the full year). */
+const pathProgress = (p: Derived, tick: number): number => {
+  const v = p.v
+  const year = p.startYear + tick / 12
+  const span = v["tasks.pathFullYear"] - v["tasks.pathStartYear"]
+  if (span <= 0) return year >= v["tasks.pathFullYear"] ? 1 : 0
+  return Math.min(1, Math.max(0, (year - v["tasks.pathStartYear"]) / span))
+}
+
+/**
+ * Occupation k's automation target: capability x cost (`economy/automation.ts`), or the
+ * exogenous path when `tasks.exogenousAutomation` is on.
+ */
+export const automationTarget = (
+  p: Derived,
+  k: number,
+  tick: number,
+  frontierLog10: number,
+  aiCost: number,
+  robotCost: number,
+  wage: number,
+): number => {
+  if (p.v["tasks.exogenousAutomation"] !== 1) return occupationTarget(p, k, frontierLog10, aiCost, robotCost, wage)
+  const a0 = p.v[`occupations.${OCCUPATIONS[k]}.automatedShare2024`]
+  return a0 + (1 - a0) * pathProgress(p, tick)
+}
+
+/** How the capital stock splits when machines come from capital. */
+export interface CapitalSplit {
+  readonly traditional: number
+  readonly aiSupply: number
+  readonly robotSupply: number
+}
+
+/**
+ * Splits capital across traditional capital and machine services in proportion to last month's
+ * payments, so each unit earns the same (a common return). Before any payment (the first month)
+ * it splits by the Cobb-Douglas shares: alpha to traditional capital, the rest by task weights.
+ */
+export const capitalSplit = (
+  p: Derived,
+  capital: number,
+  pay: { readonly capital: number; readonly ai: number; readonly robot: number },
+): CapitalSplit => {
+  let wAi = pay.ai
+  let wRobot = pay.robot
+  let wK = pay.capital
+  if (!(wK + wAi + wRobot > 0)) {
+    wK = p.alpha
+    wAi = 0
+    wRobot = 0
+    for (let s = 0; s < p.beta.length; s++)
+      for (let k = 0; k < K; k++) {
+        const w = (1 - p.alpha) * p.beta[s] * p.omega[s * K + k]
+        if (p.physical[k]) wRobot += w
+        else wAi += w
+      }
+  }
+  const total = wK + wAi + wRobot
+  const theta = p.v["tasks.workerEqPerMachineUsd"]
+  return {
+    traditional: (capital * wK) / total,
+    aiSupply: Math.max(1, (theta * capital * wAi) / total),
+    robotSupply: Math.max(1, (theta * capital * wRobot) / total),
+  }
+}
