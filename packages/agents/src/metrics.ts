@@ -1,4 +1,5 @@
 import type { MetricInfo } from "@takeoff/protocol"
+import { HOUSEHOLD_METRICS, householdMetrics } from "./mechanisms/households.js"
 import { OCCUPATIONS } from "./params.js"
 import type { EconomyConfig } from "./scenario.js"
 import {
@@ -63,6 +64,7 @@ export const METRICS: ReadonlyArray<MetricInfo> = [
   { key: "investmentUsd", label: "Investment", unit: "USD/yr", log: true },
   { key: "researchMultiplier", label: "AI research speed-up", unit: "x" },
   { key: "firmFailuresPerYear", label: "Firm failures", unit: "firms/yr" },
+  ...HOUSEHOLD_METRICS,
 ]
 
 /**
@@ -133,5 +135,6 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.investmentUsd = flow[F.investment]
   m.researchMultiplier = flow[F.researchMultiplier]
   m.firmFailuresPerYear = flow[F.firmFailures]
+  householdMetrics(st, p.v["milestones.basicBasketUsdPerYear"] * flow[F.goodsPrice], m)
   return m
 }

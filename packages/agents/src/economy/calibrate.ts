@@ -2,12 +2,13 @@ import type { ParamPath } from "../params.js"
 import type { EconomyConfig } from "../scenario/config.js"
 import { NDRIVER, occupationTarget, writeDrivers } from "./automation.js"
 import { distributedH100e } from "../mechanisms/distributed.js"
+import { initialWealthShares } from "../mechanisms/households.js"
 import { capitalSplit } from "../mechanisms/tasks.js"
 import { machineCosts, workerEqPerH100e, workerEqPerRobot } from "./costs.js"
 import { type Derived, derive } from "./derive.js"
 import { solveMarkets } from "./markets.js"
 import { K, NP, OCCUPATIONS, S } from "./sets.js"
-import { type EconomyState, F, NF, NX, RING, X } from "./state.js"
+import { DECILES, type EconomyState, F, NF, NHH, NX, RING, X } from "./state.js"
 
 /**
  * Calibration at the start (docs/model.md, "Calibration"): the January state reproduces world GDP,
@@ -88,6 +89,8 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
     firmRate: new Float32Array(N).fill(1 / v["firms.adoptionLagMonths"]),
     firmScale: new Float32Array(N).fill(1),
     firmAuto: new Float32Array(N * K),
+    hhWealthShare: initialWealthShares(p),
+    hhFlow: new Float64Array(DECILES * NHH),
   }
   // Frontier labs are unequal: shares fall off geometrically (the leader holds the most compute).
   let sum = 0

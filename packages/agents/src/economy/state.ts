@@ -110,7 +110,17 @@ export interface EconomyState {
   readonly firmRate: Float32Array
   readonly firmScale: Float32Array
   readonly firmAuto: Float32Array
+  /** Each income decile's share of the owners' wealth (sums to 1; `mechanisms/households.ts`). */
+  readonly hhWealthShare: Float64Array
+  /** Each decile's flows of the last tick, `HH` slots per decile (annualised USD, the decile's total). */
+  readonly hhFlow: Float64Array
 }
+
+/** Income groups: deciles of people. */
+export const DECILES = 10
+/** Slots of `hhFlow` per decile. */
+export const HH = { labour: 0, capital: 1, transfer: 2, consumption: 3, saving: 4 } as const
+export const NHH = 5
 
 /** Indices into `x`, the evolving scalars. */
 export const X = {

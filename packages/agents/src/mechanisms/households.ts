@@ -1,10 +1,20 @@
+import { Column, defineEvent } from "@takeoff/core"
+import { Schema } from "effect"
 import type { Derived } from "../economy/derive.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
+import { DECILES, type EconomyState, F, HH, isOver, NHH, X } from "../economy/state.js"
 
 /**
- * Households' saving (docs/model.md, "Households: saving" and "The aggregate special cases").
- * Two saving rules:
+ * Households by income decile and their saving (docs/model.md, "Households by income group",
+ * "Households: saving" and "The aggregate special cases"). Decile d (1 = poorest) receives
+ *   labour_d   = l_d x wages                 (l_d: its share of labour income)
+ *   capital_d  = o_d x (Y - wages - transfers) (o_d: its share of the owners' wealth)
+ *   transfer_d = transfers / 10              (the basic income is equal per head)
+ * and saves S_d = I x o_d under the Ramsey rule (identical owners save in proportion to wealth), or
+ * S_d = I x y_d rank_d^skew / sum(y rank^skew), capped at its income, under the Solow rule. Then
+ *   o_d' = (o_d W + S_d / 12) / (W + I / 12),  W = K;   C_d = y_d - S_d
+ * so sum_d y_d = Y and sum_d (C_d + S_d) = C + I every month. Two saving rules:
  *   rule 0 (Solow):  I = s x Y
  *   rule 1 (Ramsey): workers consume wages and transfers; the owners of capital are a CRRA
  *     household (discount rate rho, relative risk aversion sigma = 1 / EIS) who consume the share
@@ -35,6 +45,54 @@ export const params = [
     "Ramsey rule: the owners' rate of time preference rho.",
   ),
   param(
+    "households.bottom50WealthShare",
+    "fraction",
+    0,
+    0.5,
+    "Wealth of the bottom half",
+    "Share of the owners' wealth (capital, AI, robots, land, energy) held by the poorest five deciles at the start.",
+  ),
+  param(
+    "households.top10WealthShare",
+    "fraction",
+    0.1,
+    1,
+    "Wealth of the top decile",
+    "Share of the owners' wealth held by the richest decile at the start.",
+  ),
+  param(
+    "households.bottom50LabourShare",
+    "fraction",
+    0,
+    0.5,
+    "Labour income of the bottom half",
+    "Share of wages earned by the poorest five deciles.",
+  ),
+  param(
+    "households.top10LabourShare",
+    "fraction",
+    0.1,
+    1,
+    "Labour income of the top decile",
+    "Share of wages earned by the richest decile.",
+  ),
+  param(
+    "households.withinGroupRatio",
+    "ratio",
+    1,
+    5,
+    "Within-group gradient",
+    "Inside the bottom five and the middle four deciles, each decile's wealth and wages are this multiple of the one below.",
+  ),
+  param(
+    "households.savingSkew",
+    "exponent",
+    0,
+    10,
+    "Saving skew",
+    "Solow rule: a decile's saving weight is its income x (its rank / 10)^skew, so richer deciles save more of their income.",
+  ),
+  param(
     "households.crra",
     "ratio",
     0.1,
@@ -44,9 +102,141 @@ export const params = [
   ),
 ]
 
-export const events = [] as const
-export const systems: Systems<typeof events> = []
-export const reducers: Reducers<typeof events> = {}
+/**
+ * Each decile's flows of the month (annualised USD, the decile's total): labour income, capital
+ * income, transfers, consumption and saving. Its reducer moves the wealth shares.
+ */
+export const HouseholdsSettled = defineEvent(
+  "HouseholdsSettled",
+  1,
+  Schema.Struct({
+    labour: Column.f64,
+    capital: Column.f64,
+    transfer: Column.f64,
+    consumption: Column.f64,
+    saving: Column.f64,
+  }),
+)
+
+export const events = [HouseholdsSettled] as const
+
+/**
+ * Decile shares of a total: the bottom five share `bottom50` and the middle four share
+ * 1 - bottom50 - top10, each decile `ratio` times the one below; the top decile has `top10`.
+ */
+export const decileShares = (bottom50: number, top10: number, ratio: number): Float64Array => {
+  const out = new Float64Array(DECILES)
+  const fill = (from: number, to: number, total: number) => {
+    let sum = 0
+    for (let d = from; d < to; d++) sum += ratio ** (d - from)
+    for (let d = from; d < to; d++) out[d] = (total * ratio ** (d - from)) / sum
+  }
+  fill(0, 5, bottom50)
+  fill(5, 9, Math.max(0, 1 - bottom50 - top10))
+  out[9] = top10
+  return out
+}
+
+/** Each decile's share of wages (constant: who holds which jobs is not modelled). */
+export const labourShares = (p: Derived): Float64Array =>
+  decileShares(
+    p.v["households.bottom50LabourShare"],
+    p.v["households.top10LabourShare"],
+    p.v["households.withinGroupRatio"],
+  )
+
+/** Each decile's share of the owners' wealth in January of the start year. */
+export const initialWealthShares = (p: Derived): Float64Array =>
+  decileShares(
+    p.v["households.bottom50WealthShare"],
+    p.v["households.top10WealthShare"],
+    p.v["households.withinGroupRatio"],
+  )
+
+/**
+ * Splits total saving across deciles in proportion to `weight`, no decile saving more than its
+ * income (the excess goes to the others). If the total exceeds all income, it is split by income.
+ */
+const allocateSaving = (income: Float64Array, weight: Float64Array, total: number, out: Float64Array): void => {
+  let incomeSum = 0
+  for (let d = 0; d < DECILES; d++) incomeSum += income[d]
+  out.fill(0)
+  if (total >= incomeSum) {
+    for (let d = 0; d < DECILES; d++) out[d] = incomeSum > 0 ? (total * income[d]) / incomeSum : total / DECILES
+    return
+  }
+  let left = total
+  const capped = new Uint8Array(DECILES)
+  for (let pass = 0; pass < DECILES && left > 0; pass++) {
+    let w = 0
+    for (let d = 0; d < DECILES; d++) if (!capped[d]) w += weight[d]
+    if (w <= 0) break
+    let spilled = 0
+    for (let d = 0; d < DECILES; d++) {
+      if (capped[d]) continue
+      const want = out[d] + (left * weight[d]) / w
+      if (want >= income[d]) {
+        spilled += want - income[d]
+        out[d] = income[d]
+        capped[d] = 1
+      } else out[d] = want
+    }
+    left = spilled
+  }
+}
+
+/** Households: each decile's income, saving and consumption from the month's markets. */
+export const systems: Systems<typeof events> = [
+  {
+    name: "households",
+    decide: (st) => {
+      if (isOver(st)) return []
+      const { p, flow } = st
+      const wages = flow[F.wages]
+      const transfers = flow[F.tax]
+      const owners = flow[F.gdp] - wages - transfers
+      const ell = labourShares(p)
+      const labour = new Float64Array(DECILES)
+      const capital = new Float64Array(DECILES)
+      const transfer = new Float64Array(DECILES)
+      const income = new Float64Array(DECILES)
+      const weight = new Float64Array(DECILES)
+      const ramsey = p.v["households.savingRule"] === 1
+      for (let d = 0; d < DECILES; d++) {
+        labour[d] = ell[d] * wages
+        capital[d] = st.hhWealthShare[d] * owners
+        transfer[d] = transfers / DECILES
+        income[d] = labour[d] + capital[d] + transfer[d]
+        weight[d] = ramsey ? st.hhWealthShare[d] : income[d] * ((d + 1) / DECILES) ** p.v["households.savingSkew"]
+      }
+      const saving = new Float64Array(DECILES)
+      allocateSaving(income, weight, flow[F.investment], saving)
+      const consumption = new Float64Array(DECILES)
+      for (let d = 0; d < DECILES; d++) consumption[d] = income[d] - saving[d]
+      return [HouseholdsSettled.make({ labour, capital, transfer, consumption, saving })]
+    },
+  },
+]
+
+export const reducers: Reducers<typeof events> = {
+  HouseholdsSettled: (st, d) => {
+    let total = 0
+    for (let i = 0; i < DECILES; i++) {
+      const o = i * NHH
+      st.hhFlow[o + HH.labour] = d.labour[i]
+      st.hhFlow[o + HH.capital] = d.capital[i]
+      st.hhFlow[o + HH.transfer] = d.transfer[i]
+      st.hhFlow[o + HH.consumption] = d.consumption[i]
+      st.hhFlow[o + HH.saving] = d.saving[i]
+      total += d.saving[i]
+    }
+    // New saving buys claims on the owners' wealth at its current value.
+    const wealth = Math.max(0, st.x[X.capital])
+    const denom = wealth + total / 12
+    if (denom > 0)
+      for (let i = 0; i < DECILES; i++) st.hhWealthShare[i] = (st.hhWealthShare[i] * wealth + d.saving[i] / 12) / denom
+  },
+}
 
 /** The incomes one month's saving decision reads (annualised USD). */
 export interface SavingInputs {
@@ -77,4 +267,52 @@ export const investmentOf = (p: Derived, inp: SavingInputs): number => {
   const netReturn = inp.ownersIncome / inp.capital - p.v["macro.depreciationPerYear"]
   const invest = inp.ownersIncome - ramseyPropensity(p, netReturn) * inp.capital
   return Math.min(inp.gdp, Math.max(0, invest))
+}
+
+/** Metric keys of the distribution, in the order `householdMetrics` writes them. */
+export const HOUSEHOLD_METRICS: ReadonlyArray<{ key: string; label: string; unit: string; log?: boolean }> = [
+  ...Array.from({ length: DECILES }, (_, d) => ({
+    key: `income.d${d + 1}`,
+    label: `Income per head, decile ${d + 1}`,
+    unit: "USD/yr",
+    log: true,
+  })),
+  ...Array.from({ length: DECILES }, (_, d) => ({
+    key: `consumption.d${d + 1}`,
+    label: `Consumption per head, decile ${d + 1}`,
+    unit: "USD/yr",
+    log: true,
+  })),
+  { key: "medianIncomeUsd", label: "Median income", unit: "USD/yr per head", log: true },
+  { key: "giniIncome", label: "Gini of income (deciles)", unit: "0..1" },
+  { key: "bottomDecileBasketCover", label: "Poorest decile's income / basic basket", unit: "x", log: true },
+]
+
+/**
+ * Distribution metrics from the deciles' last flows: income and consumption per head, the median
+ * (between deciles 5 and 6 once sorted), the Gini of the decile Lorenz curve and the poorest
+ * decile's income over the basket's cost. All zero before the first month.
+ */
+export const householdMetrics = (st: EconomyState, basketUsd: number, m: Record<string, number>): void => {
+  const heads = st.x[X.population] / DECILES
+  const perHead = new Float64Array(DECILES)
+  let total = 0
+  for (let d = 0; d < DECILES; d++) {
+    const o = d * NHH
+    perHead[d] = (st.hhFlow[o + HH.labour] + st.hhFlow[o + HH.capital] + st.hhFlow[o + HH.transfer]) / heads
+    total += perHead[d]
+    m[`income.d${d + 1}`] = perHead[d]
+    m[`consumption.d${d + 1}`] = st.hhFlow[o + HH.consumption] / heads
+  }
+  const sorted = Float64Array.from(perHead).sort()
+  let cum = 0
+  let area = 0
+  for (let d = 0; d < DECILES; d++) {
+    const next = cum + sorted[d]
+    area += (cum + next) / 2
+    cum = next
+  }
+  m.medianIncomeUsd = (sorted[4] + sorted[5]) / 2
+  m.giniIncome = total > 0 ? 1 - (2 * area) / (DECILES * total) : 0
+  m.bottomDecileBasketCover = basketUsd > 0 ? sorted[0] / basketUsd : 0
 }
