@@ -3,7 +3,8 @@ import type { EconomyEvent } from "./events.js"
 import { economyModel } from "./model.js"
 import type { Explanation as AuditExplanation, NotableEvent } from "@takeoff/protocol"
 import type { EconomyConfig } from "./scenario.js"
-import { basketShareOf, F } from "./state.js"
+import { basketCostUsd, leastIncomeWithoutWork } from "./mechanisms/households.js"
+import { F } from "./state.js"
 import { tickToDate } from "./time.js"
 
 export type Why = "agi" | "asi" | "post-scarcity"
@@ -88,7 +89,7 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
     case "PostScarcityReached":
       return {
         ...base,
-        summary: `Post-scarcity: the basic basket costs ${pct(event.data.basketShareOfIncome)} of income per head; people do ${pct(event.data.goodsLabourShare)} of the cost of goods`,
+        summary: postScarcitySentence(event.data),
         data: event.data,
       }
     case "CatastropheOccurred":
@@ -96,6 +97,28 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
     default:
       return undefined
   }
+}
+
+/** The people behind a post-scarcity milestone: the poorest decile's income by source against the basket. */
+const postScarcitySentence = (d: Extract<EconomyEvent, { type: "PostScarcityReached" }>["data"]): string => {
+  const capital = d.nonLabourPerHeadUsd - d.transferPerHeadUsd
+  return (
+    `Post-scarcity (every decile can buy the basic basket without working, ${d.sustainedMonths} months running): ` +
+    `the basket costs ${usd(d.basketCostUsd)} a year; the poorest decile (decile ${d.poorestDecile}) receives ` +
+    `${usd(d.nonLabourPerHeadUsd)} a head without work (${usd(d.transferPerHeadUsd)} basic income, ${usd(capital)} capital income) ` +
+    `and ${usd(d.labourPerHeadUsd)} in wages; the least covered decile gets ${usd(d.leastNonLabourPerHeadUsd)} without work`
+  )
+}
+
+/** Post-scarcity in words, and why it came before ASI when it did (transfers or capital income, not AI's share). */
+const postScarcitySummary = (ms: NonNullable<Explanation["milestone"]>, asiDate: string | null): string => {
+  const d = ms.data as Extract<EconomyEvent, { type: "PostScarcityReached" }>["data"]
+  const byTransfers = d.transferPerHeadUsd >= d.basketCostUsd
+  const beforeAsi =
+    asiDate === null
+      ? ` It came before ASI (AI does ${pct(d.aiShare)} of GDP): ${byTransfers ? "the basic income alone buys the basket" : "the poorest decile's capital income and transfers buy the basket"}, which does not need AI to do 90% of the work.`
+      : ""
+  return `Post-scarcity reached ${ms.date}. ${postScarcitySentence(d)}.${beforeAsi}`
 }
 
 export interface DriverContribution {
@@ -158,7 +181,8 @@ export const explain = (text: string, why: Why): Explanation => {
   const thresholds: Record<Why, number> = {
     agi: config.values["milestones.agiAiShare"],
     asi: config.values["milestones.asiAiShare"],
-    "post-scarcity": config.values["milestones.basketShareOfIncome"],
+    // Post-scarcity crosses when the least income without work reaches the basket's cost (ratio 1).
+    "post-scarcity": 1,
   }
   let milestone: Explanation["milestone"] = null
   let before: { tick: number; date: string; value: number } | null = null
@@ -166,12 +190,14 @@ export const explain = (text: string, why: Why): Explanation => {
   const drivers = new Map<string, number>()
   const sectors = new Map<string, number>()
   const events: Array<NotableEvent & { contribution?: number }> = []
-  const metric = why === "post-scarcity" ? "basketShareOfIncome" : "aiShare"
+  let asiDate: string | null = null
+  const metric = why === "post-scarcity" ? "leastIncomeWithoutWorkOverBasket" : "aiShare"
   let frontierModel: (Extract<EconomyEvent, { type: "ModelReleased" }>["data"] & { date: string }) | undefined
   const result = replay(economyModel, text, {
     onTick: (tick, evs, state) => {
       if (milestone !== null) return
-      const value = why === "post-scarcity" ? basketShareOf(state) : state.flow[F.aiShare]
+      const value =
+        why === "post-scarcity" ? leastIncomeWithoutWork(state) / basketCostUsd(state) : state.flow[F.aiShare]
       for (const e of evs) {
         if (e.type === "ModelReleased" && e.data.effectiveFlopLog10 > e.data.frontierBeforeLog10) {
           frontierModel = { ...e.data, date: tickToDate(config, tick) }
@@ -185,6 +211,7 @@ export const explain = (text: string, why: Why): Explanation => {
           events.push(e.type === "SectorAutomationShifted" ? { ...n, contribution: e.data.delta } : n)
         }
         if (e.type === type) milestone = { type, tick, date: tickToDate(config, tick), data: e.data }
+        if (e.type === "AsiReached") asiDate = tickToDate(config, tick)
       }
       if (milestone !== null) after = { tick, date: tickToDate(config, tick), value }
       else before = { tick, date: tickToDate(config, tick), value }
@@ -230,16 +257,20 @@ export const explain = (text: string, why: Why): Explanation => {
   const reached = milestone !== null
   const ms = milestone as Explanation["milestone"]
   const label = why === "agi" ? "AGI" : why === "asi" ? "ASI" : "Post-scarcity"
-  const summary = reached
-    ? `${label} reached ${ms!.date}. ${driverList
-        .slice(0, 3)
-        .map((d) => `${d.driver} ${pct(d.share)}`)
-        .join(", ")} of the rise in the AI share; led by ${sectorList[0]?.sector ?? "no sector"}. The frontier model ` +
-      `(10^${capabilitySources.frontierLog10.toFixed(1)} effective FLOP) gained ${capabilitySources.fromComputeOom.toFixed(1)} OOM ` +
-      `from compute and ${capabilitySources.fromAlgorithmsOom.toFixed(1)} from algorithms since the start` +
-      `${capabilitySources.fromDataOom < -0.05 ? `, lost ${(-capabilitySources.fromDataOom).toFixed(1)} to the data limit` : ""}` +
-      `${capabilitySources.lostToPowerOom > 0.05 ? `; unpowered chips cost it ${capabilitySources.lostToPowerOom.toFixed(1)} OOM` : ""}.`
-    : `${label} not reached by ${tickToDate(config, result.tick)}.`
+  const summary = !reached
+    ? `${label} not reached by ${tickToDate(config, result.tick)}.`
+    : why === "post-scarcity"
+      ? postScarcitySummary(ms!, asiDate)
+      : `${label} reached ${ms!.date}. ${driverList
+          .slice(0, 3)
+          .map((d) => `${d.driver} ${pct(d.share)}`)
+          .join(
+            ", ",
+          )} of the rise in the AI share; led by ${sectorList[0]?.sector ?? "no sector"}. The frontier model ` +
+        `(10^${capabilitySources.frontierLog10.toFixed(1)} effective FLOP) gained ${capabilitySources.fromComputeOom.toFixed(1)} OOM ` +
+        `from compute and ${capabilitySources.fromAlgorithmsOom.toFixed(1)} from algorithms since the start` +
+        `${capabilitySources.fromDataOom < -0.05 ? `, lost ${(-capabilitySources.fromDataOom).toFixed(1)} to the data limit` : ""}` +
+        `${capabilitySources.lostToPowerOom > 0.05 ? `; unpowered chips cost it ${capabilitySources.lostToPowerOom.toFixed(1)} OOM` : ""}.`
   return {
     why,
     scenario: config.name,

@@ -144,8 +144,10 @@ export const X = {
   spaceFactor: 17,
   chipsMadeTotal: 18,
   retraining: 19,
+  /** Months in a row the poorest decile's income without wages has covered the basic basket. */
+  basketStreak: 20,
 } as const
-export const NX = 20
+export const NX = 21
 
 /** After a catastrophe the world stops: no system decides any more. */
 export const isOver = (st: EconomyState): boolean => st.x[X.catastropheTick] >= 0

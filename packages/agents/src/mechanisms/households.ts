@@ -230,6 +230,7 @@ export const reducers: Reducers<typeof events> = {
       st.hhFlow[o + HH.saving] = d.saving[i]
       total += d.saving[i]
     }
+    st.x[X.basketStreak] = leastIncomeWithoutWork(st) >= basketCostUsd(st) ? st.x[X.basketStreak] + 1 : 0
     // New saving buys claims on the owners' wealth at its current value.
     const wealth = Math.max(0, st.x[X.capital])
     const denom = wealth + total / 12
@@ -267,6 +268,53 @@ export const investmentOf = (p: Derived, inp: SavingInputs): number => {
   const netReturn = inp.ownersIncome / inp.capital - p.v["macro.depreciationPerYear"]
   const invest = inp.ownersIncome - ramseyPropensity(p, netReturn) * inp.capital
   return Math.min(inp.gdp, Math.max(0, invest))
+}
+
+/** What the basic basket costs a person a year at this month's goods prices (USD/yr). */
+export const basketCostUsd = (st: EconomyState): number =>
+  st.p.v["milestones.basicBasketUsdPerYear"] * st.flow[F.goodsPrice]
+
+/** The decile with the lowest income per head, and its income per head by source (USD/yr). */
+export interface PoorestDecile {
+  /** 1 = the poorest decile at the start. */
+  readonly decile: number
+  readonly incomePerHeadUsd: number
+  readonly labourPerHeadUsd: number
+  /** Capital income and transfers: what it receives without working. */
+  readonly nonLabourPerHeadUsd: number
+  readonly transferPerHeadUsd: number
+}
+
+/** The lowest income per head without wages (capital income and transfers) over the deciles (USD/yr). */
+export const leastIncomeWithoutWork = (st: EconomyState): number => {
+  let least = Number.POSITIVE_INFINITY
+  for (let d = 0; d < DECILES; d++) {
+    const o = d * NHH
+    least = Math.min(least, st.hhFlow[o + HH.capital] + st.hhFlow[o + HH.transfer])
+  }
+  return (least * DECILES) / st.x[X.population]
+}
+
+export const poorestDecile = (st: EconomyState): PoorestDecile => {
+  const heads = st.x[X.population] / DECILES
+  let best = 0
+  let lowest = Number.POSITIVE_INFINITY
+  for (let d = 0; d < DECILES; d++) {
+    const o = d * NHH
+    const y = st.hhFlow[o + HH.labour] + st.hhFlow[o + HH.capital] + st.hhFlow[o + HH.transfer]
+    if (y < lowest) {
+      lowest = y
+      best = d
+    }
+  }
+  const o = best * NHH
+  return {
+    decile: best + 1,
+    incomePerHeadUsd: lowest / heads,
+    labourPerHeadUsd: st.hhFlow[o + HH.labour] / heads,
+    nonLabourPerHeadUsd: (st.hhFlow[o + HH.capital] + st.hhFlow[o + HH.transfer]) / heads,
+    transferPerHeadUsd: st.hhFlow[o + HH.transfer] / heads,
+  }
 }
 
 /** Metric keys of the distribution, in the order `householdMetrics` writes them. */

@@ -3,6 +3,7 @@ import { Schema } from "effect"
 import { DRIVER, NDRIVER, sectorTarget, writeDrivers } from "../economy/automation.js"
 import { machineCosts } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
+import { basketCostUsd, leastIncomeWithoutWork, poorestDecile } from "./households.js"
 import { param } from "../economy/param.js"
 import { K, S, SECTORS } from "../economy/sets.js"
 import { type EconomyState, F, isOver, X } from "../economy/state.js"
@@ -10,8 +11,9 @@ import { type EconomyState, F, isOver, X } from "../economy/state.js"
 /**
  * Milestones and the watchers (docs/model.md, "Metrics and milestones"). Each month:
  *   AGI when the AI share of GDP reaches milestones.agiAiShare; ASI at milestones.asiAiShare
- *   post-scarcity when basket x goods price / GDP per head <= milestones.basketShareOfIncome and
- *     labour is at most milestones.goodsLabourCostShare of the cost of goods
+ *   post-scarcity (defined on people) when every decile, the poorest included, could buy the basic
+ *     basket (basket x goods price) from its income without wages (capital income and transfers)
+ *     for milestones.sustainMonths months in a row (the streak is kept by `households.ts`)
  *   catastrophe with probability 1 - (1 - annual rate)^(1/12) a month once the AI share passes hazard.fromAiShare
  * A sector's contribution to the AI share, beta_s x AI share of s, is logged when it has moved by
  * SHIFT_STEP since its last shift, with the move attributed to its drivers (capability, chip cost,
@@ -29,16 +31,17 @@ export const params = [
     "fraction",
     0,
     1,
-    "Post-scarcity basket",
-    "Post-scarcity: the basic basket costs at most this share of income per head.",
+    "Basket share threshold",
+    "The post-scarcity index reaches 1 when the basic basket costs this share of GDP per head.",
   ),
   param(
-    "milestones.goodsLabourCostShare",
-    "fraction",
-    0,
+    "milestones.sustainMonths",
+    "months",
     1,
-    "Post-scarcity labour cost",
-    "Post-scarcity: human labour is at most this share of the cost of goods.",
+    240,
+    "Post-scarcity duration",
+    "Post-scarcity: months in a row every decile's income without work must cover the basic basket.",
+    true,
   ),
   param(
     "milestones.basicBasketUsdPerYear",
@@ -90,10 +93,43 @@ export const SectorAutomationShifted = defineEvent(
 const Milestone = Schema.Struct({ aiShare: N, threshold: N, gdpUsd: N, frontierLog10: N })
 export const AgiReached = defineEvent("AgiReached", 1, Milestone)
 export const AsiReached = defineEvent("AsiReached", 1, Milestone)
+/**
+ * Every decile could buy the basic basket without working for `sustainedMonths`. v2 records the
+ * people: the poorest decile's income by source against the basket's cost (v1 recorded the basket
+ * against GDP per head and labour's share of goods; its logs read with the people fields at 0).
+ */
 export const PostScarcityReached = defineEvent(
   "PostScarcityReached",
-  1,
-  Schema.Struct({ basketShareOfIncome: N, goodsLabourShare: N, aiShare: N, thresholdBasket: N, thresholdLabour: N }),
+  2,
+  Schema.Struct({
+    poorestDecile: Schema.Int,
+    incomePerHeadUsd: N,
+    labourPerHeadUsd: N,
+    transferPerHeadUsd: N,
+    nonLabourPerHeadUsd: N,
+    leastNonLabourPerHeadUsd: N,
+    basketCostUsd: N,
+    sustainedMonths: N,
+    aiShare: N,
+    basketShareOfIncome: N,
+  }),
+  {
+    1: (data) => {
+      const d = data as { basketShareOfIncome: number; aiShare: number }
+      return {
+        poorestDecile: 1,
+        incomePerHeadUsd: 0,
+        labourPerHeadUsd: 0,
+        transferPerHeadUsd: 0,
+        nonLabourPerHeadUsd: 0,
+        leastNonLabourPerHeadUsd: 0,
+        basketCostUsd: 0,
+        sustainedMonths: 0,
+        aiShare: d.aiShare,
+        basketShareOfIncome: d.basketShareOfIncome,
+      }
+    },
+  },
 )
 export const CatastropheOccurred = defineEvent(
   "CatastropheOccurred",
@@ -159,19 +195,20 @@ export const systems: Systems<typeof events> = [
         out.push(AgiReached.make({ ...milestone, threshold: v["milestones.agiAiShare"] }))
       if (x[X.asiTick] < 0 && aiShare >= v["milestones.asiAiShare"])
         out.push(AsiReached.make({ ...milestone, threshold: v["milestones.asiAiShare"] }))
-      const basketShareOfIncome = basketShareOf(st)
-      if (
-        x[X.postScarcityTick] < 0 &&
-        basketShareOfIncome <= v["milestones.basketShareOfIncome"] &&
-        flow[F.goodsLabourShare] <= v["milestones.goodsLabourCostShare"]
-      ) {
+      if (x[X.postScarcityTick] < 0 && x[X.basketStreak] >= v["milestones.sustainMonths"]) {
+        const poorest = poorestDecile(st)
         out.push(
           PostScarcityReached.make({
-            basketShareOfIncome,
-            goodsLabourShare: flow[F.goodsLabourShare],
+            poorestDecile: poorest.decile,
+            incomePerHeadUsd: poorest.incomePerHeadUsd,
+            labourPerHeadUsd: poorest.labourPerHeadUsd,
+            transferPerHeadUsd: poorest.transferPerHeadUsd,
+            nonLabourPerHeadUsd: poorest.nonLabourPerHeadUsd,
+            leastNonLabourPerHeadUsd: leastIncomeWithoutWork(st),
+            basketCostUsd: basketCostUsd(st),
+            sustainedMonths: x[X.basketStreak],
             aiShare,
-            thresholdBasket: v["milestones.basketShareOfIncome"],
-            thresholdLabour: v["milestones.goodsLabourCostShare"],
+            basketShareOfIncome: basketShareOf(st),
           }),
         )
       }

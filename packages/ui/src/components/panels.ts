@@ -80,7 +80,8 @@ export class TkRunControls extends LitElement {
 const BANNER_TEXT: Record<MilestoneInfo["kind"], string> = {
   agi: "AGI",
   asi: "ASI",
-  "post-scarcity": "Post-scarcity reached",
+  "post-scarcity":
+    "Post-scarcity: every decile, the poorest included, can buy the basic basket without working, a year running",
   catastrophe: "Catastrophe",
 }
 
