@@ -3,6 +3,7 @@ import { decileShares } from "./mechanisms/households.js"
 import { computeMetrics } from "./metrics.js"
 import { loadScenario } from "./scenario.js"
 import { simulate } from "./simulate.js"
+import { SECTOR } from "./economy/sets.js"
 import { DECILES, F, HH, NHH } from "./economy/state.js"
 
 const close = (a: number, b: number, rel = 1e-9) =>
@@ -74,5 +75,59 @@ describe("households by income decile", () => {
     for (let d = 2; d <= DECILES; d++) expect(m[`income.d${d}`]).toBeGreaterThan(m[`income.d${d - 1}`])
     expect(m.giniIncome).toBeGreaterThan(0.55)
     expect(m.giniIncome).toBeLessThan(0.7)
+  })
+})
+
+describe("demand feeds back", () => {
+  /** Metrics and sector outputs in December of some years of one run (seed 5, 300 firms). */
+  const run = (name: string, years: ReadonlyArray<number>) => {
+    const config = loadScenario(name, { set: [["firms.count", "300"]] })
+    const out = new Map<number, { m: Record<string, number>; sectorY: Float64Array; shares: Float64Array }>()
+    simulate(config, {
+      seed: 5,
+      untilYear: Math.max(...years),
+      onTick: (tick, _e, st) => {
+        const year = 2024 + Math.floor(tick / 12)
+        if (tick % 12 === 11 && years.includes(year))
+          out.set(year, {
+            m: computeMetrics(st),
+            sectorY: Float64Array.from(st.sectorY),
+            shares: Float64Array.from(st.sectorValueShare),
+          })
+      },
+    })
+    return out
+  }
+
+  it("a basic income raises the poorest decile's consumption and moves production toward basic goods", () => {
+    const base = run("baseline", [2030, 2033])
+    const ubi = run("basic-income", [2030, 2033])
+    for (const year of [2030, 2033]) {
+      const a = base.get(year)!
+      const b = ubi.get(year)!
+      expect(b.m["consumption.d1"]).toBeGreaterThan(a.m["consumption.d1"] * 1.2)
+      // Industry and agriculture (the basket) make more, relative to the economy, than without it.
+      for (const s of [SECTOR.industry, SECTOR.agriculture]) {
+        expect(b.shares[s]).toBeGreaterThan(a.shares[s] * 1.005)
+        expect(b.sectorY[s] / b.m.gdpUsd).toBeGreaterThan((a.sectorY[s] / a.m.gdpUsd) * 1.005)
+      }
+    }
+  })
+
+  it("Engel's law: as incomes rise, basic goods take a falling share of output", () => {
+    const base = run("baseline", [2024, 2040])
+    const goods = (y: number) => base.get(y)!.shares[SECTOR.industry] + base.get(y)!.shares[SECTOR.agriculture]
+    expect(goods(2024)).toBeCloseTo(0.32, 2)
+    expect(goods(2040)).toBeLessThan(0.25)
+  })
+
+  it("the demand trap: owners who save more as returns rise starve the services people work in", () => {
+    const base = run("baseline", [2040])
+    const trap = run("demand-trap", [2040])
+    const a = base.get(2040)!
+    const b = trap.get(2040)!
+    expect(b.m.consumptionUsd / b.m.gdpUsd).toBeLessThan((a.m.consumptionUsd / a.m.gdpUsd) * 0.5)
+    expect(b.shares[SECTOR.services]).toBeLessThan(a.shares[SECTOR.services] * 0.5)
+    expect(b.m.unemploymentRate).toBeGreaterThan(a.m.unemploymentRate)
   })
 })

@@ -105,8 +105,16 @@ describe("mechanisms behave as economists expect", () => {
     expect(ubi.ubiPerHeadUsd).toBeGreaterThan(0)
     expect(ubi.workerIncomeUsd).toBeGreaterThan(plain.workerIncomeUsd * 1.2)
     expect(ubi.householdCapitalIncomeShare).toBeLessThan(plain.householdCapitalIncomeShare)
-    // Production is untouched: the model's households do not feed back on supply.
-    expect(Math.abs(ubi.gdpUsd / plain.gdpUsd - 1)).toBeLessThan(1e-9)
+    // Production moves because the deciles' spending moves the sectors' value shares...
+    expect(Math.abs(ubi.gdpUsd / plain.gdpUsd - 1)).toBeGreaterThan(1e-6)
+    // ...and only because of that: with fixed value shares the transfer changes who gets income, not output.
+    const fixed: ReadonlyArray<readonly [string, string]> = [
+      ["firms.count", "200"],
+      ["demand.feedback", "0"],
+    ]
+    const plainFixed = at(loadScenario("baseline", { set: fixed }), ["2040-12"], 2040).metrics["2040-12"]
+    const ubiFixed = at(loadScenario("basic-income", { set: fixed }), ["2040-12"], 2040).metrics["2040-12"]
+    expect(Math.abs(ubiFixed.gdpUsd / plainFixed.gdpUsd - 1)).toBeLessThan(1e-9)
   })
 
   it("a chip generation's launch does not make labs buy a burst of chips", () => {

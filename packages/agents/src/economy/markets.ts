@@ -42,6 +42,8 @@ export const solveMarkets = (
     readonly wageFloor: Float64Array
     readonly aiSupply: number
     readonly robotSupply: number
+    /** Value shares of the sectors this month (default: the start shares `p.beta`). */
+    readonly beta?: Float64Array
     /** If true, `wageFloor` is ignored and all of maxEmployed works (calibration). */
     readonly fullEmployment?: boolean
   },
@@ -59,7 +61,8 @@ export const solveMarkets = (
   },
   iterations = 12,
 ): Solved => {
-  const { beta, omega, alpha, phi, rFixed, rhoTask, sigmaTask } = p
+  const { omega, alpha, phi, rFixed, rhoTask, sigmaTask } = p
+  const beta = inp.beta ?? p.beta
   const { allocL, allocM, allocK, allocF, sectorY, employed, payL, payM } = out
   const payK = new Float64Array(S)
   const payF = new Float64Array(S)

@@ -110,6 +110,12 @@ export interface EconomyState {
   readonly firmRate: Float32Array
   readonly firmScale: Float32Array
   readonly firmAuto: Float32Array
+  /** Each sector's share of last month's spending (consumption and investment; `mechanisms/demand.ts`). */
+  readonly sectorDemand: Float64Array
+  /** The spending shares of the first month, against which demand moves the value shares. */
+  readonly demandRef: Float64Array
+  /** The value shares the markets cleared against this month. */
+  readonly sectorValueShare: Float64Array
   /** Each income decile's share of the owners' wealth (sums to 1; `mechanisms/households.ts`). */
   readonly hhWealthShare: Float64Array
   /** Each decile's flows of the last tick, `HH` slots per decile (annualised USD, the decile's total). */

@@ -3,6 +3,8 @@ import { Schema } from "effect"
 import type { Derived } from "../economy/derive.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
+import { sectorSpending } from "./demand.js"
+import { S } from "../economy/sets.js"
 import { DECILES, type EconomyState, F, HH, isOver, NHH, X } from "../economy/state.js"
 
 /**
@@ -104,7 +106,8 @@ export const params = [
 
 /**
  * Each decile's flows of the month (annualised USD, the decile's total): labour income, capital
- * income, transfers, consumption and saving. Its reducer moves the wealth shares.
+ * income, transfers, consumption and saving, and what they and investment spend on each sector.
+ * Its reducer moves the wealth shares and the spending shares demand feeds back through.
  */
 export const HouseholdsSettled = defineEvent(
   "HouseholdsSettled",
@@ -115,6 +118,7 @@ export const HouseholdsSettled = defineEvent(
     transfer: Column.f64,
     consumption: Column.f64,
     saving: Column.f64,
+    sectorSpending: Column.f64,
   }),
 )
 
@@ -213,7 +217,18 @@ export const systems: Systems<typeof events> = [
       allocateSaving(income, weight, flow[F.investment], saving)
       const consumption = new Float64Array(DECILES)
       for (let d = 0; d < DECILES; d++) consumption[d] = income[d] - saving[d]
-      return [HouseholdsSettled.make({ labour, capital, transfer, consumption, saving })]
+      const sectorSpendingUsd = new Float64Array(S)
+      sectorSpending(
+        p,
+        consumption,
+        flow[F.investment],
+        basketCostUsd(st),
+        st.x[X.population] / DECILES,
+        sectorSpendingUsd,
+      )
+      return [
+        HouseholdsSettled.make({ labour, capital, transfer, consumption, saving, sectorSpending: sectorSpendingUsd }),
+      ]
     },
   },
 ]
@@ -230,6 +245,11 @@ export const reducers: Reducers<typeof events> = {
       st.hhFlow[o + HH.saving] = d.saving[i]
       total += d.saving[i]
     }
+    let spending = 0
+    for (let s = 0; s < S; s++) spending += d.sectorSpending[s]
+    if (spending > 0) for (let s = 0; s < S; s++) st.sectorDemand[s] = d.sectorSpending[s] / spending
+    // The first month's spending pattern is the reference the value shares move from.
+    if (st.demandRef.every((e) => e === 0)) st.demandRef.set(st.sectorDemand)
     st.x[X.basketStreak] = leastIncomeWithoutWork(st) >= basketCostUsd(st) ? st.x[X.basketStreak] + 1 : 0
     // New saving buys claims on the owners' wealth at its current value.
     const wealth = Math.max(0, st.x[X.capital])

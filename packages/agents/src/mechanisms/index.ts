@@ -1,5 +1,6 @@
 import type { Mechanism } from "../economy/mechanism.js"
 import * as chips from "./chips.js"
+import * as demand from "./demand.js"
 import * as distributed from "./distributed.js"
 import * as energy from "./energy.js"
 import * as firms from "./firms.js"
@@ -28,8 +29,23 @@ export const MECHANISMS = [
   markets,
   firms,
   households,
+  demand,
   labour,
   milestones,
 ] as const satisfies ReadonlyArray<Mechanism>
 
-export { chips, distributed, energy, firms, households, labour, labs, markets, milestones, month, robots, tasks }
+export {
+  chips,
+  demand,
+  distributed,
+  energy,
+  firms,
+  households,
+  labour,
+  labs,
+  markets,
+  milestones,
+  month,
+  robots,
+  tasks,
+}

@@ -12,6 +12,7 @@ import {
 } from "../economy/costs.js"
 import { solveMarkets } from "../economy/markets.js"
 import { distributedH100e } from "./distributed.js"
+import { valueShares } from "./demand.js"
 import { investmentOf } from "./households.js"
 import { automationTarget, capitalSplit } from "./tasks.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -29,7 +30,7 @@ import { F, isOver, X } from "../economy/state.js"
  * (`economy/markets.ts`). Wages fall toward last month's clearing wage only gradually:
  *   floor_k = w_k x (clearing_k / w_k)^(adjustment / 12) when clearing_k < w_k
  * Saving: investment in traditional capital = max(0, saving rate x GDP - machine capex);
- * K' = K + (I_K - delta K) / 12. The AI income tax is paid out as a basic income per head.
+ * K' = K + (I_K - delta K) / 12. The AI and capital income taxes are paid out as a basic income per head.
  */
 
 export const params = [
@@ -140,6 +141,14 @@ export const params = [
     1,
     "AI income tax",
     "Tax on AI and robot income (inference and robot leases), paid out as a basic income.",
+  ),
+  param(
+    "policy.capitalIncomeTaxRate",
+    "fraction",
+    0,
+    1,
+    "Capital income tax",
+    "Tax on traditional capital income and fixed-factor rent, paid out with the AI tax as a basic income.",
   ),
 ]
 
@@ -268,6 +277,7 @@ export const systems: Systems<typeof events> = [
         p,
         {
           auto: st.sectorAuto,
+          beta: valueShares(st, new Float64Array(S)),
           zSector: z,
           capital: split?.traditional ?? x[X.capital],
           fixed: x[X.fixedFactor] * x[X.spaceFactor],
@@ -284,7 +294,9 @@ export const systems: Systems<typeof events> = [
       const usedGw = Math.min(demandGw, powerCapacityGw(st))
       const dcElectricity = usedGw * 1000 * HOURS_PER_YEAR * price
       const robotElectricity = x[X.robots] * v["robots.powerKw"] * (HOURS_PER_YEAR / 1000) * price
-      const tax = v["policy.aiIncomeTaxRate"] * (solved.aiRevenue + solved.robotRevenue)
+      const tax =
+        v["policy.aiIncomeTaxRate"] * (solved.aiRevenue + solved.robotRevenue) +
+        v["policy.capitalIncomeTaxRate"] * (solved.capitalIncome + solved.rent)
       const machineCapex = flow[F.chipSpend] + flow[F.fabCapex] + flow[F.robotSpend] + flow[F.robotFactoryCapex]
       const invested = investmentOf(p, {
         gdp: solved.gdp,
@@ -375,6 +387,8 @@ export const reducers: Reducers<typeof events> = {
     st.sectorY.set(d.sectorY)
     st.sectorAiShare.set(d.sectorAiShare)
     st.target.set(d.target)
+    // The shares this month's markets cleared against (demand moves them only after households settle).
+    valueShares(st, st.sectorValueShare)
     st.x[X.capital] += (d.flows.investmentK - st.p.v["macro.depreciationPerYear"] * st.x[X.capital]) / 12
     st.gdpHist[tick % 12] = d.flows.gdp
   },

@@ -173,7 +173,7 @@ export const systems: Systems<typeof events> = [
       }
       for (let s = 0; s < S; s++) {
         if (p.beta[s] <= 0) continue
-        const after = p.beta[s] * st.sectorAiShare[s]
+        const after = st.sectorValueShare[s] * st.sectorAiShare[s]
         const before = st.shiftRef[s]
         const delta = after - before
         if (Math.abs(delta) < SHIFT_STEP) continue
