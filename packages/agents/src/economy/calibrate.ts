@@ -89,6 +89,7 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
     firmRate: new Float32Array(N).fill(1 / v["firms.adoptionLagMonths"]),
     firmScale: new Float32Array(N).fill(1),
     firmAuto: new Float32Array(N * K),
+    newTaskShare: new Float64Array(K),
     sectorDemand: new Float64Array(S),
     demandRef: new Float64Array(S),
     sectorValueShare: Float64Array.from(p.beta),

@@ -110,6 +110,8 @@ export interface EconomyState {
   readonly firmRate: Float32Array
   readonly firmScale: Float32Array
   readonly firmAuto: Float32Array
+  /** Per occupation, the share of its tasks that are new and not yet automatable (`mechanisms/tasks.ts`). */
+  readonly newTaskShare: Float64Array
   /** Each sector's share of last month's spending (consumption and investment; `mechanisms/demand.ts`). */
   readonly sectorDemand: Float64Array
   /** The spending shares of the first month, against which demand moves the value shares. */

@@ -3,7 +3,7 @@ import { Schema } from "effect"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { K, OCCUPATIONS } from "../economy/sets.js"
-import { isOver, RING, X } from "../economy/state.js"
+import { type EconomyState, F, isOver, RING, X } from "../economy/state.js"
 
 /**
  * Labour (docs/model.md, "Labour markets and households"). Occupations start with a share of the
@@ -11,7 +11,10 @@ import { isOver, RING, X } from "../economy/state.js"
  * (threshold, spread). Each month the unemployed beyond the frictional rate retrain:
  *   leaving_k = max(0, unemployed_k - frictional x force_k) x retrain rate / 12
  *   to_k      ∝ wage_k x (1 - target_k) x (0.05 if k itself has excess unemployment else 1)
- * and join their new occupations after `labour.retrainMonths`.
+ * and join their new occupations after `labour.retrainMonths`. Wage-setting institutions set each
+ * occupation's wage floor for the markets: downward rigidity and a minimum wage,
+ *   floor_k = max(w_k x (clearing_k / w_k)^(adjustment / 12), minimum share x GDP per head)
+ * (the first term is w_k when clearing_k >= w_k); employment is what the floor allows.
  */
 
 export const params = [
@@ -31,6 +34,14 @@ export const params = [
     12,
     "Wage adjustment",
     "Share of the log gap to the market-clearing wage an occupation's wage closes per year when jobs are short (0 = rigid; the rest shows as unemployment).",
+  ),
+  param(
+    "labour.minimumWageShareOfGdpPerHead",
+    "fraction",
+    0,
+    2,
+    "Minimum wage",
+    "A legal minimum wage as a share of GDP per head (0 = none): no occupation's wage floor falls below it, so automation that drives clearing wages lower shows as unemployment.",
   ),
   param(
     "labour.retrainMonths",
@@ -83,6 +94,19 @@ export const params = [
     ),
   ]),
 ]
+
+/**
+ * Occupation k's wage floor this month (USD/yr): its wage falls toward last month's
+ * market-clearing wage only gradually (the gap is unemployment), and not below the minimum wage.
+ */
+export const wageFloorOf = (st: EconomyState, k: number, maxEmployed: number): number => {
+  const v = st.p.v
+  const wage = st.wage[k]
+  const clearing = (wage * st.employed[k]) / Math.max(1, maxEmployed)
+  const rigid = clearing < wage ? wage * (clearing / wage) ** (v["labour.wageAdjustmentPerYear"] / 12) : wage
+  const minimum = (v["labour.minimumWageShareOfGdpPerHead"] * st.flow[F.gdp]) / st.x[X.population]
+  return Math.max(rigid, minimum)
+}
 
 /** Displaced workers start retraining; they join `toShare` occupations after the retraining time. */
 export const WorkersRetrained = defineEvent(

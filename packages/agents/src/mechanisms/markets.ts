@@ -14,6 +14,7 @@ import { solveMarkets } from "../economy/markets.js"
 import { distributedH100e } from "./distributed.js"
 import { valueShares } from "./demand.js"
 import { investmentOf } from "./households.js"
+import { wageFloorOf } from "./labour.js"
 import { automationTarget, capitalSplit } from "./tasks.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
@@ -27,8 +28,7 @@ import { F, isOver, X } from "../economy/state.js"
  *   AI     = max(1, (powered fleet x serving share + edge H100e) x worker-eq per H100e)
  *   robots = max(1, robots x worker-eq per robot)
  * each occupation's automation target (`economy/automation.ts`), then the factor markets clear
- * (`economy/markets.ts`). Wages fall toward last month's clearing wage only gradually:
- *   floor_k = w_k x (clearing_k / w_k)^(adjustment / 12) when clearing_k < w_k
+ * (`economy/markets.ts`) against the wage floors the wage-setting institutions set (`labour.ts`).
  * Saving: investment in traditional capital = max(0, saving rate x GDP - machine capex);
  * K' = K + (I_K - delta K) / 12. The AI and capital income taxes are paid out as a basic income per head.
  */
@@ -249,17 +249,14 @@ export const systems: Systems<typeof events> = [
       const robotCost = c.robotCapital + c.robotPower
       const target = new Float64Array(K)
       for (let k = 0; k < K; k++)
-        target[k] = automationTarget(p, k, tick, x[X.frontierLog10], aiCost, robotCost, st.wage[k])
+        target[k] = automationTarget(p, k, tick, x[X.frontierLog10], aiCost, robotCost, st.wage[k], st.newTaskShare[k])
       const z = new Float64Array(S)
       for (let s = 0; s < S; s++) z[s] = st.zSector[s] * x[X.tfp]
       const maxEmployed = new Float64Array(K)
       const wageFloor = new Float64Array(K)
-      const adjust = v["labour.wageAdjustmentPerYear"] / 12
       for (let k = 0; k < K; k++) {
         maxEmployed[k] = st.labourForce[k] * (1 - v["labour.frictionalUnemployment"])
-        // Wages fall toward last month's market-clearing wage only gradually: the gap is unemployment.
-        const clearing = (st.wage[k] * st.employed[k]) / Math.max(1, maxEmployed[k])
-        wageFloor[k] = clearing < st.wage[k] ? st.wage[k] * (clearing / st.wage[k]) ** adjust : st.wage[k]
+        wageFloor[k] = wageFloorOf(st, k, maxEmployed[k])
       }
       const res = {
         allocL: Float64Array.from(st.allocL),

@@ -1,12 +1,19 @@
-import { occupationTarget } from "../economy/automation.js"
+import { Column, defineEvent } from "@takeoff/core"
+import { Schema } from "effect"
+import { aggregateAutomation, occupationTarget } from "../economy/automation.js"
 import type { Derived } from "../economy/derive.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { K, OCCUPATIONS } from "../economy/sets.js"
+import { isOver } from "../economy/state.js"
 
 /**
- * Task-based special cases (docs/model.md, "The aggregate special cases"). Two switches turn the
- * economy into the textbook task models:
+ * Work that stays human and the task-based special cases (docs/model.md, "Work that stays human"
+ * and "The aggregate special cases"). New tasks (Acemoglu-Restrepo's reinstatement) appear as
+ * automation proceeds and age into automatable ones; some work people prefer done by people:
+ *   n_k' = n_k + (eta x a_k x (1 - n_k) - n_k / tau) / 12     (n_k: share of k's tasks that are new)
+ *   target_k = min(1 - h_k, capability x cost target_k x (1 - n_k))   (h_k: human-preferred share)
+ * Two switches turn the economy into the textbook task models (and ignore n and h):
  *   exogenous automation:   target_k = a0_k + (1 - a0_k) x clamp((year - start) / (full - start), 0, 1)
  *     instead of capability x cost (Acemoglu-Restrepo's automation frontier as a path);
  *   machines from capital:  the machine supplies are the capital stock, split across traditional
@@ -16,6 +23,32 @@ import { K, OCCUPATIONS } from "../economy/sets.js"
  */
 
 export const params = [
+  param(
+    "tasks.newTaskRatePerYear",
+    "1/yr",
+    0,
+    1,
+    "New task creation",
+    "New tasks created per year per unit of an occupation's automated share (Acemoglu-Restrepo reinstatement); new tasks are not automatable until they age.",
+  ),
+  param(
+    "tasks.newTaskAgingYears",
+    "years",
+    0.5,
+    100,
+    "New task ageing",
+    "Mean years until a new task becomes as automatable as the occupation's old ones.",
+  ),
+  ...OCCUPATIONS.map((o) =>
+    param(
+      `occupations.${o}.humanPreferredShare`,
+      "fraction",
+      0,
+      1,
+      `${o} human-preferred share`,
+      "Share of the occupation's tasks people want done by people (care, authenticity, accountability): never automated; paid from the demand for them.",
+    ),
+  ),
   param(
     "tasks.exogenousAutomation",
     "0/1",
@@ -60,9 +93,34 @@ export const params = [
   ),
 ]
 
-export const events = [] as const
-export const systems: Systems<typeof events> = []
-export const reducers: Reducers<typeof events> = {}
+/** The share of each occupation's tasks that are new (not yet automatable) after this month. */
+export const TasksCreated = defineEvent("TasksCreated", 1, Schema.Struct({ newTaskShare: Column.f64 }))
+
+export const events = [TasksCreated] as const
+
+/** New tasks appear in proportion to how much of the occupation is automated, and age out. */
+export const systems: Systems<typeof events> = [
+  {
+    name: "tasks",
+    decide: (st) => {
+      const v = st.p.v
+      if (isOver(st) || v["tasks.newTaskRatePerYear"] <= 0) return []
+      const next = new Float64Array(K)
+      for (let k = 0; k < K; k++) {
+        const n = st.newTaskShare[k]
+        const created = v["tasks.newTaskRatePerYear"] * aggregateAutomation(st, k) * (1 - n)
+        next[k] = Math.min(1, Math.max(0, n + (created - n / v["tasks.newTaskAgingYears"]) / 12))
+      }
+      return [TasksCreated.make({ newTaskShare: next })]
+    },
+  },
+]
+
+export const reducers: Reducers<typeof events> = {
+  TasksCreated: (st, d) => {
+    st.newTaskShare.set(d.newTaskShare)
+  },
+}
 
 /** Fraction of the exogenous path covered at a tick (0 before the start year, 1 from the full year). */
 const pathProgress = (p: Derived, tick: number): number => {
@@ -74,8 +132,9 @@ const pathProgress = (p: Derived, tick: number): number => {
 }
 
 /**
- * Occupation k's automation target: capability x cost (`economy/automation.ts`), or the
- * exogenous path when `tasks.exogenousAutomation` is on.
+ * Occupation k's automation target: capability x cost (`economy/automation.ts`) on the tasks that
+ * are not new, at most the share people do not prefer done by people; or the exogenous path when
+ * `tasks.exogenousAutomation` is on.
  */
 export const automationTarget = (
   p: Derived,
@@ -85,8 +144,12 @@ export const automationTarget = (
   aiCost: number,
   robotCost: number,
   wage: number,
+  newTaskShare: number,
 ): number => {
-  if (p.v["tasks.exogenousAutomation"] !== 1) return occupationTarget(p, k, frontierLog10, aiCost, robotCost, wage)
+  if (p.v["tasks.exogenousAutomation"] !== 1) {
+    const base = occupationTarget(p, k, frontierLog10, aiCost, robotCost, wage) * (1 - newTaskShare)
+    return Math.min(1 - p.v[`occupations.${OCCUPATIONS[k]}.humanPreferredShare`], base)
+  }
   const a0 = p.v[`occupations.${OCCUPATIONS[k]}.automatedShare2024`]
   return a0 + (1 - a0) * pathProgress(p, tick)
 }
