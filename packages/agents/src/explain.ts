@@ -18,7 +18,9 @@ const usd = (x: number): string =>
       ? `$${fmt(x / 1e9, 3)}B`
       : x >= 1e6
         ? `$${fmt(x / 1e6, 3)}M`
-        : `$${fmt(x, 3)}`
+        : x >= 1e3
+          ? `$${fmt(x / 1e3, 3)}k`
+          : `$${fmt(x, 3)}`
 
 /** Big enough to show in a feed: capex of at least this much is notable. */
 const NOTABLE_CAPEX_USD = 5e9
