@@ -31,6 +31,9 @@ const GROUPS: ReadonlyArray<MetricGroup> = [
   { id: "robots", title: "Robots in use", log: true },
   { id: "employment", title: "Employment by occupation" },
   { id: "wages", title: "Wages by occupation" },
+  // The distribution: one line per decile, poorest first, on a log axis (they differ a hundredfold).
+  { id: "income-deciles", title: "Income per head by decile", log: true },
+  { id: "consumption-deciles", title: "Consumption per head by decile", log: true },
   { id: "prices", title: "Prices (index, start = 1)", log: true, transform: "index", unit: "×" },
   { id: "labour-share", title: "Labour share", unit: "share" },
   { id: "post-scarcity", title: "Post-scarcity index" },
@@ -46,6 +49,8 @@ const GROUP_OF: Readonly<Record<string, string>> = {
   robotsInUse: "robots",
   ...Object.fromEntries(OCCUPATIONS.map((o) => [`employment.${o}`, "employment"])),
   ...Object.fromEntries(OCCUPATIONS.map((o) => [`wage.${o}`, "wages"])),
+  ...Object.fromEntries(Array.from({ length: 10 }, (_, d) => [`income.d${d + 1}`, "income-deciles"])),
+  ...Object.fromEntries(Array.from({ length: 10 }, (_, d) => [`consumption.d${d + 1}`, "consumption-deciles"])),
   chipPriceUsd: "prices",
   inferencePricePerMTokUsd: "prices",
   robotHourPriceUsd: "prices",
@@ -132,7 +137,8 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
     { kind: "post-scarcity", label: "post-scarcity" },
     { kind: "catastrophe", label: "catastrophe" },
   ],
-  // Post-scarcity needs two shares at once, so it is not one line on one chart.
+  // Post-scarcity is a year-long streak of every decile's income without work covering the basket,
+  // not one crossing of one line; the banner names the definition instead (ui panels.ts).
   thresholds: (config) => [
     { kind: "agi", label: "AGI", metric: "aiShare", value: config.values["milestones.agiAiShare"] },
     { kind: "asi", label: "ASI", metric: "aiShare", value: config.values["milestones.asiAiShare"] },
@@ -142,8 +148,12 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
     for (const e of events) {
       const kind = MILESTONE_KIND[e.type]
       if (kind === undefined) continue
-      const d = e.data as { aiShare?: number; basketShareOfIncome?: number }
-      const value = kind === "post-scarcity" ? (d.basketShareOfIncome ?? Number.NaN) : (d.aiShare ?? Number.NaN)
+      const d = e.data as { aiShare?: number; leastNonLabourPerHeadUsd?: number; basketCostUsd?: number }
+      // Post-scarcity's value: the least-covered decile's income without work over the basket's cost.
+      const value =
+        kind === "post-scarcity"
+          ? (d.leastNonLabourPerHeadUsd ?? Number.NaN) / (d.basketCostUsd ?? Number.NaN)
+          : (d.aiShare ?? Number.NaN)
       out.push({ kind, tick, date: tickToDate(config, tick), value })
     }
     return out

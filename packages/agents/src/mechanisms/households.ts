@@ -1,4 +1,5 @@
 import { Column, defineEvent } from "@takeoff/core"
+import type { MetricInfo } from "@takeoff/protocol"
 import { Schema } from "effect"
 import type { Derived } from "../economy/derive.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -338,16 +339,16 @@ export const poorestDecile = (st: EconomyState): PoorestDecile => {
 }
 
 /** Metric keys of the distribution, in the order `householdMetrics` writes them. */
-export const HOUSEHOLD_METRICS: ReadonlyArray<{ key: string; label: string; unit: string; log?: boolean }> = [
+export const HOUSEHOLD_METRICS: ReadonlyArray<MetricInfo> = [
   ...Array.from({ length: DECILES }, (_, d) => ({
     key: `income.d${d + 1}`,
-    label: `Income per head, decile ${d + 1}`,
+    label: `Income per head: decile ${d + 1}`,
     unit: "USD/yr",
     log: true,
   })),
   ...Array.from({ length: DECILES }, (_, d) => ({
     key: `consumption.d${d + 1}`,
-    label: `Consumption per head, decile ${d + 1}`,
+    label: `Consumption per head: decile ${d + 1}`,
     unit: "USD/yr",
     log: true,
   })),
