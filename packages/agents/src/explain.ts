@@ -215,8 +215,15 @@ export const explain = (text: string, why: Why): Explanation => {
         if (e.type === type) milestone = { type, tick, date: tickToDate(config, tick), data: e.data }
         if (e.type === "AsiReached") asiDate = tickToDate(config, tick)
       }
-      if (milestone !== null) after = { tick, date: tickToDate(config, tick), value }
-      else before = { tick, date: tickToDate(config, tick), value }
+      const point = { tick, date: tickToDate(config, tick), value }
+      if (why === "post-scarcity") {
+        // Post-scarcity follows a streak: the crossing is the streak's first month, not its last.
+        if (value < 1) {
+          before = point
+          after = null
+        } else if (after === null) after = point
+      } else if (milestone !== null) after = point
+      else before = point
     },
   })
   const total = [...drivers.values()].reduce((a, b) => a + Math.abs(b), 0)

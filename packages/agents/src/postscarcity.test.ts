@@ -68,6 +68,9 @@ describe("post-scarcity is defined on people", () => {
     expect(ex.reached).toBe(true)
     expect(ex.crossing.metric).toBe("leastIncomeWithoutWorkOverBasket")
     expect(ex.crossing.after!.value).toBeGreaterThanOrEqual(1)
+    expect(ex.crossing.before!.value).toBeLessThan(1)
+    // The crossing is where the 12-month streak began.
+    expect(ex.milestone!.tick - ex.crossing.after!.tick).toBe(11)
     expect(ex.summary).toMatch(/without working, 12 months running/)
     expect(ex.summary).toMatch(/basic income/)
     // It precedes ASI here, and the audit names the reason.
