@@ -1,7 +1,19 @@
 import type { Event } from "./events.js"
-import { chainHash, type EndReason, endHash, type LogHeader, makeHeader, type WorldJson, worldHash } from "./log.js"
+import {
+  chainHash,
+  checkpointMessage,
+  type EndReason,
+  endHash,
+  endMessage,
+  type LogHeader,
+  makeHeader,
+  sigLine,
+  type WorldJson,
+  worldHash,
+} from "./log.js"
 import type { Model } from "./model.js"
 import { Rng } from "./rng.js"
+import type { LogSigner } from "./signing.js"
 
 export interface SimulationOptions {
   readonly seed: number
@@ -13,6 +25,11 @@ export interface SimulationOptions {
   readonly log?: boolean
   /** Free-form metadata written to the header (e.g. the scenario's name). */
   readonly meta?: Readonly<Record<string, unknown>>
+  /**
+   * Signs every state-hash tick and the end record (a sig line after each). Without one the log
+   * is unsigned, which `verify` reports and the CLI refuses unless told to accept it.
+   */
+  readonly signer?: LogSigner
 }
 
 export interface TickResult<E> {
@@ -43,7 +60,10 @@ export class Simulation<S, E extends Event, C> {
   private constructor(
     readonly model: Model<S, E, C>,
     readonly config: C,
-    private readonly options: Required<Omit<SimulationOptions, "meta">> & { meta: Readonly<Record<string, unknown>> },
+    private readonly options: Required<Omit<SimulationOptions, "meta" | "signer">> & {
+      meta: Readonly<Record<string, unknown>>
+      signer: LogSigner | undefined
+    },
   ) {
     this.header = makeHeader({
       model: model.name,
@@ -78,6 +98,7 @@ export class Simulation<S, E extends Event, C> {
       snapshotEvery: snap,
       log: options.log ?? true,
       meta: options.meta ?? {},
+      signer: options.signer,
     })
   }
 
@@ -127,16 +148,23 @@ export class Simulation<S, E extends Event, C> {
       text = `${tickLine}\n${JSON.stringify({ kind: "seal", tick, hash, state })}\n`
       const every = this.options.snapshotEvery
       if (every > 0 && (tick + 1) % every === 0) text += `${JSON.stringify({ kind: "snapshot", tick, world })}\n`
+      const signer = this.options.signer
+      if (signer !== undefined) {
+        text += `${sigLine(tick, hash, signer.publicKey, signer.sign(checkpointMessage(tick, hash, state)))}\n`
+      }
     } else {
       text = `${tickLine}\n${JSON.stringify({ kind: "seal", tick, hash })}\n`
     }
     return { tick, events: all, text, hash }
   }
 
-  /** The closing record: says why the run ended and at which sealed tick. */
+  /** The closing record: says why the run ended and at which sealed tick (and its sig line when signed). */
   endLine(reason: EndReason, message?: string): string {
     const tick = this.nextTick - 1
     const hash = endHash(this.prevHash, tick, reason, message)
-    return `${JSON.stringify(message === undefined ? { kind: "end", tick, reason, hash } : { kind: "end", tick, reason, message, hash })}\n`
+    const end = `${JSON.stringify(message === undefined ? { kind: "end", tick, reason, hash } : { kind: "end", tick, reason, message, hash })}\n`
+    const signer = this.options.signer
+    if (signer === undefined) return end
+    return `${end}${sigLine(tick, hash, signer.publicKey, signer.sign(endMessage(tick, hash)))}\n`
   }
 }

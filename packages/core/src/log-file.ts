@@ -1,6 +1,8 @@
 import * as fs from "node:fs"
 import { StringDecoder } from "node:string_decoder"
 import * as zlib from "node:zlib"
+import { LogError } from "./errors.js"
+import { MAX_LINE_CHARS } from "./log.js"
 import { type LogLines, truncateToSealed } from "./log-reader.js"
 
 /**
@@ -45,13 +47,14 @@ export const openLogFile = (file: string): OpenedLog => {
  * The lines of a log file (plain or .gz), read as they are iterated so a log larger than a string
  * can be verified, replayed or resimulated: plain files are read 1 MiB at a time. A gzip file is
  * inflated whole first (Node has no synchronous streaming inflate) but never split into an array.
- * A final fragment without "\n" is not yielded; it is in `torn` once the iteration ends.
+ * A final fragment without "\n" is not yielded; it is in `torn` once the iteration ends. A line
+ * longer than `maxLineChars` throws a `too-large` LogError naming it.
  * Unlike `openLogFile`, it never rewrites the file.
  *
  * @example
  * const v = verify(model, readLogLines("runs/abc.ndjson"))
  */
-export const readLogLines = (file: string, chunkBytes = 1 << 20): LogLines => {
+export const readLogLines = (file: string, chunkBytes = 1 << 20, maxLineChars = MAX_LINE_CHARS): LogLines => {
   const source: { torn: string | undefined; [Symbol.iterator](): Iterator<string> } = {
     torn: undefined,
     *[Symbol.iterator]() {
@@ -78,6 +81,8 @@ export const readLogLines = (file: string, chunkBytes = 1 << 20): LogLines => {
         // The start of a line longer than a chunk (a 1M-walker tick line is megabytes), in pieces:
         // joined once when its "\n" arrives instead of re-scanned on every chunk.
         let parts: string[] = []
+        let partChars = 0
+        let lineNo = 1
         while (got > 0) {
           const piece = decoder.write(chunk.subarray(0, got))
           let pos = 0
@@ -86,10 +91,23 @@ export const readLogLines = (file: string, chunkBytes = 1 << 20): LogLines => {
               parts.push(piece.slice(pos, nl))
               yield parts.join("")
               parts = []
+              partChars = 0
             } else yield piece.slice(pos, nl)
+            lineNo++
             pos = nl + 1
           }
-          if (pos < piece.length) parts.push(piece.slice(pos))
+          if (pos < piece.length) {
+            partChars += piece.length - pos
+            // A line with no end in sight (a hostile file) is refused before it outgrows a string.
+            if (partChars > maxLineChars) {
+              throw new LogError({
+                reason: "too-large",
+                line: lineNo,
+                message: `the line is over the limit of ${maxLineChars} characters`,
+              })
+            }
+            parts.push(piece.slice(pos))
+          }
           offset += got
           got = fs.readSync(fd, chunk, 0, chunkBytes, offset)
         }

@@ -50,7 +50,7 @@ export const linesOf = (text: string): LogLines => {
 
 export const logLines = (source: LogSource): LogLines => (typeof source === "string" ? linesOf(source) : source)
 
-export type LineKind = "header" | "tick" | "seal" | "snapshot" | "end"
+export type LineKind = "header" | "tick" | "seal" | "snapshot" | "end" | "sig"
 
 const KIND_AT = '{"kind":"'.length
 const PREFIX: Readonly<Record<LineKind, string>> = {
@@ -59,6 +59,7 @@ const PREFIX: Readonly<Record<LineKind, string>> = {
   seal: '{"kind":"seal","tick":',
   snapshot: '{"kind":"snapshot","tick":',
   end: '{"kind":"end","tick":',
+  sig: '{"kind":"sig","tick":',
 }
 
 /**
@@ -74,9 +75,12 @@ export const lineKind = (text: string, at = 0): LineKind | undefined => {
     case 0x74: // t
       kind = "tick"
       break
-    case 0x73: // s
-      kind = text.charCodeAt(at + KIND_AT + 1) === 0x65 ? "seal" : "snapshot"
+    case 0x73: {
+      // s: seal, snapshot or sig
+      const second = text.charCodeAt(at + KIND_AT + 1)
+      kind = second === 0x65 ? "seal" : second === 0x69 ? "sig" : "snapshot"
       break
+    }
     case 0x65: // e
       kind = "end"
       break
@@ -143,34 +147,55 @@ export const lastSealedTick = (text: string): number => {
 }
 
 /**
- * Cuts a log's text back to its last sealed tick: drops a torn final line and a tick line whose
- * seal never made it to disk. Returns the kept prefix and what was dropped.
+ * Cuts a log's text back to its last whole tick: drops a torn final line, a tick line whose seal
+ * never made it to disk, and a checkpoint whose snapshot (due every `snapshotEvery` ticks, read
+ * from the header) or signature (due once the log has signed before) is missing, and an end
+ * record of a signed log without its signature. The engine writes each tick's lines in one write,
+ * so a crash leaves only a torn line; the rest covers a file cut at a line boundary. Returns the
+ * kept prefix and what was dropped.
  */
 export const truncateToSealed = (text: string): { kept: string; lastSealedTick: number; droppedBytes: number } => {
-  let pos = 0
-  let keep = 0
+  const firstNl = text.indexOf("\n")
+  const snapshotEvery = Number(/"snapshotEvery":(\d+)/.exec(firstNl < 0 ? "" : text.slice(0, firstNl))?.[1] ?? 0)
+  let pos = firstNl < 0 ? text.length : firstNl + 1
+  let keep = firstNl < 0 ? 0 : pos
   let lastSealed = -1
-  let first = true
+  let signed = false
+  // The tick whose lines are not all there yet, and what it still needs.
+  let open: { tick: number; snapshot: boolean; sig: boolean } | undefined
+  const settle = () => {
+    if (open === undefined || open.snapshot || open.sig) return
+    if (open.tick >= 0) lastSealed = open.tick
+    open = undefined
+    keep = pos
+  }
   while (pos < text.length) {
     const nl = text.indexOf("\n", pos)
     if (nl < 0) break
     const line = text.slice(pos, nl)
     pos = nl + 1
-    if (first) {
-      first = false
-      keep = pos
-      continue
-    }
+    // Every line is written whole with its "\n", so a line that has its "\n" is whole.
     const kind = lineKind(line)
-    if (kind === "seal" || kind === "end" || kind === "snapshot") {
-      try {
-        const rec = JSON.parse(line) as { tick: number }
-        if (kind === "seal") lastSealed = rec.tick
-        keep = pos
-      } catch {
-        break
+    if (kind === "seal") {
+      const tick = lineTick(line)
+      if (tick === undefined || open !== undefined) break
+      const checkpoint = line.includes('"state":')
+      open = {
+        tick,
+        snapshot: checkpoint && snapshotEvery > 0 && (tick + 1) % snapshotEvery === 0,
+        sig: checkpoint && signed,
       }
-    } else if (kind !== "tick") break
+    } else if (kind === "snapshot") {
+      if (open === undefined || !open.snapshot) break
+      open.snapshot = false
+    } else if (kind === "sig") {
+      signed = true
+      if (open !== undefined) open.sig = false
+    } else if (kind === "end") {
+      if (open !== undefined) break
+      open = { tick: -1, snapshot: false, sig: signed }
+    } else if (kind !== "tick" || open !== undefined) break
+    settle()
   }
   const kept = text.slice(0, keep)
   return { kept, lastSealedTick: lastSealed, droppedBytes: Buffer.byteLength(text) - Buffer.byteLength(kept) }

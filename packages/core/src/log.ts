@@ -5,7 +5,22 @@ import type { RngState } from "./rng.js"
 
 export const ENGINE_VERSION = "0.1.0"
 export const LOG_FORMAT = "takeoff-log" as const
-export const LOG_FORMAT_VERSION = 1
+/**
+ * 2: signed logs (sig lines after every checkpoint and the end record). Logs of format 1 are still
+ * read (replay, audit, export) and verify as unsigned.
+ */
+export const LOG_FORMAT_VERSION = 2
+/** The format versions this build reads. */
+export const READABLE_FORMAT_VERSIONS: ReadonlyArray<number> = [1, 2]
+
+/**
+ * Bounds on untrusted log input, so no line can exhaust the stack or the heap: log records nest a
+ * few levels (a tick's events, their data, a state's arrays), and a tick line of a million-agent
+ * model is tens of megabytes.
+ */
+export const MAX_JSON_DEPTH = 64
+/** Characters in one line, well below V8's longest string (2^29 - 24 characters). */
+export const MAX_LINE_CHARS = 256 * 1024 * 1024
 
 /** The first line of every log: enough to rerun the simulation from scratch. */
 export interface LogHeader {
@@ -63,7 +78,30 @@ export interface EndRecord {
   readonly message?: string
   readonly hash: string
 }
-export type LogRecord = TickRecord | SealRecord | SnapshotRecord | EndRecord
+/**
+ * A signature, after the seal (and snapshot) of every state-hash tick and after the end record:
+ * `key` (raw Ed25519 public key, base64) signs `hash`, the chain hash there (see `checkpointMessage`
+ * and `endMessage`). Signatures are not part of the chain, so a log's other lines are the same
+ * whoever signed it.
+ */
+export interface SigRecord {
+  readonly kind: "sig"
+  readonly tick: number
+  readonly hash: string
+  readonly key: string
+  readonly sig: string
+}
+export type LogRecord = TickRecord | SealRecord | SnapshotRecord | EndRecord | SigRecord
+
+/** What a checkpoint's signature signs: the chain hash and the sealed state hash of its tick. */
+export const checkpointMessage = (tick: number, hash: string, state: string): string =>
+  `takeoff-log/2 checkpoint\n${tick}\n${hash}\n${state}`
+/** What the end record's signature signs: the end record's hash, which chains its reason and message. */
+export const endMessage = (tick: number, hash: string): string => `takeoff-log/2 end\n${tick}\n${hash}`
+
+/** The sig line for a signed hash, as the engine writes it. */
+export const sigLine = (tick: number, hash: string, key: string, sig: string): string =>
+  JSON.stringify({ kind: "sig", tick, hash, key, sig })
 
 /**
  * Strings are encoded to UTF-8 once and the bytes hashed: `update(string)` hashes the same bytes but
@@ -99,13 +137,56 @@ const isRng = (u: unknown): u is RngState =>
 const isHex64 = (u: unknown): u is string => typeof u === "string" && /^[0-9a-f]{64}$/.test(u)
 const isTick = (u: unknown): u is number => Number.isInteger(u) && (u as number) >= 0
 
-const parseJsonLine = (text: string, n: number, canonical = true): unknown => {
-  let value: unknown
+/**
+ * Whether `text` nests arrays and objects deeper than `max`. Skips strings with indexOf, so the
+ * megabytes of base64 in a tick line cost little; JSON.parse itself does not recurse, but
+ * JSON.stringify and every walker of the value would overflow the stack on 100k nested brackets.
+ */
+export const jsonDeeperThan = (text: string, max: number): boolean => {
+  let depth = 0
+  const n = text.length
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      // The closing quote is the next one not escaped by an odd run of backslashes.
+      for (;;) {
+        i = text.indexOf('"', i + 1)
+        if (i < 0) return false
+        let b = i - 1
+        while (text.charCodeAt(b) === 0x5c) b--
+        if ((i - 1 - b) % 2 === 0) break
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
+}
+
+/**
+ * JSON.parse with the bounds of untrusted input: a `too-large` LogError for a line over
+ * MAX_LINE_CHARS, `too-deep` for one nested deeper than MAX_JSON_DEPTH, both naming line `n`.
+ */
+export const parseBoundedJson = (text: string, n: number): unknown => {
+  if (text.length > MAX_LINE_CHARS) {
+    throw new LogError({
+      reason: "too-large",
+      line: n,
+      message: `${text.length} characters, over the limit of ${MAX_LINE_CHARS}`,
+    })
+  }
+  if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new LogError({ reason: "too-deep", line: n, message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+  }
   try {
-    value = JSON.parse(text)
+    return JSON.parse(text)
   } catch (e) {
     throw new LogError({ reason: "malformed", line: n, message: `not valid JSON (${(e as Error).message})` })
   }
+}
+
+const parseJsonLine = (text: string, n: number, canonical = true): unknown => {
+  const value = parseBoundedJson(text, n)
   // Logs are written canonically; a line that re-serialises differently was edited.
   if (canonical && JSON.stringify(value) !== text) {
     throw new LogError({ reason: "malformed", line: n, message: "not in canonical form (edited by hand?)" })
@@ -126,16 +207,17 @@ export const parseHeader = (text: string): LogHeader => {
       message: `format: expected "${LOG_FORMAT}", got ${JSON.stringify(v.format)}`,
     })
   }
-  if (v.formatVersion !== LOG_FORMAT_VERSION) {
-    throw new LogError({
-      reason: "schema-version",
-      line: 1,
-      message: `formatVersion: expected ${LOG_FORMAT_VERSION}, got ${JSON.stringify(v.formatVersion)}`,
-    })
-  }
+  // The hash first: an edited header is tampering whatever else it says.
   const { hash, ...body } = v
   if (!isHex64(hash) || sha256(JSON.stringify(body)) !== hash) {
     throw new LogError({ reason: "hash-mismatch", line: 1, message: "header hash does not match its contents" })
+  }
+  if (!READABLE_FORMAT_VERSIONS.includes(v.formatVersion as number)) {
+    throw new LogError({
+      reason: "schema-version",
+      line: 1,
+      message: `formatVersion: expected one of ${READABLE_FORMAT_VERSIONS.join(", ")}, got ${JSON.stringify(v.formatVersion)}`,
+    })
   }
   for (const [k, ok] of [
     ["model", typeof v.model === "string"],
@@ -182,10 +264,16 @@ export const parseRecord = (text: string, n: number, options: { canonical?: bool
       return v as unknown as SnapshotRecord
     case "end":
       if (!["completed", "stopped", "error"].includes(v.reason as string)) bad("reason", "completed|stopped|error")
+      if (v.message !== undefined && typeof v.message !== "string") bad("message", "a string")
       if (!isHex64(v.hash)) bad("hash", "64 hex digits")
       return v as unknown as EndRecord
+    case "sig":
+      if (!isHex64(v.hash)) bad("hash", "64 hex digits")
+      if (typeof v.key !== "string" || !/^[A-Za-z0-9+/]{43}=$/.test(v.key)) bad("key", "a base64 Ed25519 public key")
+      if (typeof v.sig !== "string" || !/^[A-Za-z0-9+/]{86}==$/.test(v.sig)) bad("sig", "a base64 Ed25519 signature")
+      return v as unknown as SigRecord
     default:
-      return bad("kind", "one of tick, seal, snapshot, end")
+      return bad("kind", "one of tick, seal, snapshot, end, sig")
   }
 }
 

@@ -105,6 +105,7 @@ export const replay = <S, E extends Event, C>(
       pending = undefined
       continue
     }
+    if (kind === "sig") continue // signatures are verify's to check
     if (pending !== undefined) break // a tick line without its seal: the log ends there
     if (kind === "snapshot") {
       if (seekTo < 0) continue
