@@ -1,5 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto"
-import { verify as verifySignature } from "node:crypto"
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify as verifySignature,
+} from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -30,7 +37,7 @@ export const keyFingerprint = (publicKeyBase64: string): string =>
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex")
 
 const rawPublicKey = (key: KeyObject): string =>
-  (createPublicKey(key).export({ type: "spki", format: "der" }) as Buffer)
+  ((key.type === "public" ? key : createPublicKey(key)).export({ type: "spki", format: "der" }) as Buffer)
     .subarray(SPKI_PREFIX.length)
     .toString("base64")
 
@@ -137,7 +144,7 @@ export const trustedFingerprint = (value: string): string => {
       const key = text.includes("PRIVATE KEY") ? createPublicKey(createPrivateKey(text)) : createPublicKey(text)
       if (key.asymmetricKeyType === "ed25519") return keyFingerprint(rawPublicKey(key))
     } catch {
-      // fall through to the error below
+      // not a key: the error below says what was expected
     }
     throw new Error(`${value}: expected a PEM file with an Ed25519 public or private key`)
   }
