@@ -14,8 +14,8 @@ export const rootHelp = (commands: ReadonlyArray<Command>): string => {
     "Commands:",
     ...commands.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
     "",
-    "Exit codes: 0 ok; 1 log tampered or inconsistent; 2 usage error or unreadable input; 130 stopped by Ctrl-C;",
-    "70 internal error (a bug).",
+    "Exit codes: 0 ok; 1 log tampered, inconsistent, unsigned or signed by an untrusted key; 2 usage error or",
+    "unreadable input; 3 (verify) the log stops before its end record; 130 stopped by Ctrl-C; 70 internal error (a bug).",
     "",
   ].join("\n")
 }

@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import * as path from "node:path"
 import * as zlib from "node:zlib"
 import {
   catchTagged,
@@ -24,8 +25,77 @@ export interface LogText {
 }
 
 /**
- * Reads a log (plain or gzip) without modifying it and picks the model that wrote it. Anything that
- * stops us from reading it (missing file, not a log, unknown model) is a usage error (exit 2).
+ * The hidden partial logs a run writing `file` leaves beside it (`.<name>.<pid>.partial`), each
+ * with whether the process that wrote it is still alive: a dead one is a crashed run's.
+ */
+export const partialsOf = (file: string): Array<{ path: string; pid: number; stale: boolean }> => {
+  const dir = path.dirname(file)
+  const prefix = `.${path.basename(file)}.`
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  return names
+    .map((n) => ({ n, m: n.startsWith(prefix) ? /^(\d+)\.partial$/.exec(n.slice(prefix.length)) : null }))
+    .filter((x) => x.m !== null)
+    .map(({ n, m }) => ({ path: path.join(dir, n), pid: Number(m![1]), stale: !processAlive(Number(m![1])) }))
+}
+
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/** "no such file", and where the data of a run that was writing it is, if one was. */
+const missingLog = (file: string): string => {
+  const partials = partialsOf(file)
+  if (partials.length === 0) return "no such file"
+  const list = partials
+    .map(
+      (p) =>
+        `${p.path} (${p.stale ? `its run, pid ${p.pid}, is gone: it crashed` : `pid ${p.pid} is still writing it`})`,
+    )
+    .join(", ")
+  return `no such file, but a run writing it left ${list}; takeoff verify --allow-incomplete reads that file as far as it goes`
+}
+
+/**
+ * Reads a log file's text (plain or gzip) without modifying it. A missing file, one that is not
+ * readable or not gzip is a usage error (exit 2); a missing one names the partial log a crashed
+ * run left in its place.
+ *
+ * @example
+ * const text = readLogText("run.ndjson")
+ */
+export const readLogText = (file: string): string => {
+  let raw: Buffer
+  try {
+    raw = fs.readFileSync(file)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const why = code === "ENOENT" ? missingLog(file) : code === "EISDIR" ? "is a directory" : (e as Error).message
+    throw usage(`${file}: cannot read the log: ${why}`)
+  }
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString("utf8")
+    } catch (e) {
+      throw usage(`${file}: not a readable gzip file (${(e as Error).message})`)
+    }
+  }
+  return raw.toString("utf8")
+}
+
+/**
+ * Reads a log (plain or gzip, or `options.text` already read) without modifying it and picks the
+ * model that wrote it. Anything that stops us from reading it (missing file, not a log, unknown
+ * model) is a usage error (exit 2).
  *
  * @example
  * const log = readLog("run.ndjson", kits)
@@ -33,24 +103,9 @@ export interface LogText {
 export const readLog = (
   file: string,
   kits: ReadonlyMap<string, ModelKit>,
-  options: { tamperExit?: number } = {},
+  options: { text?: string } = {},
 ): LogText => {
-  let raw: Buffer
-  try {
-    raw = fs.readFileSync(file)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message
-    throw usage(`${file}: cannot read the log: ${why}`)
-  }
-  let text: string
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
-    try {
-      text = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString("utf8")
-    } catch (e) {
-      throw usage(`${file}: not a readable gzip file (${(e as Error).message})`)
-    }
-  } else text = raw.toString("utf8")
+  const text = options.text ?? readLogText(file)
   if (text.length === 0) throw usage(`${file}: line 1: the log is empty`)
   const nl = text.indexOf("\n")
   if (nl < 0 && lineKind(text) === "header") throw logErrorToCli(file, headerTruncated(text.length))
@@ -58,12 +113,7 @@ export const readLog = (
   try {
     header = parseHeader(nl < 0 ? text : text.slice(0, nl))
   } catch (e) {
-    // A header that looks like ours but fails its own hash was edited: for verify that is tampering.
-    const first = nl < 0 ? text : text.slice(0, nl)
-    const tampered =
-      options.tamperExit !== undefined &&
-      (first.includes('"kind":"header"') || first.includes('"format":"takeoff-log"'))
-    throw tampered ? logErrorToCli(file, e, options.tamperExit, "NOT intact: ") : logErrorToCli(file, e)
+    throw logErrorToCli(file, e)
   }
   const kit = kits.get(header.model)
   if (kit === undefined) {

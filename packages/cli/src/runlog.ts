@@ -1,5 +1,5 @@
 import * as fs from "node:fs"
-import { LogFileWriter, type ModelKit, RunLoop, Simulation } from "@takeoff/core"
+import { LogFileWriter, type LogSigner, type ModelKit, RunLoop, Simulation } from "@takeoff/core"
 import { tempPathFor } from "./atomic.js"
 import { Interrupt, yieldToEventLoop } from "./interrupt.js"
 
@@ -12,6 +12,8 @@ export interface RunToLogOptions {
   /** The log file; written as a hidden sibling and renamed into place when closed. */
   readonly out: string
   readonly meta: Readonly<Record<string, unknown>>
+  /** Signs the log's checkpoints and end record (see core's signing.ts). */
+  readonly signer?: LogSigner
   /** Called after every tick with the live state (summaries, progress). */
   readonly onTick: (tick: number, events: ReadonlyArray<{ type: string; data: unknown }>, state: unknown) => void
   /** Called once when Ctrl-C is first pressed. */
@@ -41,7 +43,11 @@ const SLICE_MS = 25
  */
 export const runToLog = async (options: RunToLogOptions): Promise<RunToLogResult> => {
   const { kit } = options
-  const sim = Simulation.create(kit.model, options.config, { seed: options.seed, meta: options.meta })
+  const sim = Simulation.create(kit.model, options.config, {
+    seed: options.seed,
+    meta: options.meta,
+    signer: options.signer,
+  })
   const tmp = tempPathFor(options.out)
   const writer = LogFileWriter.create(tmp, sim.headerLine, { gzip: options.out.endsWith(".gz"), overwrite: true })
   const loop = new RunLoop(sim, {

@@ -5,6 +5,9 @@ import * as path from "node:path"
 
 export const MAIN = path.resolve(import.meta.dirname, "../dist/main.js")
 
+// The tests sign and trust with a key of their own, never the user's ~/.takeoff one.
+process.env.TAKEOFF_KEY = path.join(os.tmpdir(), `takeoff-cli-test-key-${process.getuid?.() ?? 0}.pem`)
+
 export interface Result {
   readonly code: number | null
   readonly stdout: string

@@ -1,6 +1,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Simulation } from "@takeoff/core"
+import { defaultKeyPath, loadOrCreateSigner, Simulation } from "@takeoff/core"
 import { walkersModel } from "@takeoff/core/walkers"
 import { beforeAll, describe, expect, it } from "vitest"
 import { walkersKit } from "@takeoff/core/walkers-kit"
@@ -72,13 +72,13 @@ describe("log commands on a walkers log", () => {
     expect(r.stdout).toMatch(/every line identical/)
   })
 
-  it("truncated and unreadable logs exit 2 with one line naming the file and line", () => {
+  it("truncated and unreadable logs exit 2 (verify: 3, incomplete) with one line naming the file and line", () => {
     const text = fs.readFileSync(a, "utf8")
     const cut = path.join(dir, "cut.ndjson")
     fs.writeFileSync(cut, text.slice(0, Math.floor(text.length / 2)))
     for (const cmd of [["verify"], ["replay"], ["export"]]) {
       const r = takeoff([...cmd, cut])
-      expect(r.code, r.stderr).toBe(2)
+      expect(r.code, r.stderr).toBe(cmd[0] === "verify" ? 3 : 2)
       expect(r.stderr).toMatch(new RegExp(`${cut}: line \\d+ \\(tick \\d+\\): truncated`))
       expect(r.stderr.trim().split("\n")).toHaveLength(1)
     }
@@ -107,7 +107,7 @@ describe("log commands on a walkers log", () => {
     const sim = Simulation.create(
       { ...walkersModel, version: "0.9.0" },
       { agents: 5, teleportProbability: 0.5 },
-      { seed: 1 },
+      { seed: 1, signer: loadOrCreateSigner(defaultKeyPath(process.env)) },
     )
     fs.writeFileSync(older, `${sim.headerLine}\n${sim.step().text}${sim.endLine("completed")}`)
     for (const cmd of [["verify"], ["verify", "--resimulate"], ["replay"], ["export"], ["audit", "--why", "agi"]]) {

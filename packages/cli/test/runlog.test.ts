@@ -30,7 +30,9 @@ describe("runToLog (the loop behind takeoff run)", () => {
     expect(stdout).toMatch(/stopped \d+\n$/)
     const lastTick = Number(/stopped (\d+)/.exec(stdout)![1])
     const lines = fs.readFileSync(out, "utf8").trimEnd().split("\n")
-    const end = JSON.parse(lines[lines.length - 1])
+    // The end record, then its signature.
+    expect(lines[lines.length - 1]).toMatch(/^\{"kind":"sig","tick":/)
+    const end = JSON.parse(lines[lines.length - 2])
     expect(end).toMatchObject({ kind: "end", reason: "stopped", tick: lastTick })
     const v = takeoff(["verify", out])
     expect(v.code, v.stderr).toBe(0)
@@ -42,10 +44,26 @@ describe("runToLog (the loop behind takeoff run)", () => {
     const dir = tempDir()
     const out = path.join(dir, "k.ndjson")
     const child = start(out, 1_000_000)
-    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()))
+    // Past tick 11, the first signed checkpoint.
+    let stdout = ""
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (d) => {
+        stdout += d
+        if (/tick 20\n/.test(stdout)) resolve()
+      }),
+    )
     child.kill("SIGKILL")
     await new Promise((resolve) => child.on("exit", resolve))
     expect(fs.existsSync(out)).toBe(false)
     expect(fs.readdirSync(dir).every((f) => f.startsWith(".k.ndjson.") && f.endsWith(".partial"))).toBe(true)
+    // verify of the real name points at the crashed run's partial, which verifies as far as it goes.
+    const v = takeoff(["verify", out])
+    expect(v.code).toBe(2)
+    const partial = /left (\S+\.partial) \(its run, pid \d+, is gone: it crashed\)/.exec(v.stderr)?.[1]
+    expect(partial, v.stderr).toBeDefined()
+    expect(takeoff(["verify", partial!]).code).toBe(3)
+    const allowed = takeoff(["verify", partial!, "--allow-incomplete", "--repair"])
+    expect(allowed.code, allowed.stderr).toBe(0)
+    expect(allowed.stdout).toMatch(/no end record/)
   })
 })

@@ -1,7 +1,7 @@
-import { LogFileWriter, Simulation } from "@takeoff/core"
+import { defaultKeyPath, LogFileWriter, loadOrCreateSigner, Simulation } from "@takeoff/core"
 import { walkersModel } from "@takeoff/core/walkers"
 
-/** Writes a closed walkers log (core's example model) to `file`. */
+/** Writes a closed walkers log (core's example model) to `file`, signed with the tests' key (see helpers.ts). */
 export const writeWalkersLog = (file: string, seed: number, ticks: number): void => {
   const sim = Simulation.create(
     walkersModel,
@@ -10,6 +10,7 @@ export const writeWalkersLog = (file: string, seed: number, ticks: number): void
       seed,
       stateHashEvery: 4,
       snapshotEvery: 8,
+      signer: loadOrCreateSigner(defaultKeyPath(process.env)),
     },
   )
   const w = LogFileWriter.create(file, sim.headerLine, { overwrite: true })

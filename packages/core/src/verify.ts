@@ -47,7 +47,7 @@ export const verify = <S, E extends Event, C>(
 ): VerifyOk | VerifyFailed => {
   try {
     const chain = verifyChain(source, options)
-    const stateChecks = refold(model, source, chain.lastTick)
+    const stateChecks = refoldLog(model, source, chain.lastTick)
     return { ok: true, ...chain, stateChecks }
   } catch (e) {
     if (e instanceof LogError) return { ok: false, error: e }
@@ -56,10 +56,15 @@ export const verify = <S, E extends Event, C>(
 }
 
 /**
- * The second pass: decodes every tick of a log whose chain holds, folds the state and compares it
- * with every sealed state hash. Returns how many state hashes matched.
+ * The second pass of `verify`: decodes every tick of a log whose chain holds (`verifyChain`), folds
+ * the state and compares it with every sealed state hash up to `lastTick`. Returns how many matched;
+ * throws a `state-mismatch` LogError naming the tick line. For callers that pick the model from the
+ * header once the chain holds (the CLI).
+ *
+ * @example
+ * const chain = verifyChain(text); const stateChecks = refoldLog(model, text, chain.lastTick)
  */
-const refold = <S, E extends Event, C>(model: Model<S, E, C>, source: LogSource, lastTick: number): number => {
+export const refoldLog = <S, E extends Event, C>(model: Model<S, E, C>, source: LogSource, lastTick: number): number => {
   const it = logLines(source)[Symbol.iterator]()
   const first = it.next()
   const { config, decodeTick } = checkHeader(model, first.done ? undefined : first.value)

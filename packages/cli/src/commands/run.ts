@@ -6,6 +6,7 @@ import { summaryKeysOf } from "../models.js"
 import { Progress } from "../progress.js"
 import { runToLog } from "../runlog.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
+import { installationSigner } from "../signing.js"
 import { formatSummary, SummaryTracker } from "../summary.js"
 
 /** `takeoff run`: simulates one scenario of `kit`'s model to a log. */
@@ -29,7 +30,7 @@ export const runCommand = (kit: ModelKit): Command => ({
       { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
     ],
     notes:
-      'Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise); the summary to stdout.\nCtrl-C stops after the tick in flight, seals the log with end reason "stopped" and exits 130.',
+      'Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise); the summary to stdout.\nCtrl-C stops after the tick in flight, seals the log with end reason "stopped" and exits 130.\nThe log is signed with this installation\'s key (TAKEOFF_KEY, else ~/.takeoff/signing-key.pem), created on first use.',
     examples: [
       "takeoff run baseline --seed 7 --until 2060",
       "takeoff run baseline --set ai.algorithmicProgressPerYear=3 --out fast.ndjson --json",
@@ -47,6 +48,7 @@ export const runCommand = (kit: ModelKit): Command => ({
     checkWritable(out, "--out")
     if (out.endsWith("/")) throw usage(`--out ${out}: expected a file name`)
 
+    const signer = installationSigner(process.env)
     const tracker = new SummaryTracker(kit, config)
     const progress = flags.quiet
       ? undefined
@@ -59,6 +61,7 @@ export const runCommand = (kit: ModelKit): Command => ({
       out,
       // The same header `simulate` writes, so a CLI run and a server run of one seed are one log.
       meta: { scenario: (config as { name: string }).name },
+      signer,
       onTick: (tick, events, state) => {
         tracker.onTick(tick, events, state)
         progress?.update(tick + 1, kit.calendar.tickToDate(config, tick))

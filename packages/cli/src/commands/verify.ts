@@ -1,18 +1,65 @@
-import { formatLogError, openLogFile, resimulate, verify } from "@takeoff/core"
+import {
+  type ChainChecked,
+  formatLogError,
+  type LogError,
+  type ModelKit,
+  openLogFile,
+  refoldLog,
+  resimulate,
+  trustedFingerprint,
+  verifyChain,
+} from "@takeoff/core"
 import type { Command } from "../command.js"
-import { CliError, EXIT } from "../errors.js"
-import type { ModelKit } from "@takeoff/core"
-import { readLog } from "../logfile.js"
+import { CliError, EXIT, usage } from "../errors.js"
+import { logErrorToCli, readLog, readLogText } from "../logfile.js"
+import { installationKey } from "../signing.js"
 
-/** Reasons that mean "we could not read the whole log", not "the log lies": exit 2, not 1. */
-const UNREADABLE = new Set(["truncated", "missing-header", "model-mismatch", "model-version", "schema-version"])
+/** Reasons that mean "we could not read the log", not "the log lies": exit 2. */
+const UNREADABLE = new Set(["missing-header", "model-mismatch", "model-version", "schema-version"])
+/** Reasons that mean "the log stops before its end record": exit 3. */
+const INCOMPLETE = new Set(["truncated", "incomplete"])
+
+const exitFor = (reason: string): number =>
+  INCOMPLETE.has(reason) ? EXIT.incomplete : UNREADABLE.has(reason) ? EXIT.usage : EXIT.inconsistent
+
+const hintFor = (e: LogError): string => {
+  switch (e.reason) {
+    case "truncated":
+      return " (takeoff verify --repair cuts it back to the last sealed tick)"
+    case "incomplete":
+      return " (--allow-incomplete accepts it as far as it goes)"
+    case "unsigned":
+      return " (--allow-unsigned accepts it on the strength of its chain alone)"
+    case "untrusted-signer":
+      return " (--trust KEY if you trust whoever holds it)"
+    default:
+      return ""
+  }
+}
 
 export const verifyCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
   spec: {
     name: "verify",
-    summary: "check a log's hash chain and refold its state against the sealed state hashes",
+    summary:
+      "check a log's signatures, hash chain and completeness, and refold its state against the sealed state hashes",
     args: [{ name: "log", help: "the event log (.ndjson or .ndjson.gz)" }],
     flags: [
+      {
+        name: "trust",
+        kind: "list",
+        value: "KEY",
+        help: "also accept logs signed by KEY: a fingerprint (ed25519:...), a base64 public key or a PEM key file (repeatable)",
+      },
+      {
+        name: "allow-unsigned",
+        kind: "boolean",
+        help: "accept a log with no signature (format 1, or written without a key) on its chain alone",
+      },
+      {
+        name: "allow-incomplete",
+        kind: "boolean",
+        help: "accept a log that stops before its end record (a crashed or running run), if intact so far",
+      },
       {
         name: "resimulate",
         kind: "boolean",
@@ -26,28 +73,62 @@ export const verifyCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
       { name: "json", kind: "boolean", help: "print the result as JSON" },
     ],
     notes:
-      "Exit codes: 0 intact; 1 tampered or inconsistent (the first bad line and tick are named);\n2 usage error, unreadable or truncated log.",
-    examples: ["takeoff verify runs/baseline-7.ndjson", "takeoff verify run.ndjson --resimulate"],
+      "Trusted keys: this installation's (TAKEOFF_KEY, else ~/.takeoff/signing-key.pem) and every --trust.\nExit codes: 0 complete, intact and signed by a trusted key; 1 tampered, inconsistent, unsigned or\nsigned by another key (the first bad line and tick are named); 2 usage error or unreadable log;\n3 the log stops before its end record (the run crashed or is still running).",
+    examples: [
+      "takeoff verify runs/baseline-7.ndjson",
+      "takeoff verify run.ndjson --resimulate",
+      "takeoff verify theirs.ndjson --trust ed25519:9a1c0e...",
+    ],
   },
   run({ args, flags }, io) {
     const file = args.log!
+    const local = installationKey(process.env)
+    const trust = ((flags.trust as string[] | undefined) ?? []).map((k) => {
+      try {
+        return trustedFingerprint(k)
+      } catch (e) {
+        throw usage(`--trust ${(e as Error).message}`)
+      }
+    })
+    if (local.signer !== undefined) trust.push(local.signer.fingerprint)
     if (flags.repair) {
       readLog(file, kits)
       const { repaired } = openLogFile(file)
       io.err(repaired ? `${repaired.message}\n` : `${file}: nothing to repair\n`)
     }
-    const log = readLog(file, kits, { tamperExit: EXIT.inconsistent })
-    const r = verify(log.kit.model, log.text)
-    if (!r.ok) {
-      const exitCode = UNREADABLE.has(r.error.reason) ? EXIT.usage : EXIT.inconsistent
-      const hint =
-        r.error.reason === "truncated" ? " (takeoff verify --repair cuts it back to the last sealed tick)" : ""
-      if (flags.json) io.out(`${JSON.stringify({ ok: false, file, ...errorJson(r.error) })}\n`)
+    const text = readLogText(file)
+    // A first line that says it is a takeoff log but does not read as a header was edited.
+    const looksOurs = text.slice(0, Math.min(text.length, 4096)).includes('"format":"takeoff-log"')
+    const refuse = (e: LogError): never => {
+      const exitCode = e.reason === "missing-header" && looksOurs ? EXIT.inconsistent : exitFor(e.reason)
+      if (flags.json) io.out(`${JSON.stringify({ ok: false, file, exitCode, ...errorJson(e) })}\n`)
+      const verdict = exitCode === EXIT.inconsistent ? "NOT intact: " : ""
       throw new CliError({
         exitCode,
-        message: `${file}: ${exitCode === EXIT.inconsistent ? "NOT intact: " : ""}${formatLogError(r.error).replace(/; open it with the file store to repair$/, "")}${hint}`,
+        message: `${file}: ${verdict}${formatLogError(e).replace(/; open it with the file store to repair$/, "")}${hintFor(e)}`,
       })
     }
+    // The chain, the signatures and completeness first, with no model: nothing is decoded until they hold.
+    let chain: ChainChecked
+    let stateChecks: number
+    try {
+      chain = verifyChain(text, {
+        trust,
+        allowUnsigned: flags["allow-unsigned"] === true,
+        allowIncomplete: flags["allow-incomplete"] === true,
+      })
+    } catch (e) {
+      if ((e as { _tag?: string })._tag === "LogError") refuse(e as LogError)
+      throw e
+    }
+    const log = readLog(file, kits, { text })
+    try {
+      stateChecks = refoldLog(log.kit.model, text, chain!.lastTick)
+    } catch (e) {
+      if ((e as { _tag?: string })._tag === "LogError") refuse(e as LogError)
+      throw logErrorToCli(file, e)
+    }
+    const r = chain!
     let resimulated: boolean | undefined
     if (flags.resimulate) {
       const re = resimulate(log.kit.model, log.text)
@@ -65,14 +146,20 @@ export const verifyCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
       r.lastTick >= 0
         ? `ticks 0..${r.lastTick} (${log.kit.calendar.tickToDate(config, 0)} to ${log.kit.calendar.tickToDate(config, r.lastTick)})`
         : "no ticks"
+    const signer = r.signer?.fingerprint ?? null
     if (flags.json) {
       io.out(
-        `${JSON.stringify({ ok: true, file, ticks: r.ticks, lastTick: r.lastTick, stateChecks: r.stateChecks, snapshots: r.snapshots, end: r.end?.reason ?? null, resimulated: resimulated ?? false, bytes: r.bytes })}\n`,
+        `${JSON.stringify({ ok: true, file, ticks: r.ticks, lastTick: r.lastTick, stateChecks, snapshots: r.snapshots, end: r.end?.reason ?? null, signer, signedThroughTick: r.signedThroughTick, resimulated: resimulated ?? false, bytes: r.bytes })}\n`,
       )
       return EXIT.ok
     }
     io.out(
-      `${file}: intact. ${r.ticks} ticks, ${span}; hash chain ok; state refolded and matched ${r.stateChecks} sealed state hashes; ${r.snapshots} snapshots match.\n`,
+      `${file}: intact. ${r.ticks} ticks, ${span}; hash chain ok; state refolded and matched ${stateChecks} sealed state hashes; ${r.snapshots} snapshots match.\n`,
+    )
+    io.out(
+      signer === null
+        ? "  UNSIGNED: the chain proves only that the lines agree with each other, not who wrote them\n"
+        : `  signed by ${signer}${signer === local.signer?.fingerprint ? " (this installation's key)" : " (trusted by --trust)"}${r.signedThroughTick < r.lastTick ? `; ticks after ${r.signedThroughTick} are chained but not yet signed` : ""}\n`,
     )
     io.out(
       r.end
