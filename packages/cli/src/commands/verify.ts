@@ -25,7 +25,7 @@ const exitFor = (reason: string): number =>
 const hintFor = (e: LogError): string => {
   switch (e.reason) {
     case "truncated":
-      return " (takeoff verify --repair cuts it back to the last sealed tick)"
+      return e.line === 1 ? "" : " (takeoff verify --repair cuts it back to the last sealed tick)"
     case "incomplete":
       return " (--allow-incomplete accepts it as far as it goes)"
     case "unsigned":
