@@ -100,7 +100,8 @@ export const verifyCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
     // A first line that says it is a takeoff log but does not read as a header was edited.
     const looksOurs = text.slice(0, Math.min(text.length, 4096)).includes('"format":"takeoff-log"')
     const refuse = (e: LogError): never => {
-      const exitCode = e.reason === "missing-header" && looksOurs ? EXIT.inconsistent : exitFor(e.reason)
+      const notAHeader = e.line === 1 && (e.reason === "missing-header" || e.reason === "malformed")
+      const exitCode = notAHeader ? (looksOurs ? EXIT.inconsistent : EXIT.usage) : exitFor(e.reason)
       if (flags.json) io.out(`${JSON.stringify({ ok: false, file, exitCode, ...errorJson(e) })}\n`)
       const verdict = exitCode === EXIT.inconsistent ? "NOT intact: " : ""
       throw new CliError({
