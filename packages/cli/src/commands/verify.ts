@@ -97,6 +97,7 @@ export const verifyCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
       io.err(repaired ? `${repaired.message}\n` : `${file}: nothing to repair\n`)
     }
     const text = readLogText(file)
+    if (text.length === 0) throw usage(`${file}: line 1: the log is empty`)
     // A first line that says it is a takeoff log but does not read as a header was edited.
     const looksOurs = text.slice(0, Math.min(text.length, 4096)).includes('"format":"takeoff-log"')
     const refuse = (e: LogError): never => {
