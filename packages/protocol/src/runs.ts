@@ -40,6 +40,11 @@ export interface RunSummary {
   readonly ticksPerSecond?: number | null
   /** "run" for runs simulated here, "upload" for logs uploaded to replay and audit. */
   readonly source?: "run" | "upload"
+  /**
+   * Who signed the log (see the README's threat model): the key's fingerprint and whether it is
+   * this server's own; null for an unsigned upload.
+   */
+  readonly signer?: { readonly fingerprint: string; readonly trusted: boolean } | null
 }
 
 export type ServerMessage =

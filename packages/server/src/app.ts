@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { MetricsPage, RunControl, ScenarioDetail } from "@takeoff/protocol"
@@ -8,6 +7,7 @@ import { bodyLimit } from "hono/body-limit"
 import { createMiddleware } from "hono/factory"
 import { ApiFailure, badRequest, errorResponse, notFound } from "./errors.js"
 import { readEvents } from "./events.js"
+import type { makeGuard } from "./guard.js"
 import { openApiDocument } from "./openapi.js"
 import type { RunManager } from "./runs.js"
 import {
@@ -31,7 +31,8 @@ export interface AppOptions {
   readonly manager: RunManager
   readonly hub: StreamHub
   readonly uiDir?: string
-  readonly token?: string
+  /** Host, Origin and token checks for every request (see guard.ts). */
+  readonly guard: ReturnType<typeof makeGuard>
 }
 
 const tooLarge = (limit: number) => () => {
@@ -71,8 +72,6 @@ const requireContentType = (accepted: ReadonlyArray<string>) =>
 const jsonBody = requireContentType(["application/json"])
 const logBody = requireContentType(["application/x-ndjson", "application/octet-stream"])
 
-const digest = (s: string) => createHash("sha256").update(s).digest()
-
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -91,7 +90,7 @@ const MIME: Record<string, string> = {
  * @example
  * const app = makeApp({ manager, hub, uiDir: "packages/ui/dist" })
  */
-export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
+export const makeApp = ({ manager, hub, uiDir, guard }: AppOptions): Hono => {
   const app = new Hono()
   const { kit } = manager
 
@@ -100,22 +99,10 @@ export const makeApp = ({ manager, hub, uiDir, token }: AppOptions): Hono => {
     return c.json(body, status)
   })
 
-  if (token !== undefined) {
-    const expected = digest(token)
-    app.use("/api/*", async (c, next) => {
-      if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next()
-      const m = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")
-      if (m === null || !timingSafeEqual(digest(m[1]), expected)) {
-        throw new ApiFailure({
-          status: 401,
-          code: "unauthorized",
-          message: "this server needs Authorization: Bearer <token> for changes",
-          field: "authorization",
-        })
-      }
-      return next()
-    })
-  }
+  app.use("*", async (c, next) => {
+    guard({ method: c.req.method, path: c.req.path, header: (name) => c.req.header(name) })
+    return next()
+  })
 
   app.get("/api/health", (c) =>
     c.json({

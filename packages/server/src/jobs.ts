@@ -61,16 +61,23 @@ interface ImportedLog {
   readonly end: "completed" | "stopped" | "error" | null
   readonly endMessage?: string
   readonly config: unknown
+  readonly signer: string | null
 }
 
 /**
  * Imports an uploaded log: verifies it end to end in a job, then keeps it in the registry as a
- * finished (or stopped, failed, interrupted) run with its metrics.
+ * finished (or stopped, failed, interrupted) run with its metrics, marked with who signed it (this
+ * server's key is trusted; any other valid signature is shown by fingerprint; unsigned is null).
  *
  * @example
  * const run = await importLog(registry, jobs, text)
  */
-export const importLog = async (registry: RunRegistry, jobs: JobRunner, text: string): Promise<Run> => {
+export const importLog = async (
+  registry: RunRegistry,
+  jobs: JobRunner,
+  text: string,
+  ownFingerprint: string,
+): Promise<Run> => {
   const id = newRunId()
   const upload = path.join(registry.uploadsDir, `${id}.ndjson`)
   fs.writeFileSync(upload, text)
@@ -105,6 +112,7 @@ export const importLog = async (registry: RunRegistry, jobs: JobRunner, text: st
       ticksPerSecond: null,
       source: "upload",
       config: info.config,
+      signer: info.signer === null ? null : { fingerprint: info.signer, trusted: info.signer === ownFingerprint },
       ...(info.endMessage === undefined ? {} : { error: info.endMessage }),
     })
     for (const r of readSidecar(registry.metricsFile(id), info.lastTick)) run.record(r, Number.NaN)

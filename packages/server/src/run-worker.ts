@@ -7,7 +7,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parentPort, workerData } from "node:worker_threads"
-import { LogFileWriter, loadKit, RunLoop, type RunEnd, Simulation } from "@takeoff/core"
+import { LogFileWriter, loadKit, loadSigner, RunLoop, type RunEnd, Simulation } from "@takeoff/core"
 import { makeTickReport, type ManagerToWorker, type RunWorkerInit, type WorkerToManager } from "./worker-protocol.js"
 
 const init = workerData as RunWorkerInit
@@ -17,7 +17,7 @@ const now = () => performance.timeOrigin + performance.now()
 
 const kit = await loadKit(init.kitUrl)
 const config = kit.model.decodeConfig(init.config)
-const sim = Simulation.create(kit.model, config, { seed: init.seed, meta: init.meta })
+const sim = Simulation.create(kit.model, config, { seed: init.seed, meta: init.meta, signer: loadSigner(init.keyFile) })
 const log = LogFileWriter.create(path.join(init.logsDir, `${init.runId}.ndjson`), sim.headerLine)
 const metricsFd = fs.openSync(init.metricsFile, "w")
 fs.writeSync(metricsFd, `${JSON.stringify({ keys: kit.metrics.map((m) => m.key) })}\n`)

@@ -17,6 +17,7 @@ export interface RunMeta {
   ticksPerSecond: number | null
   source: "run" | "upload"
   config: unknown
+  signer?: { fingerprint: string; trusted: boolean } | null
   error?: string
 }
 
@@ -74,6 +75,7 @@ export class Run {
       milestones: m.milestones,
       ticksPerSecond: m.ticksPerSecond,
       source: m.source,
+      ...(m.signer === undefined ? {} : { signer: m.signer }),
       ...(m.error === undefined ? {} : { error: m.error }),
     }
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { EventEmitter } from "node:events"
 import type { CreateRunRequest, RunControl, RunSummary } from "@takeoff/protocol"
-import { loadKit, type ModelKit, ScenarioRejected } from "@takeoff/core"
+import { loadKit, type LogSigner, loadOrCreateSigner, type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, notFound } from "./errors.js"
 import { importLog, type JobRequest, JobRunner } from "./jobs.js"
 import { newRunId, RunRegistry } from "./registry.js"
@@ -18,6 +18,8 @@ export interface RunManagerOptions {
   readonly maxConcurrentRuns?: number
   /** Runs waiting for a slot, beyond which creating a run is refused (429). */
   readonly maxQueuedRuns?: number
+  /** The Ed25519 key (PEM) that signs run logs, created on first use; uploads signed by it are trusted. */
+  readonly keyFile: string
 }
 
 /**
@@ -36,18 +38,22 @@ export class RunManager extends EventEmitter {
   private readonly registry: RunRegistry
   private readonly scheduler: RunScheduler
   private readonly jobs: JobRunner
+  /** This server's signing key. */
+  readonly signer: LogSigner
 
   private constructor(
     readonly options: RunManagerOptions,
     readonly kit: ModelKit,
   ) {
     super()
+    this.signer = loadOrCreateSigner(options.keyFile)
     this.setMaxListeners(0)
     this.registry = RunRegistry.load(options.dataDir)
     this.scheduler = new RunScheduler(this.registry, this, {
       kitUrl: options.kitUrl,
       maxConcurrentRuns: Math.max(1, options.maxConcurrentRuns ?? 2),
       maxQueuedRuns: options.maxQueuedRuns ?? 100,
+      keyFile: options.keyFile,
     })
     this.jobs = new JobRunner(options.kitUrl)
   }
@@ -107,6 +113,7 @@ export class RunManager extends EventEmitter {
       ticksPerSecond: req.ticksPerSecond ?? null,
       source: "run",
       config: a.model.encodeConfig(config),
+      signer: { fingerprint: this.signer.fingerprint, trusted: true },
     })
     this.registry.add(run)
     this.scheduler.admit(run)
@@ -125,7 +132,7 @@ export class RunManager extends EventEmitter {
 
   /** Imports an uploaded log: verifies it end to end, then keeps it as a finished (or interrupted) run. */
   importLog(text: string): Promise<Run> {
-    return importLog(this.registry, this.jobs, text)
+    return importLog(this.registry, this.jobs, text, this.signer.fingerprint)
   }
 
   /** Stops every live run with its log sealed; see `RunScheduler.close`. */

@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   readonly maxConcurrentRuns: number
   /** Runs waiting for a slot, beyond which admitting a run is refused (429). */
   readonly maxQueuedRuns: number
+  /** The key that signs every run's log. */
+  readonly keyFile: string
 }
 
 /**
@@ -74,6 +76,7 @@ export class RunScheduler {
       ticksPerSecond: run.meta.ticksPerSecond,
       paused: false,
       meta: { scenario: run.meta.scenario, runId: run.id, overrides: run.meta.overrides },
+      keyFile: this.options.keyFile,
     }
     const worker = spawnWorker("run-worker", import.meta.url, { workerData: init })
     run.worker = worker

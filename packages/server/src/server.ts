@@ -3,7 +3,10 @@ import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as path from "node:path"
 import { createAdaptorServer } from "@hono/node-server"
+import { defaultKeyPath } from "@takeoff/core"
 import { makeApp } from "./app.js"
+import { ApiFailure } from "./errors.js"
+import { makeGuard, refuseUpgrade } from "./guard.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
 
@@ -16,8 +19,12 @@ export interface ServerOptions {
   readonly dataDir: string
   /** The built UI (packages/ui/dist), served at `/`. */
   readonly uiDir?: string
-  /** Bearer token required for mutating calls. */
+  /** Bearer token required for mutating calls; off loopback, for every API call and stream. */
   readonly token?: string
+  /** Host names the server answers to besides the loopback ones (and the address it is bound to). */
+  readonly allowedHosts?: ReadonlyArray<string>
+  /** The Ed25519 key that signs the server's run logs (default: TAKEOFF_KEY, else ~/.takeoff/signing-key.pem). */
+  readonly keyFile?: string
   /** Runs simulated at once; more are queued (default 2). */
   readonly maxConcurrentRuns?: number
   /** The model kit module's URL (default: the economy's, `@takeoff/agents/kit`). */
@@ -59,11 +66,38 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     dataDir,
     kitUrl: options.kitUrl ?? defaultKitUrl(),
     maxConcurrentRuns: options.maxConcurrentRuns,
+    keyFile: options.keyFile ?? defaultKeyPath(process.env),
   })
   const hub = new StreamHub(manager, options.streamHighWaterBytes)
-  const app = makeApp({ manager, hub, uiDir: options.uiDir, token: options.token })
+  const offLoopback = !LOOPBACK.has(host)
+  const wildcard = host === "0.0.0.0" || host === "::"
+  const guard = makeGuard({
+    token: options.token,
+    tokenForReads: offLoopback,
+    allowedHosts: [
+      ...(offLoopback && !wildcard ? [host.includes(":") ? `[${host}]` : host] : []),
+      ...(options.allowedHosts ?? []),
+    ],
+  })
+  const app = makeApp({ manager, hub, uiDir: options.uiDir, guard })
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server
-  server.on("upgrade", (req, socket, head) => hub.upgrade(req, socket, head))
+  server.on("upgrade", (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "http://localhost")
+    try {
+      const header = (name: string) => {
+        const v = req.headers[name]
+        return Array.isArray(v) ? v[0] : v
+      }
+      guard(
+        { method: req.method ?? "GET", path: url.pathname, header, queryToken: url.searchParams.get("token") },
+        true,
+      )
+    } catch (e) {
+      if (e instanceof ApiFailure) return refuseUpgrade(socket, e)
+      throw e
+    }
+    hub.upgrade(req, socket, head)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
     server.listen(options.port ?? 4400, host, () => resolve())

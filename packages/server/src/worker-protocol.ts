@@ -14,6 +14,8 @@ export interface RunWorkerInit {
   readonly ticksPerSecond: number | null
   readonly paused: boolean
   readonly meta: Readonly<Record<string, unknown>>
+  /** The Ed25519 private key (PEM file) that signs the log. */
+  readonly keyFile: string
 }
 
 /** One sealed tick as the worker reports it; also one line of the metrics sidecar (without `at`). */

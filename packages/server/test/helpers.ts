@@ -1,8 +1,12 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as http from "node:http"
 import type { RunSummary, ServerMessage } from "@takeoff/protocol"
 import WebSocket from "ws"
+
+// Servers started by the tests sign with a key of their own, never the user's ~/.takeoff one.
+process.env.TAKEOFF_KEY = path.join(os.tmpdir(), `takeoff-server-test-key-${process.getuid?.() ?? 0}.pem`)
 
 export const tmpDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `takeoff-server-${name}-`))
 
@@ -99,3 +103,24 @@ export class StreamClient {
 }
 
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+/**
+ * A raw HTTP request with headers fetch will not set (Host) or upgrade handshakes, as a browser
+ * page or a DNS-rebinding attacker would send them. Resolves with the status and body.
+ */
+export const rawRequest = (
+  base: string,
+  method: string,
+  route: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> =>
+  new Promise((resolve, reject) => {
+    const req = http.request(`${base}${route}`, { method, headers }, (res) => {
+      let text = ""
+      res.on("data", (d) => (text += d))
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }))
+    })
+    req.on("error", reject)
+    req.end(body)
+  })

@@ -21,15 +21,22 @@ export const serveCommand: Command = {
         name: "token",
         kind: "string",
         value: "TOKEN",
-        help: "bearer token for mutating calls, required off loopback (default $TAKEOFF_TOKEN)",
+        help: "bearer token for mutating calls, required off loopback and then for reads too (default $TAKEOFF_TOKEN)",
+      },
+      {
+        name: "allow-host",
+        kind: "list",
+        value: "NAME",
+        help: "a host name the server answers to besides localhost, 127.0.0.1 and [::1] (repeatable)",
       },
       { name: "ui", kind: "string", value: "DIR", help: "built UI to serve at / (default packages/ui/dist)" },
     ],
-    notes: "Ctrl-C stops the server: running simulations are stopped with their logs sealed.",
+    notes:
+      "Requests addressed to other host names are refused (403), as are WebSocket opens and changes from\nother origins. Off loopback, every API call and stream needs the token (Authorization: Bearer, or\n?token= on a stream). Runs are signed with this installation's key (TAKEOFF_KEY, else\n~/.takeoff/signing-key.pem).\nCtrl-C stops the server: running simulations are stopped with their logs sealed.",
     examples: [
       "takeoff serve",
       "takeoff serve --port 8080 --data runs/",
-      "TAKEOFF_TOKEN=... takeoff serve --host 0.0.0.0",
+      "TAKEOFF_TOKEN=... takeoff serve --host 0.0.0.0 --allow-host sim.example.org",
     ],
   },
   async run({ flags }, io) {
@@ -47,6 +54,7 @@ export const serveCommand: Command = {
         dataDir: (flags.data as string | undefined) ?? ".takeoff-data",
         uiDir,
         token: (flags.token as string | undefined) ?? process.env.TAKEOFF_TOKEN,
+        allowedHosts: flags["allow-host"] as string[] | undefined,
       })
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
