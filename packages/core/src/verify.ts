@@ -64,7 +64,11 @@ export const verify = <S, E extends Event, C>(
  * @example
  * const chain = verifyChain(text); const stateChecks = refoldLog(model, text, chain.lastTick)
  */
-export const refoldLog = <S, E extends Event, C>(model: Model<S, E, C>, source: LogSource, lastTick: number): number => {
+export const refoldLog = <S, E extends Event, C>(
+  model: Model<S, E, C>,
+  source: LogSource,
+  lastTick: number,
+): number => {
   const it = logLines(source)[Symbol.iterator]()
   const first = it.next()
   const { config, decodeTick } = checkHeader(model, first.done ? undefined : first.value)
