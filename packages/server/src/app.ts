@@ -98,6 +98,8 @@ export const makeApp = ({ manager, hub, uiDir, guard }: AppOptions): Hono => {
     const { status, body } = errorResponse(err)
     return c.json(body, status)
   })
+  // Outside /api/* only GET serves the UI: any other method gets the same named JSON error.
+  app.notFound((c) => c.json(notFound(`no route ${c.req.method} ${c.req.path}`).body, 404))
 
   app.use("*", async (c, next) => {
     guard({ method: c.req.method, path: c.req.path, header: (name) => c.req.header(name) })
