@@ -9,11 +9,11 @@ import { api, tmpDir, waitRun } from "./helpers.js"
  * and 1,500 WebSocket messages. Every answer is below 500 and every refusal is the JSON error
  * shape with a code and a message; no message breaks a stream.
  */
-const WALKERS = new URL("../src/adapters/walkers.ts", import.meta.url).href
+const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
 let s: RunningServer
 let runId: string
 beforeAll(async () => {
-  s = await startServer({ port: 0, dataDir: tmpDir("fuzz"), adapterUrl: WALKERS, maxConcurrentRuns: 1 })
+  s = await startServer({ port: 0, dataDir: tmpDir("fuzz"), kitUrl: WALKERS, maxConcurrentRuns: 1 })
   const r = await api(s.url, "POST", "/api/runs", { scenario: "walkers", seed: 1, untilYear: 2024 })
   runId = r.json.id
   await waitRun(s.url, runId, (x) => x.status === "finished")

@@ -6,10 +6,10 @@ import WebSocket from "ws"
 import { type RunningServer, startServer } from "../src/index.js"
 import { api, rawRequest, tmpDir, waitRun } from "./helpers.js"
 
-const WALKERS = new URL("../src/adapters/walkers.ts", import.meta.url).href
+const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
 const servers: RunningServer[] = []
 const start = async (opts: Partial<Parameters<typeof startServer>[0]> = {}) => {
-  const s = await startServer({ port: 0, dataDir: tmpDir("guard"), adapterUrl: WALKERS, ...opts })
+  const s = await startServer({ port: 0, dataDir: tmpDir("guard"), kitUrl: WALKERS, ...opts })
   servers.push(s)
   return s
 }
