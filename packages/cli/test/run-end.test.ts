@@ -9,8 +9,13 @@ import { tempDir } from "./helpers.js"
 const KIT_URL = new URL("./fixtures/walkers-ending-kit.mjs", import.meta.url).href
 const SEED = 7
 
+/** The end record (a signed log has its signature after it). */
 const endRecord = (text: string) => {
-  const { kind, reason, message, tick } = JSON.parse(text.trimEnd().split("\n").at(-1)!)
+  const line = text
+    .trimEnd()
+    .split("\n")
+    .findLast((l) => l.startsWith('{"kind":"end"'))!
+  const { kind, reason, message, tick } = JSON.parse(line)
   return { kind, reason, message, tick }
 }
 
