@@ -12,7 +12,7 @@ import {
   worldHash,
 } from "./log.js"
 import type { Model } from "./model.js"
-import { Rng } from "./rng.js"
+import { Rng, type RngState } from "./rng.js"
 import type { LogSigner } from "./signing.js"
 
 export interface SimulationOptions {
@@ -53,7 +53,7 @@ export class Simulation<S, E extends Event, C> {
   readonly header: LogHeader
   readonly headerLine: string
   private world: S
-  private readonly rng: Rng
+  private rng: Rng
   private nextTick = 0
   private prevHash: string
 
@@ -100,6 +100,43 @@ export class Simulation<S, E extends Event, C> {
       meta: options.meta ?? {},
       signer: options.signer,
     })
+  }
+
+  /**
+   * A simulation continued from a log's last sealed tick: the header's run (seed, intervals, meta)
+   * with the world as the log left it (`at`: its tick, RNG words, state and chain hash), so the
+   * ticks it writes next are the ones an uninterrupted run would have written. Throws an Error
+   * when this build would not write `header` itself (another engine or format version).
+   *
+   * @example
+   * const sim = Simulation.restore(model, config, header, { tick, rng, state, hash }, signer)
+   */
+  static restore<S, E extends Event, C>(
+    model: Model<S, E, C>,
+    config: C,
+    header: LogHeader,
+    at: { readonly tick: number; readonly rng: RngState; readonly state: S; readonly hash: string },
+    signer?: LogSigner,
+  ): Simulation<S, E, C> {
+    const sim = Simulation.create(model, config, {
+      seed: header.seed,
+      stateHashEvery: header.stateHashEvery,
+      snapshotEvery: header.snapshotEvery,
+      meta: header.meta,
+      signer,
+    })
+    if (sim.headerLine !== JSON.stringify(header)) {
+      throw new Error(
+        `the log's header is not the one this build writes (format ${header.formatVersion}, engine ${header.engineVersion}): continue it with the build that wrote it`,
+      )
+    }
+    // A log that sealed no tick continues as a fresh run: its RNG is still the seed's.
+    if (at.tick < 0) return sim
+    sim.world = at.state
+    sim.rng = Rng.fromState(at.rng)
+    sim.nextTick = at.tick + 1
+    sim.prevHash = at.hash
+    return sim
   }
 
   /** The next tick to run (= number of ticks run so far). */

@@ -148,6 +148,11 @@ export class LogFileWriter {
     return w
   }
 
+  /** Opens an existing log to append to (a resumed run), after its torn tail was cut off. */
+  static append(file: string, options: { gzip?: boolean } = {}): LogFileWriter {
+    return new LogFileWriter(file, fs.openSync(file, "a"), options.gzip ?? file.endsWith(".gz"))
+  }
+
   write(text: string): void {
     if (this.fd === undefined) throw new Error(`${this.file} is closed`)
     if (this.gzip) fs.writeSync(this.fd, zlib.gzipSync(text))

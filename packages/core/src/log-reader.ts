@@ -163,8 +163,11 @@ export const truncateToSealed = (text: string): { kept: string; lastSealedTick: 
   let signed = false
   // The tick whose lines are not all there yet, and what it still needs.
   let open: { tick: number; snapshot: boolean; sig: boolean } | undefined
+  // Where the log stood before the last whole tick, for a first signature torn after it.
+  let before = { keep, lastSealed }
   const settle = () => {
     if (open === undefined || open.snapshot || open.sig) return
+    before = { keep, lastSealed }
     if (open.tick >= 0) lastSealed = open.tick
     open = undefined
     keep = pos
@@ -189,14 +192,21 @@ export const truncateToSealed = (text: string): { kept: string; lastSealedTick: 
       if (open === undefined || !open.snapshot) break
       open.snapshot = false
     } else if (kind === "sig") {
+      // The first signature of a log follows a tick already counted whole (it was not yet known
+      // that the log is signed): it belongs to that tick.
       signed = true
       if (open !== undefined) open.sig = false
+      else keep = pos
     } else if (kind === "end") {
       if (open !== undefined) break
       open = { tick: -1, snapshot: false, sig: signed }
     } else if (kind !== "tick" || open !== undefined) break
     settle()
   }
+  // A torn first signature: the tick before it was counted whole only because the log had not
+  // signed yet, so it goes too.
+  const torn = text.slice(pos, pos + PREFIX.sig.length)
+  if (keep === pos && torn.length > 0 && !signed && PREFIX.sig.startsWith(torn)) ({ keep, lastSealed } = before)
   const kept = text.slice(0, keep)
   return { kept, lastSealedTick: lastSealed, droppedBytes: Buffer.byteLength(text) - Buffer.byteLength(kept) }
 }
