@@ -205,8 +205,11 @@ export const truncateToSealed = (text: string): { kept: string; lastSealedTick: 
   }
   // A torn first signature: the tick before it was counted whole only because the log had not
   // signed yet, so it goes too.
+  // (A fragment of at most `{"kind":"` could begin a tick line as well: it is taken for one.)
   const torn = text.slice(pos, pos + PREFIX.sig.length)
-  if (keep === pos && torn.length > 0 && !signed && PREFIX.sig.startsWith(torn)) ({ keep, lastSealed } = before)
+  if (keep === pos && torn.length > KIND_AT && !signed && PREFIX.sig.startsWith(torn)) {
+    ;({ keep, lastSealed } = before)
+  }
   const kept = text.slice(0, keep)
   return { kept, lastSealedTick: lastSealed, droppedBytes: Buffer.byteLength(text) - Buffer.byteLength(kept) }
 }
