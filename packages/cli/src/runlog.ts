@@ -18,6 +18,8 @@ export interface RunToLogOptions {
   readonly onTick: (tick: number, events: ReadonlyArray<{ type: string; data: unknown }>, state: unknown) => void
   /** Called once when Ctrl-C is first pressed. */
   readonly onInterrupt?: () => void
+  /** Continue a crashed run: its restored simulation and the partial log it appends to. */
+  readonly resume?: { readonly sim: Simulation<unknown, any, unknown>; readonly partial: string }
 }
 
 export interface RunToLogResult {
@@ -43,13 +45,15 @@ const SLICE_MS = 25
  */
 export const runToLog = async (options: RunToLogOptions): Promise<RunToLogResult> => {
   const { kit } = options
-  const sim = Simulation.create(kit.model, options.config, {
-    seed: options.seed,
-    meta: options.meta,
-    signer: options.signer,
-  })
-  const tmp = tempPathFor(options.out)
-  const writer = LogFileWriter.create(tmp, sim.headerLine, { gzip: options.out.endsWith(".gz"), overwrite: true })
+  const sim =
+    options.resume?.sim ??
+    Simulation.create(kit.model, options.config, { seed: options.seed, meta: options.meta, signer: options.signer })
+  const tmp = options.resume?.partial ?? tempPathFor(options.out)
+  const gzip = options.out.endsWith(".gz")
+  const writer =
+    options.resume === undefined
+      ? LogFileWriter.create(tmp, sim.headerLine, { gzip, overwrite: true })
+      : LogFileWriter.append(tmp, { gzip })
   const loop = new RunLoop(sim, {
     untilTick: options.untilTick,
     endEvents: kit.endEvents,
@@ -68,7 +72,7 @@ export const runToLog = async (options: RunToLogOptions): Promise<RunToLogResult
     }
   } catch (e) {
     // The loop has sealed the log with an "error" end record; a log without a tick is not kept.
-    if (sim.tick === 0) fs.rmSync(tmp, { force: true })
+    if (sim.tick === 0 && options.resume === undefined) fs.rmSync(tmp, { force: true })
     else fs.renameSync(tmp, options.out)
     interrupt.dispose()
     throw e

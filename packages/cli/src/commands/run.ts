@@ -6,6 +6,7 @@ import { summaryKeysOf } from "../models.js"
 import { Progress } from "../progress.js"
 import { runToLog } from "../runlog.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
+import { openResume, resolveResume } from "../resume.js"
 import { installationSigner } from "../signing.js"
 import { formatSummary, SummaryTracker } from "../summary.js"
 
@@ -14,7 +15,7 @@ export const runCommand = (kit: ModelKit): Command => ({
   spec: {
     name: "run",
     summary: "run a scenario headless, write its event log and print a summary",
-    args: [{ name: "scenario", help: "scenario name (see takeoff scenarios) or a YAML file" }],
+    args: [{ name: "scenario", help: "scenario name (see takeoff scenarios) or a YAML file", optional: true }],
     flags: [
       { name: "seed", kind: "int", value: "N", help: "random seed (default 1)" },
       { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
@@ -26,30 +27,52 @@ export const runCommand = (kit: ModelKit): Command => ({
         value: "FILE",
         help: "log file (default <scenario>-<seed>.ndjson; .gz compresses)",
       },
+      {
+        name: "resume",
+        kind: "string",
+        value: "LOG",
+        help: "continue a crashed run of LOG (or its .partial file) from its last whole tick",
+      },
       { name: "json", kind: "boolean", help: "print the summary as JSON" },
       { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
     ],
     notes:
-      'Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise); the summary to stdout.\nCtrl-C stops after the tick in flight, seals the log with end reason "stopped" and exits 130.\nThe log is signed with this installation\'s key (TAKEOFF_KEY, else ~/.takeoff/signing-key.pem), created on first use.',
+      'Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise); the summary to stdout.\nCtrl-C stops after the tick in flight, seals the log with end reason "stopped" and exits 130.\nThe log is signed with this installation\'s key (TAKEOFF_KEY, else ~/.takeoff/signing-key.pem), created on first use.\nThe log is written as a hidden .<name>.<pid>.partial and renamed when it closes; --resume LOG continues a\nrun killed before that (give --until again if the first run had it) and writes the same bytes an\nuninterrupted run would have.',
     examples: [
       "takeoff run baseline --seed 7 --until 2060",
       "takeoff run baseline --set ai.algorithmicProgressPerYear=3 --out fast.ndjson --json",
+      "takeoff run --resume baseline-7.ndjson",
     ],
   },
   async run({ args, flags }, io) {
-    const scenario = args.scenario!
-    const seed = (flags.seed as number | undefined) ?? 1
-    const sets = parseSets(flags.set as string[] | undefined)
-    // Validate everything before the log file exists.
-    const config = loadScenarioOrFail(kit, scenario, sets)
+    const signer = installationSigner(process.env)
+    if (flags.resume !== undefined) {
+      for (const f of ["seed", "set", "out"])
+        if (flags[f] !== undefined) throw usage(`--${f}: a resumed run keeps its own`)
+      if (args.scenario !== undefined)
+        throw usage(`--resume: a resumed run keeps its own scenario ("${args.scenario}" given)`)
+    } else if (args.scenario === undefined)
+      throw usage("<scenario>: expected a scenario name or file (or --resume LOG)")
+    const target = flags.resume === undefined ? undefined : resolveResume(flags.resume as string)
+    // Validate everything before the log file exists; a resumed run replays its log into the summary.
+    let tracker: SummaryTracker | undefined
+    const resumed =
+      target &&
+      openResume(kit, target, signer, (config) => {
+        const t = new SummaryTracker(kit, config)
+        tracker = t
+        return (tick, events, state) => t.onTick(tick, events, state)
+      })
+    const scenario = resumed?.scenario ?? args.scenario!
+    const seed = resumed?.seed ?? (flags.seed as number | undefined) ?? 1
+    const config = resumed?.config ?? loadScenarioOrFail(kit, scenario, parseSets(flags.set as string[] | undefined))
     const lastTick = untilTickOrFail(kit, config, flags.until as number | undefined)
     const name = scenarioName(scenario)
-    const out = (flags.out as string | undefined) ?? `${name}-${seed}.ndjson`
+    const out = target?.out ?? (flags.out as string | undefined) ?? `${name}-${seed}.ndjson`
     checkWritable(out, "--out")
     if (out.endsWith("/")) throw usage(`--out ${out}: expected a file name`)
 
-    const signer = installationSigner(process.env)
-    const tracker = new SummaryTracker(kit, config)
+    tracker ??= new SummaryTracker(kit, config)
     const progress = flags.quiet
       ? undefined
       : new Progress({ isTTY: io.errIsTTY, write: io.err }, lastTick + 1, "ticks")
@@ -62,8 +85,9 @@ export const runCommand = (kit: ModelKit): Command => ({
       // The same header `simulate` writes, so a CLI run and a server run of one seed are one log.
       meta: { scenario: (config as { name: string }).name },
       signer,
+      resume: resumed && target ? { sim: resumed.sim, partial: target.partial } : undefined,
       onTick: (tick, events, state) => {
-        tracker.onTick(tick, events, state)
+        tracker!.onTick(tick, events, state)
         progress?.update(tick + 1, kit.calendar.tickToDate(config, tick))
       },
       onInterrupt: () => io.err("\nstopping after the tick in flight (Ctrl-C again to abort at once)\n"),
