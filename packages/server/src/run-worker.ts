@@ -7,7 +7,16 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parentPort, workerData } from "node:worker_threads"
-import { LogFileWriter, loadKit, loadSigner, RunLoop, type RunEnd, Simulation } from "@takeoff/core"
+import {
+  LogFileWriter,
+  loadKit,
+  loadSigner,
+  openLogFile,
+  RunLoop,
+  type RunEnd,
+  resumeFrom,
+  Simulation,
+} from "@takeoff/core"
 import { makeTickReport, type ManagerToWorker, type RunWorkerInit, type WorkerToManager } from "./worker-protocol.js"
 
 const init = workerData as RunWorkerInit
@@ -17,10 +26,34 @@ const now = () => performance.timeOrigin + performance.now()
 
 const kit = await loadKit(init.kitUrl)
 const config = kit.model.decodeConfig(init.config)
-const sim = Simulation.create(kit.model, config, { seed: init.seed, meta: init.meta, signer: loadSigner(init.keyFile) })
-const log = LogFileWriter.create(path.join(init.logsDir, `${init.runId}.ndjson`), sim.headerLine)
-const metricsFd = fs.openSync(init.metricsFile, "w")
-fs.writeSync(metricsFd, `${JSON.stringify({ keys: kit.metrics.map((m) => m.key) })}\n`)
+const signer = loadSigner(init.keyFile)
+const logFile = path.join(init.logsDir, `${init.runId}.ndjson`)
+const keysLine = `${JSON.stringify({ keys: kit.metrics.map((m) => m.key) })}\n`
+/**
+ * A resumed run continues its log from the last sealed tick (the bytes an uninterrupted run would
+ * write next). Its sidecar is rewritten from the replayed ticks, since a crash can leave it a tick
+ * short of the log or with a torn line; ticks the manager does not hold yet are reported to it.
+ */
+const resumeRun = (knownTick: number) => {
+  const lines: string[] = [keysLine]
+  const { sim } = resumeFrom(kit.model, openLogFile(logFile).text, {
+    signer,
+    onTick: (tick, events, state) => {
+      const report = makeTickReport(kit, config, tick, events, state)
+      lines.push(`${JSON.stringify(report)}\n`)
+      if (tick > knownTick) post({ type: "tick", at: Number.NaN, ...report })
+    },
+  })
+  fs.writeFileSync(init.metricsFile, lines.join(""))
+  return { sim, log: LogFileWriter.append(logFile), metricsFd: fs.openSync(init.metricsFile, "a") }
+}
+const fresh = () => {
+  const sim = Simulation.create(kit.model, config, { seed: init.seed, meta: init.meta, signer })
+  const metricsFd = fs.openSync(init.metricsFile, "w")
+  fs.writeSync(metricsFd, keysLine)
+  return { sim, log: LogFileWriter.create(logFile, sim.headerLine), metricsFd }
+}
+const { sim, log, metricsFd } = init.resume === undefined ? fresh() : resumeRun(init.resume.knownTick)
 
 const run = new RunLoop(sim, {
   untilTick: init.untilTick,

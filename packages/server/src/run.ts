@@ -40,6 +40,8 @@ export class Run {
   worker: Worker | undefined
   /** Controls sent to the worker and not yet acknowledged, oldest first. */
   readonly pendingAcks: Array<() => void> = []
+  /** Set when an interrupted run is resumed: its worker continues the log instead of starting one. */
+  resumeLog = false
   /** Bumped on every status change, so streams know to send a `status` message. */
   statusVersion = 0
 

@@ -77,6 +77,7 @@ export class RunScheduler {
       paused: false,
       meta: { scenario: run.meta.scenario, runId: run.id, overrides: run.meta.overrides },
       keyFile: this.options.keyFile,
+      ...(run.resumeLog ? { resume: { knownTick: run.lastTick } } : {}),
     }
     const worker = spawnWorker("run-worker", import.meta.url, { workerData: init })
     run.worker = worker
@@ -143,6 +144,15 @@ export class RunScheduler {
    */
   async control(run: Run, c: RunControl): Promise<Run> {
     const id = run.id
+    if (run.meta.status === "interrupted" && c.action === "resume") {
+      // The server went away mid-run: continue its log from the last sealed tick.
+      this.checkRoom()
+      run.resumeLog = true
+      delete run.meta.error
+      this.setStatus(run, "queued")
+      this.admit(run)
+      return run
+    }
     if (run.terminal) throw conflict(`run "${id}" is ${run.meta.status}; it can no longer be controlled`)
     const acks: Array<Promise<void>> = []
     const send = (m: ManagerToWorker) => {

@@ -16,6 +16,8 @@ export interface RunWorkerInit {
   readonly meta: Readonly<Record<string, unknown>>
   /** The Ed25519 private key (PEM file) that signs the log. */
   readonly keyFile: string
+  /** Continue the run's interrupted log from its last sealed tick; the manager holds ticks to `knownTick`. */
+  readonly resume?: { readonly knownTick: number }
 }
 
 /** One sealed tick as the worker reports it; also one line of the metrics sidecar (without `at`). */

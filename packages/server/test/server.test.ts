@@ -283,6 +283,29 @@ describe("persistence", () => {
     for (const e of byAgent.json.events) expect(e.agent).toBe(agent)
     const audit = await api(s2.url, "GET", `/api/runs/${done.id}/audit?why=agi`)
     expect(audit.status, audit.text).toBe(200)
+
+    // The interrupted run resumes from its last sealed tick; its log is the one an uninterrupted
+    // run of the same header, signed by the same key, writes.
+    const resumed = await api(s2.url, "POST", `/api/runs/${live.id}/control`, { action: "resume" })
+    expect(resumed.status, resumed.text).toBe(200)
+    await api(s2.url, "POST", `/api/runs/${live.id}/control`, { action: "speed", ticksPerSecond: null })
+    const fin = await waitRun(s2.url, live.id, (r) => r.status === "finished")
+    expect(fin.tick).toBe(83)
+    const whole = stream(s2.url, live.id)
+    await whole.finished()
+    expect(whole.ticks).toEqual(range(0, 83))
+    const text = fs.readFileSync(s2.manager.logFile(live.id), "utf8")
+    const header = JSON.parse(text.slice(0, text.indexOf("\n")))
+    const sim = Simulation.create(walkersModel, walkersModel.decodeConfig(header.config), {
+      seed: header.seed,
+      meta: header.meta,
+      signer: s2.manager.signer,
+    })
+    let expected = `${sim.headerLine}\n`
+    for (let t = 0; t <= 83; t++) expected += sim.step().text
+    expect(text).toBe(expected + sim.endLine("completed"))
+    const rm = (await api(s2.url, "GET", `/api/runs/${live.id}/metrics`)).json
+    expect(rm.ticks).toEqual(range(0, 83))
   })
 })
 
