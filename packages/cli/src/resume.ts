@@ -1,6 +1,14 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { type LogSigner, type ModelKit, openLogFile, parseHeader, resumeFrom, type Simulation } from "@takeoff/core"
+import {
+  cutLogFile,
+  type LogSigner,
+  type ModelKit,
+  openLogFile,
+  parseHeader,
+  resumeFrom,
+  type Simulation,
+} from "@takeoff/core"
 import { usage } from "./errors.js"
 import { logErrorToCli, partialsOf } from "./logfile.js"
 
@@ -71,7 +79,8 @@ export const openResume = (
       throw usage(`${target.partial}: line 1: a log of model "${header.model}", not "${kit.model.name}"`)
     }
     const onTick = onTickOf(kit.model.decodeConfig(header.config))
-    const { sim } = resumeFrom(kit.model, text, { signer, onTick })
+    const { sim, kept } = resumeFrom(kit.model, text, { signer, onTick })
+    cutLogFile(target.partial, kept)
     const scenario = typeof header.meta.scenario === "string" ? header.meta.scenario : "resumed"
     return { sim, config: sim.config, scenario, seed: header.seed }
   } catch (e) {

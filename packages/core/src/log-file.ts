@@ -44,6 +44,22 @@ export const openLogFile = (file: string): OpenedLog => {
 }
 
 /**
+ * Cuts a log file (plain or .gz) back to `kept`, a prefix of its text, e.g. what `resumeFrom`
+ * continues from. Does nothing when the file already holds exactly that.
+ *
+ * @example
+ * cutLogFile("run.ndjson", kept)
+ */
+export const cutLogFile = (file: string, kept: string): void => {
+  const raw = fs.readFileSync(file)
+  const gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b
+  if (gz) {
+    const text = zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString("utf8")
+    if (text !== kept) fs.writeFileSync(file, zlib.gzipSync(kept))
+  } else if (raw.length !== Buffer.byteLength(kept)) fs.truncateSync(file, Buffer.byteLength(kept))
+}
+
+/**
  * The lines of a log file (plain or .gz), read as they are iterated so a log larger than a string
  * can be verified, replayed or resimulated: plain files are read 1 MiB at a time. A gzip file is
  * inflated whole first (Node has no synchronous streaming inflate) but never split into an array.

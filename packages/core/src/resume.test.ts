@@ -23,8 +23,9 @@ describe("resuming an interrupted run", () => {
         const whole = full(ticks, k)
         const { kept } = truncateToSealed(whole.slice(0, at % whole.indexOf('{"kind":"end"')))
         fc.pre(kept.length > 0)
-        const { sim } = resumeFrom(walkersModel, kept, { signer })
-        let text = kept
+        const resumed = resumeFrom(walkersModel, kept, { signer })
+        const sim = resumed.sim
+        let text = resumed.kept
         while (sim.tick < ticks) text += sim.step().text
         expect(text + sim.endLine("completed")).toBe(whole)
       }),

@@ -19,18 +19,21 @@ export interface ResumeOptions<S, E> {
  * Continues an interrupted run from its log (text cut back to its last whole tick, e.g. by
  * `openLogFile`): checks the chain and signatures as far as it goes, folds the state from tick 0
  * and restores the simulation at the last sealed tick with the chain hash there. Stepping it on
- * writes the bytes an uninterrupted run would have written after that tick. Throws a LogError
+ * writes the bytes an uninterrupted run would have written after that tick, following `kept`
+ * (the log, or less of it: the file must be cut to it, see `cutLogFile`). Throws a LogError
  * naming the line for a log that does not check out, that already ended, or whose signer is not
  * `signer`.
  *
  * @example
- * const { sim } = resumeFrom(model, openLogFile(partial).text, { signer })
+ * const { sim, kept } = resumeFrom(model, openLogFile(partial).text, { signer })
+ * cutLogFile(partial, kept)
  */
 export const resumeFrom = <S, E extends Event, C>(
   model: Model<S, E, C>,
-  text: string,
+  logText: string,
   options: ResumeOptions<S, E> = {},
-): { sim: Simulation<S, E, C>; lastTick: number } => {
+): { sim: Simulation<S, E, C>; lastTick: number; kept: string } => {
+  let text = logText
   const chain = verifyChain(text, { allowIncomplete: true })
   if (chain.end !== undefined) {
     throw new LogError({
@@ -47,6 +50,19 @@ export const resumeFrom = <S, E extends Event, C>(
       line: 1,
       message: `the log is signed by ${chain.signer.fingerprint}${mine === undefined ? "" : `, not by this key (${mine})`}: only the key that began it can continue it`,
     })
+  }
+  const k = chain.header.stateHashEvery
+  if (mine !== undefined && chain.signer === undefined && chain.lastTick >= k) {
+    throw new LogError({
+      reason: "unsigned",
+      line: 1,
+      message: "the log was written without a key: a signed continuation of it would not verify",
+    })
+  }
+  // Signed by us but cut right after its first checkpoint's seal: that tick's signature is
+  // missing, so the tick is run again (it writes the same bytes) and signed this time.
+  if (mine !== undefined && chain.signer === undefined && chain.lastTick === k - 1) {
+    text = text.slice(0, text.lastIndexOf(`\n{"kind":"tick","tick":${chain.lastTick},`) + 1)
   }
   const r = replay(model, text, { onTick: options.onTick })
   const at = lastSealedTick(text)
@@ -65,5 +81,5 @@ export const resumeFrom = <S, E extends Event, C>(
   } catch (e) {
     throw new LogError({ reason: "schema-version", line: 1, message: (e as Error).message })
   }
-  return { sim, lastTick: r.tick }
+  return { sim, lastTick: r.tick, kept: text }
 }

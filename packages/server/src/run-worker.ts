@@ -8,6 +8,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parentPort, workerData } from "node:worker_threads"
 import {
+  cutLogFile,
   LogFileWriter,
   loadKit,
   loadSigner,
@@ -36,7 +37,7 @@ const keysLine = `${JSON.stringify({ keys: kit.metrics.map((m) => m.key) })}\n`
  */
 const resumeRun = (knownTick: number) => {
   const lines: string[] = [keysLine]
-  const { sim } = resumeFrom(kit.model, openLogFile(logFile).text, {
+  const { sim, kept } = resumeFrom(kit.model, openLogFile(logFile).text, {
     signer,
     onTick: (tick, events, state) => {
       const report = makeTickReport(kit, config, tick, events, state)
@@ -44,6 +45,7 @@ const resumeRun = (knownTick: number) => {
       if (tick > knownTick) post({ type: "tick", at: Number.NaN, ...report })
     },
   })
+  cutLogFile(logFile, kept)
   fs.writeFileSync(init.metricsFile, lines.join(""))
   return { sim, log: LogFileWriter.append(logFile), metricsFd: fs.openSync(init.metricsFile, "a") }
 }
