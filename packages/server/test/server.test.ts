@@ -177,7 +177,10 @@ describe("live runs over REST and WebSocket", () => {
     expect(end.run).toMatchObject({ status: "stopped", tick: stopped.json.tick })
     expect(c.ticks).toEqual(range(0, stopped.json.tick))
     const log = (await api(s.url, "GET", `/api/runs/${run.id}/log`)).text
-    expect(log.trimEnd().split("\n").pop()).toContain(`"kind":"end","tick":${stopped.json.tick},"reason":"stopped"`)
+    // The end record, then the server's signature of it.
+    const [endLine, sigLine] = log.trimEnd().split("\n").slice(-2)
+    expect(endLine).toContain(`"kind":"end","tick":${stopped.json.tick},"reason":"stopped"`)
+    expect(sigLine).toMatch(/^\{"kind":"sig","tick":/)
     expect((await api(s.url, "POST", `/api/runs/${run.id}/control`, { action: "resume" })).status).toBe(409)
   })
 
@@ -205,7 +208,7 @@ describe("persistence", () => {
     const r = (await api(s2.url, "GET", `/api/runs/${live.id}`)).json as RunSummary
     expect(r.status).toBe("stopped")
     const log = (await api(s2.url, "GET", `/api/runs/${live.id}/log`)).text
-    expect(log.trimEnd().split("\n").pop()).toContain('"kind":"end","tick":' + r.tick + ',"reason":"stopped"')
+    expect(log.trimEnd().split("\n").at(-2)).toContain('"kind":"end","tick":' + r.tick + ',"reason":"stopped"')
   })
 
   it("after a crash runs are listed, finished ones replayable, interrupted ones marked with their tick", async () => {
