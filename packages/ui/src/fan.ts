@@ -35,7 +35,11 @@ const numbers = (v: unknown, where: string): Array<number | null> => {
   if (!Array.isArray(v)) throw new FanFileError(`${where}: expected an array of numbers`)
   return v.map((x, i) => {
     if (x === null) return null
-    if (typeof x !== "number") throw new FanFileError(`${where}[${i}]: expected a number, got ${JSON.stringify(x)}`)
+    // Named by type, not echoed: a file nested 100k deep would overflow JSON.stringify's stack.
+    if (typeof x !== "number") {
+      const got = Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : JSON.stringify(x)
+      throw new FanFileError(`${where}[${i}]: expected a number, got ${got}`)
+    }
     return x
   })
 }

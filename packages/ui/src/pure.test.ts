@@ -158,5 +158,9 @@ describe("fan file", () => {
     expect(() => parseFanFile('{"years":[1,2],"metrics":{"gdp":{"p10":[1],"p50":[1,2],"p90":[1,2]}}}')).toThrow(
       "metrics.gdp.p10: 1 values for 2 years",
     )
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`
+    expect(() => parseFanFile(`{"years":[1],"metrics":{"g":{"p10":[${deep}],"p50":[1],"p90":[1]}}}`)).toThrow(
+      "metrics.g.p10[0]: expected a number, got an array",
+    )
   })
 })
