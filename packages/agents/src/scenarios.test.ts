@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { invariantViolation } from "./economy/invariants.js"
 import { computeMetrics, METRICS } from "./metrics.js"
 import { listScenarios, loadScenario } from "./scenario.js"
 import { simulate } from "./simulate.js"
@@ -30,12 +31,14 @@ describe("every scenario", () => {
     for (const n of REQUIRED) expect(names).toContain(n)
   })
   for (const name of names) {
-    it(`${name}: runs 2024-2100 with finite metrics, positive prices and milestone dates or "not reached"`, () => {
+    it(`${name}: runs 2024-2100 keeping every invariant, with finite metrics, positive prices and milestone dates or "not reached"`, () => {
       const config = loadScenario(name, { set: [["firms.count", "200"]] })
       const { outcome } = simulate(config, {
         seed: 1,
         untilYear: 2100,
         onTick: (tick, _e, state) => {
+          const broken = invariantViolation(state)
+          if (broken !== null) throw new Error(`${name} tick ${tick}: ${broken}`)
           const m = computeMetrics(state, config)
           for (const info of METRICS) {
             if (!Number.isFinite(m[info.key])) throw new Error(`${name} tick ${tick}: ${info.key} = ${m[info.key]}`)

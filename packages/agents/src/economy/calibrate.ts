@@ -47,9 +47,11 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   // In the one-sector special case machines are part of the capital stock (`mechanisms/tasks.ts`).
   const split =
     v["tasks.machinesFromCapital"] === 1 ? capitalSplit(p, capital, { capital: 0, ai: 0, robot: 0 }) : undefined
+  // At least one worker-equivalent of each, as in the markets: an empty fleet still has a price.
   const aiSupply =
-    split?.aiSupply ?? (installedH100e * (1 - v["ai.trainingShare"]) + distributedH100e(p, 0)) * workerEqPerH100e(p, 0)
-  const robotSupply = split?.robotSupply ?? v["robots.stock2024"] * workerEqPerRobot(p, 0)
+    split?.aiSupply ??
+    Math.max(1, (installedH100e * (1 - v["ai.trainingShare"]) + distributedH100e(p, 0)) * workerEqPerH100e(p, 0))
+  const robotSupply = split?.robotSupply ?? Math.max(1, v["robots.stock2024"] * workerEqPerRobot(p, 0))
   const st: EconomyState = {
     p,
     x,

@@ -56,7 +56,10 @@ export const derive = (config: EconomyConfig): Derived => {
   for (let s = 0; s < S; s++)
     for (let k = 0; k < K; k++)
       machine0 += beta[s] * omega[s * K + k] * v[`occupations.${OCCUPATIONS[k]}.automatedShare2024`]
-  const alpha = 1 - v["macro.labourShare2024"] / ((1 - phi) * (1 - machine0))
+  // When machines already do (nearly) every task the calibrated labour share cannot be met: the
+  // elasticity is held at 0 (capital earns nothing at the start) rather than going negative or infinite.
+  const humanTaskShare = (1 - phi) * (1 - machine0)
+  const alpha = humanTaskShare > v["macro.labourShare2024"] ? 1 - v["macro.labourShare2024"] / humanTaskShare : 0
   return {
     v,
     nFirms: firmsPerSector.reduce((a, b) => a + b, 0),

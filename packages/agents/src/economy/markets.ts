@@ -142,15 +142,9 @@ export const solveMarkets = (
       }
     }
     for (let k = 0; k < K; k++) {
-      // A wage floor of zero (an occupation fully automated) must not divide 0 by 0.
-      const byWage = inp.fullEmployment
-        ? inp.maxEmployed[k]
-        : inp.wageFloor[k] > 0
-          ? totL[k] / inp.wageFloor[k]
-          : totL[k] > 0
-            ? inp.maxEmployed[k]
-            : 0
-      employed[k] = Math.min(inp.maxEmployed[k], byWage)
+      // No human slice left (full automation): nobody is employed in it. A zero wage floor hires everyone.
+      const byWage = inp.fullEmployment || inp.wageFloor[k] <= 0 ? inp.maxEmployed[k] : totL[k] / inp.wageFloor[k]
+      employed[k] = totL[k] > 0 ? Math.min(inp.maxEmployed[k], byWage) : 0
     }
     for (let s = 0; s < S; s++) {
       allocK[s] = sumK > 0 ? (inp.capital * payK[s]) / sumK : 0

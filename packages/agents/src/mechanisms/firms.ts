@@ -200,7 +200,9 @@ const applyFirmsStepped = (st: EconomyState, d: (typeof FirmsStepped)["schema"][
       firmZ[i]
     const mean = sectorCost[s]
     // Log growth is small (a few % a month): exp(g) by its second-order expansion.
-    const g = (mean > 0 ? realloc * (1 - cost / mean) : 0) + shockScale * shock[i]
+    // Below -1 the expansion would turn upward again (a firm far costlier than its sector would grow):
+    // at most a firm halves in a month.
+    const g = Math.max(-1, (mean > 0 ? realloc * (1 - cost / mean) : 0) + shockScale * shock[i])
     let scale = firmScale[i] * (1 + g + 0.5 * g * g)
     if (scale < exitShare * sectorScale[s]) {
       // Exit: an entrant takes the slot with a fresh productivity draw and the sector's current practice.
@@ -238,6 +240,16 @@ const applyFirmsStepped = (st: EconomyState, d: (typeof FirmsStepped)["schema"][
     for (let k = 0; k < 4; k++) sectorAuto[s * 4 + k] = accA[s * 4 + k] / accScale[s]
     sectorCost[s] = accCost[s] / accScale[s]
     sectorScale[s] = accScale[s] / count[s]
+  }
+  // Only relative scales matter: a sector whose mean drifted far from 1 (fast reallocation, large
+  // shocks, decades) is rescaled before its f32 scales overflow or vanish.
+  const drifted = (m: number): boolean => m > 1e6 || m < 1e-6
+  if (sectorScale.some(drifted)) {
+    for (let i = 0; i < n; i++) {
+      const m = sectorScale[firmSector[i]]
+      if (drifted(m)) firmScale[i] = Math.fround(firmScale[i] / m)
+    }
+    for (let s = 0; s < ns; s++) if (drifted(sectorScale[s])) sectorScale[s] = 1
   }
   st.flow[F.firmFailures] = failures * 12
   st.x[X.firmFailuresTotal] += failures

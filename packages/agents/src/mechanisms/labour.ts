@@ -18,7 +18,7 @@ import { type EconomyState, F, isOver, RING, X } from "../economy/state.js"
  */
 
 export const params = [
-  param("labour.forceB", "billion", 0.1, 50, "Labour force", "Global labour force at the start."),
+  param("labour.forceB", "billion", 0, 50, "Labour force", "Global labour force at the start."),
   param(
     "labour.frictionalUnemployment",
     "fraction",

@@ -127,7 +127,8 @@ export const systems: Systems<typeof events> = [
       const b = Math.log2(1 - v["robots.learningRate"])
       const unitCostUsd = Math.max(
         v["robots.floorCostUsd"],
-        v["robots.unitCost2024Usd"] * (x[X.robotCum] / v["robots.stock2024"]) ** b,
+        // One robot at least on each side: with no robots in 2024 the curve starts from the first one.
+        v["robots.unitCost2024Usd"] * (Math.max(1, x[X.robotCum]) / Math.max(1, v["robots.stock2024"])) ** b,
       )
       const priceUsd = unitCostUsd * (1 + v["robots.markup"])
       const c = machineCosts(st, tick)
