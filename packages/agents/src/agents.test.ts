@@ -88,7 +88,9 @@ describe("chip fabs", () => {
     expect(order.data.onlineTick).toBe(1 + config.values["chips.fabLeadTimeMonths"])
     const before = st.chipStock[0]
     apply(st, events)
-    expect(st.chipStock[0]).toBeCloseTo(before + sold.data.units[0], 6)
+    // Data centres get the labs' share of the units made; robot makers take the rest on board.
+    const toLabs = sold.data.h100e / (sold.data.h100e + sold.data.robotH100e)
+    expect(st.chipStock[0]).toBeCloseTo(before + sold.data.units[0] * toLabs, 6)
     expect(st.fabPipe[order.data.onlineTick % RING]).toBeGreaterThan(0)
   })
 
@@ -128,11 +130,12 @@ describe("energy", () => {
     expect(st.power[1]).toBeCloseTo(gas.data.gw, 9)
   })
 
-  it("given unpowered chips, when markets clear, then only powered chips serve inference", () => {
+  it("given a quarter of the power, when energy dispatches and markets clear, then only powered chips serve inference", () => {
     const st = given()
     const [full] = only(when(st, "markets"), "MarketsCleared")
     st.power.fill(0)
     st.power[0] = powerCapacityGw(given()) / 4
+    apply(st, when(st, "energy"))
     const [dark] = only(when(st, "markets"), "MarketsCleared")
     expect(dark.data.flows.poweredShare).toBeLessThan(full.data.flows.poweredShare)
     expect(dark.data.flows.inferenceH100e).toBeLessThan(full.data.flows.inferenceH100e)
@@ -140,9 +143,10 @@ describe("energy", () => {
 })
 
 describe("robot factories", () => {
-  it("given robots that earn more than they cost, when robots decide, then factories run full and expand", () => {
+  it("given robots that earn more than they cost and chips for them, when robots decide, then factories run full and expand", () => {
     const st = given()
     st.flow[F.robotPricePerWorkerYear] = 1e6
+    st.flow[F.robotChipH100e] = 1e9
     const events = when(st, "robots")
     const [built] = only(events, "RobotsBuilt")
     expect(built.data.valueToCost).toBeGreaterThan(1)

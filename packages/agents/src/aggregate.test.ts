@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { loadScenario } from "./scenario.js"
 import { simulate } from "./simulate.js"
-import { F, K, X } from "./state.js"
+import { F, K, servedShare, USER, X } from "./state.js"
 
 describe("the aggregate special case (aggregate-ces)", () => {
   it("is one representative firm whose output is the textbook CES task aggregate, with a Solow saving rule", () => {
@@ -27,7 +27,9 @@ describe("the aggregate special case (aggregate-ces)", () => {
           D += w * ((1 - a) ** (1 / sigma) * st.allocL[k] ** rho + a ** (1 / sigma) * st.allocM[k] ** rho)
         }
         const T = D ** (1 / rho)
-        const Xo = st.zSector[0] * st.x[X.tfp] * st.allocK[0] ** p.alpha * T ** (1 - p.alpha)
+        // The rest of the economy's power shortfall scales productivity (docs/model.md, "Energy").
+        const powered = servedShare(st, USER.rest) ** v["energy.restOutputElasticity"]
+        const Xo = st.zSector[0] * st.x[X.tfp] * powered * st.allocK[0] ** p.alpha * T ** (1 - p.alpha)
         const r = p.rFixed
         const Y = ((1 - p.phi) * Xo ** r + p.phi * st.allocF[0] ** r) ** (1 / r)
         // The sector's output is GDP (one sector), and the allocation is the whole economy's.

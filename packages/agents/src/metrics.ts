@@ -8,8 +8,12 @@ import {
   F,
   HOURS_PER_YEAR,
   K,
+  NU,
+  POWER_USERS,
+  powerCapacityGw,
   productionMix,
   TOKENS_PER_H100E_HOUR_2024,
+  USER,
   workerEqPerH100e,
   workerEqPerRobot,
   X,
@@ -42,6 +46,14 @@ export const METRICS: ReadonlyArray<MetricInfo> = [
   { key: "chipsMadePerYear", label: "Chips made", unit: "chips/yr", log: true },
   { key: "powerUsedGw", label: "AI power used", unit: "GW", log: true },
   { key: "poweredShare", label: "Chips powered", unit: "fraction" },
+  ...POWER_USERS.map(
+    (u): MetricInfo => ({ key: `electricityTwh.${u}`, label: `Electricity: ${u}`, unit: "TWh/yr", log: true }),
+  ),
+  { key: "electricityTwh", label: "Electricity used", unit: "TWh/yr", log: true },
+  { key: "electricityTw", label: "Electricity used (average power)", unit: "TW", log: true },
+  { key: "powerCapacityGw", label: "Power capacity", unit: "GW", log: true },
+  { key: "robotPowerGw", label: "Robot power", unit: "GW", log: true },
+  { key: "electricityPerHeadKwh", label: "Electricity per head", unit: "kWh/yr", log: true },
   { key: "robotsInUse", label: "Robots in use", unit: "robots", log: true },
   { key: "robotsBuiltPerYear", label: "Robots built", unit: "robots/yr", log: true },
   { key: "chipPriceUsd", label: "Chip price (newest generation)", unit: "USD", log: true },
@@ -49,7 +61,7 @@ export const METRICS: ReadonlyArray<MetricInfo> = [
   { key: "inferencePricePerMTokUsd", label: "Inference price", unit: "USD per million tokens", log: true },
   { key: "robotHourPriceUsd", label: "Robot-hour price", unit: "USD/h", log: true },
   { key: "robotPriceUsd", label: "Robot price", unit: "USD", log: true },
-  { key: "electricityPriceUsdPerMwh", label: "Electricity price (AI)", unit: "USD/MWh" },
+  { key: "electricityPriceUsdPerMwh", label: "Electricity price", unit: "USD/MWh" },
   { key: "goodsPriceIndex", label: "Goods basket price", unit: "index (2024 = 1)", log: true },
   { key: "postScarcityIndex", label: "Post-scarcity index", unit: "0..1" },
   { key: "basketShareOfIncome", label: "Basic basket / income per head", unit: "fraction", log: true },
@@ -110,8 +122,18 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.installedFlops = h100e * p.v["chips.h100FlopPerSec"]
   m.installedH100e = h100e
   m.chipsMadePerYear = flow[F.chipsMadeUnits] * 12
-  m.powerUsedGw = Math.min(flow[F.powerDemandGw], flow[F.powerDemandGw] * flow[F.poweredShare])
+  m.powerUsedGw = st.powerServedGw[USER.dataCentres]
   m.poweredShare = flow[F.poweredShare]
+  let servedGw = 0
+  for (let u = 0; u < NU; u++) {
+    m[`electricityTwh.${POWER_USERS[u]}`] = (st.powerServedGw[u] * HOURS_PER_YEAR) / 1000
+    servedGw += st.powerServedGw[u]
+  }
+  m.electricityTwh = (servedGw * HOURS_PER_YEAR) / 1000
+  m.electricityTw = servedGw / 1000
+  m.powerCapacityGw = powerCapacityGw(st)
+  m.robotPowerGw = st.powerServedGw[USER.robots]
+  m.electricityPerHeadKwh = (servedGw * 1e6 * HOURS_PER_YEAR) / x[X.population]
   m.robotsInUse = x[X.robots]
   m.robotsBuiltPerYear = flow[F.robotsBuilt]
   m.chipPriceUsd = flow[F.chipPricePerH100e] * p.gens[newest].h100e

@@ -4,10 +4,11 @@ import { NDRIVER, occupationTarget, writeDrivers } from "./automation.js"
 import { distributedH100e } from "../mechanisms/distributed.js"
 import { initialWealthShares } from "../mechanisms/households.js"
 import { capitalSplit } from "../mechanisms/tasks.js"
-import { machineCosts, workerEqPerH100e, workerEqPerRobot } from "./costs.js"
+import { dataCentreDemandGw, HOURS_PER_YEAR, machineCosts, workerEqPerH100e, workerEqPerRobot } from "./costs.js"
 import { type Derived, derive } from "./derive.js"
 import { solveMarkets } from "./markets.js"
-import { K, NP, OCCUPATIONS, S } from "./sets.js"
+import { restPowerGw2024 } from "./power.js"
+import { K, NP, NU, OCCUPATIONS, POWER, S, USER } from "./sets.js"
 import { DECILES, type EconomyState, F, NF, NHH, NX, RING, X } from "./state.js"
 
 /**
@@ -81,6 +82,8 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
     fabPipe: new Float64Array(RING),
     power: new Float64Array(NP),
     powerPipe: new Float64Array(RING * NP),
+    powerDemandGw: new Float64Array(NU),
+    powerServedGw: new Float64Array(NU),
     robotPipe: new Float64Array(RING),
     shiftRef: new Float64Array(S),
     driverRef: new Float64Array(S * NDRIVER),
@@ -128,14 +131,32 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   const g = Math.log(1 + v["chips.committedGrowthPerYear"]) / 12
   const lead = Math.round(v["chips.fabLeadTimeMonths"])
   for (let m = 1; m <= lead; m++) st.fabPipe[m % RING] = x[X.fabCapacity] * (Math.exp(g * m) - Math.exp(g * (m - 1)))
-  st.power[0] = v["energy.aiCapacityGw2024"]
+  // One power system: the grid serves the rest of the economy, robots, factories and the AI data
+  // centres (with their headroom), plus the reserve held for peaks and outages.
+  const reserve = 1 + v["energy.reserveShare"]
+  const restGw = restPowerGw2024(p)
+  const robotGw = (v["robots.stock2024"] * v["robots.powerKw"]) / 1e6
+  const factoryGw =
+    (v["chips.production2024Units"] * v["chips.fabMwhPerUnit"] +
+      v["robots.production2024"] * v["robots.factoryMwhPerRobot"]) /
+    (HOURS_PER_YEAR * 1000)
+  st.power[POWER.grid] = (restGw + robotGw + factoryGw + v["energy.aiCapacityGw2024"]) * reserve
+  st.powerDemandGw[USER.dataCentres] = dataCentreDemandGw(st)
+  st.powerDemandGw[USER.robots] = robotGw
+  st.powerDemandGw[USER.factories] = factoryGw
+  st.powerDemandGw[USER.rest] = restGw
+  st.powerServedGw.set(st.powerDemandGw)
+  const gridLead = Math.min(RING - 1, Math.round(v["energy.grid.leadTimeMonths"]))
+  // Plants under construction: the rest of the economy's growth at the 2024 rate, over the grid's lead time.
+  const restAddGw = (restGw * v["macro.realGrowth2024"] * v["energy.restElasticity"] * reserve) / 12
+  for (let m = 1; m <= gridLead; m++) st.powerPipe[m * NP + POWER.grid] = restAddGw
   // Data-centre power already under construction: grid connections for the committed chip growth.
   const kwNow = p.gens[0].kw
   // Only the chips already committed (the fab lead time) have power on the way, at most the grid's build rate.
-  const committedMonths = Math.min(RING - 1, Math.round(v["energy.grid.leadTimeMonths"]), lead)
+  const committedMonths = Math.min(gridLead, lead)
   for (let m = 1; m <= committedMonths; m++) {
     const gw = ((x[X.fabCapacity] * Math.exp(g * m)) / 12) * kwNow * 1e-6
-    st.powerPipe[m * NP] = Math.min(gw, v["energy.grid.maxAddGwPerYear"] / 12)
+    st.powerPipe[m * NP + POWER.grid] += Math.min(gw, v["energy.grid.maxAddGwPerYear"] / 12)
   }
   // Firms: split across sectors by value share; they all start at the calibrated automation.
   let i = 0
@@ -193,6 +214,7 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   st.flow[F.robotPricePerWorkerYear] = solved.robotRevenue / robotSupply
   st.flow[F.energyPriceUsdPerMwh] = v["energy.grid.costUsdPerMwh"]
   st.flow[F.poweredShare] = 1
+  st.flow[F.investment] = v["macro.savingRate"] * solved.gdp
   st.flow[F.chipPricePerH100e] = p.gens[0].priceUsd / p.gens[0].h100e
   st.flow[F.fundingUsd] = v["ai.capex2024UsdB"] * 1e9
   st.flow[F.robotPriceUsd] = v["robots.unitCost2024Usd"] * (1 + v["robots.markup"])

@@ -1,5 +1,5 @@
 import type { Derived } from "./derive.js"
-import { NP, POWER_SOURCES } from "./sets.js"
+import { NP, POWER_SOURCES, USER } from "./sets.js"
 import { type EconomyState, F, X } from "./state.js"
 
 /**
@@ -42,27 +42,33 @@ export interface MachineCosts {
 }
 
 /** Data-centre power demand (GW) of the installed chips. */
-export const powerDemandGw = (st: EconomyState): number => {
+export const dataCentreDemandGw = (st: EconomyState): number => {
   let kw = 0
   for (let g = 0; g < st.chipStock.length; g++) kw += st.chipStock[g] * st.p.gens[g].kw
   return kw / 1e6
 }
 
+/** Firm capacity of the power system (GW, all sources). */
 export const powerCapacityGw = (st: EconomyState): number => {
   let c = 0
   for (let j = 0; j < NP; j++) c += st.power[j]
   return c
 }
 
-/** Electricity price: the capacity-weighted cost of the sources, raised when chips wait for power. */
+/** Capacity that can be dispatched: `reserveShare` is held back for peaks and outages. */
+export const dispatchableGw = (st: EconomyState): number => powerCapacityGw(st) / (1 + st.p.v["energy.reserveShare"])
+
+/**
+ * Electricity price (docs/model.md, "Energy"): the capacity-weighted cost of the sources, or the
+ * price that cleared the last dispatch when power was short and that is higher. One price for all.
+ */
 export const energyPrice = (st: EconomyState): number => {
   const v = st.p.v
   const cap = powerCapacityGw(st)
   let cost = 0
   for (let j = 0; j < NP; j++) cost += st.power[j] * v[`energy.${POWER_SOURCES[j]}.costUsdPerMwh`]
   const base = cap > 0 ? cost / cap : v["energy.grid.costUsdPerMwh"]
-  const demand = powerDemandGw(st)
-  return demand > cap && cap > 0 ? base * (demand / cap) ** v["energy.scarcityPriceExponent"] : base
+  return Math.max(base, st.flow[F.powerClearingPrice])
 }
 
 export const machineCosts = (st: EconomyState, tick: number): MachineCosts => {
@@ -91,8 +97,8 @@ export const fleetH100e = (st: EconomyState): number => {
   return h
 }
 
-/** Share of installed chips that have power. */
+/** Share of the data centres' demand served at the last dispatch. */
 export const poweredShare = (st: EconomyState): number => {
-  const demand = powerDemandGw(st)
-  return demand > 0 ? Math.min(1, powerCapacityGw(st) / demand) : 1
+  const demand = st.powerDemandGw[USER.dataCentres]
+  return demand > 0 ? Math.min(1, st.powerServedGw[USER.dataCentres] / demand) : 1
 }

@@ -1,10 +1,11 @@
+import { dispatchableGw } from "./costs.js"
 import { type EconomyState, X } from "./state.js"
 
 /**
  * Physical invariants of a state (docs/model.md, "Limits and invariants"), checked after every
  * tick by the tests of every scenario and of random parameter draws: every number is finite and
- * no stock, pipeline or allocation is negative. Power and materials balances are added by the
- * mechanisms that keep them (`energy.ts`).
+ * no stock, pipeline or allocation is negative, and power served is within demand and within
+ * dispatchable capacity.
  */
 
 /** Arrays of the state that hold stocks, pipelines or allocations: none may go below zero. */
@@ -22,6 +23,8 @@ const NON_NEGATIVE = [
   "fabPipe",
   "power",
   "powerPipe",
+  "powerDemandGw",
+  "powerServedGw",
   "robotPipe",
 ] as const satisfies ReadonlyArray<keyof EconomyState>
 
@@ -45,5 +48,15 @@ export const invariantViolation = (st: EconomyState): string | null => {
     for (let i = 0; i < a.length; i++) if (a[i] < 0) return `${name}[${i}] = ${a[i]} is negative`
   }
   for (const name of NON_NEGATIVE_SCALARS) if (st.x[X[name]] < 0) return `x.${name} = ${st.x[X[name]]} is negative`
+  // Power: no user is served more than it asked for, and all together no more than can be dispatched.
+  let servedGw = 0
+  for (let u = 0; u < st.powerServedGw.length; u++) {
+    if (st.powerServedGw[u] > st.powerDemandGw[u] * (1 + 1e-9) + 1e-9)
+      return `powerServedGw[${u}] = ${st.powerServedGw[u]} exceeds its demand ${st.powerDemandGw[u]}`
+    servedGw += st.powerServedGw[u]
+  }
+  const supplyGw = dispatchableGw(st)
+  if (servedGw > supplyGw * (1 + 1e-9) + 1e-9 && st.x[X.tick] >= 0)
+    return `power served ${servedGw} GW exceeds the dispatchable ${supplyGw} GW`
   return null
 }

@@ -9,12 +9,18 @@ export const OCCUPATIONS = ["cognitiveRoutine", "cognitiveExpert", "manualRoutin
 export const OCCUPATION_KIND = ["cognitive", "cognitive", "physical", "physical"] as const
 /** The fixed sectors; each has a value share of world GDP and a task mix over the occupations. */
 export const SECTORS = ["knowledge", "services", "industry", "agriculture"] as const
-/** Power sources for data centres. */
-export const POWER_SOURCES = ["grid", "gas", "solar"] as const
+/**
+ * Power sources of the one power system. `grid` is the existing fleet (fossil, hydro, wind,
+ * nuclear) and new grid-connected plant; the others are what can be added beside it.
+ */
+export const POWER_SOURCES = ["grid", "gas", "solar", "nuclear"] as const
+/** Users of the power system, each with its own demand and willingness to pay (`economy/power.ts`). */
+export const POWER_USERS = ["dataCentres", "robots", "factories", "rest"] as const
 
 export type Occupation = (typeof OCCUPATIONS)[number]
 export type Sector = (typeof SECTORS)[number]
 export type PowerSource = (typeof POWER_SOURCES)[number]
+export type PowerUser = (typeof POWER_USERS)[number]
 
 const indexOf = <const N extends string>(names: ReadonlyArray<N>): { readonly [K in N]: number } =>
   Object.fromEntries(names.map((n, i) => [n, i])) as { [K in N]: number }
@@ -25,10 +31,13 @@ export const OCC = indexOf(OCCUPATIONS)
 export const SECTOR = indexOf(SECTORS)
 /** Index of each power source in per-source arrays. */
 export const POWER = indexOf(POWER_SOURCES)
+/** Index of each power user in per-user arrays. */
+export const USER = indexOf(POWER_USERS)
 
 export const S = SECTORS.length
 export const K = OCCUPATIONS.length
 export const NP = POWER_SOURCES.length
+export const NU = POWER_USERS.length
 
 /** Industry and agriculture make the goods basket. */
 export const GOODS_SECTORS: ReadonlyArray<number> = [SECTOR.industry, SECTOR.agriculture]

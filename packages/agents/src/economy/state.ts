@@ -64,8 +64,12 @@ export const F = {
   vaLabs: 47,
   vaRobots: 48,
   vaEnergy: 49,
+  /** H100e of on-board computers sold to robot makers this month. */
+  robotChipH100e: 50,
+  /** Price (USD/MWh) that cleared the last power dispatch; 0 when nothing was short. */
+  powerClearingPrice: 51,
 } as const
-export const NF = 50
+export const NF = 52
 
 export interface EconomyState {
   readonly p: Derived
@@ -98,6 +102,9 @@ export interface EconomyState {
   readonly fabPipe: Float64Array
   readonly power: Float64Array
   readonly powerPipe: Float64Array
+  /** Last dispatch: power each user asked for and was served (GW, by `POWER_USERS`). */
+  readonly powerDemandGw: Float64Array
+  readonly powerServedGw: Float64Array
   readonly robotPipe: Float64Array
   /** Each sector's AI-share contribution at its last SectorAutomationShifted. */
   readonly shiftRef: Float64Array

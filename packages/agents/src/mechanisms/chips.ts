@@ -1,9 +1,11 @@
 import { Column, defineEvent, type EventOf } from "@takeoff/core"
 import { Schema } from "effect"
-import { fleetH100e, powerCapacityGw, powerDemandGw, productionMix } from "../economy/costs.js"
+import { fleetH100e, productionMix } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
-import { NP } from "../economy/sets.js"
+import { servedShare, sparePowerGw } from "../economy/power.js"
+import { robotsWanted } from "./robots.js"
+import { USER } from "../economy/sets.js"
 import { F, isOver, RING, X } from "../economy/state.js"
 
 /**
@@ -16,9 +18,6 @@ import { F, isOver, RING, X } from "../economy/state.js"
  * Generations are scenario data (`economy/generations.ts`): `chips.<generation>.{year, h100e,
  * watts, priceUsd}` per named generation, then `chips.later*` steps.
  */
-
-/** Months from a chip purchase to racks drawing power: power due within this counts as available. */
-const DEPLOY_MONTHS = 6
 
 export const params = [
   param("chips.h100FlopPerSec", "FLOP/s", 1e13, 1e17, "H100 FLOP/s", "Dense BF16 peak of one H100 (one H100e)."),
@@ -90,6 +89,14 @@ export const params = [
     "Fab growth limit",
     "Largest capacity order per year relative to current capacity.",
   ),
+  param(
+    "chips.fabMwhPerUnit",
+    "MWh",
+    0,
+    1000,
+    "Fab energy per chip",
+    "Electricity to make one accelerator (wafer, memory, packaging): the factories' draw on the power system.",
+  ),
   param("chips.rampMonths", "months", 1, 60, "Generation ramp", "Months for a new generation to take over production."),
   param(
     "chips.laterGenerations",
@@ -114,16 +121,28 @@ export const params = [
 ]
 
 /** The chip market clears: production by generation, price, and each lab's purchase (H100e). */
+/** What held the labs' purchases: their budgets, the fabs' output, or power for the chips. */
+const CHIP_LIMITS = ["budget", "fabs", "power"] as const
+type ChipLimit = (typeof CHIP_LIMITS)[number]
+
+/**
+ * The chip market clears: units made by generation, the labs' H100e with its price and cost, each
+ * lab's purchase, the robot makers' on-board computers (H100e) and what held the labs back. v2
+ * added the robot makers' chips and the limit (v1 logs: none to robots, budget-limited).
+ */
 export const ChipsSold = defineEvent(
   "ChipsSold",
-  1,
+  2,
   Schema.Struct({
     units: Column.f64,
     h100e: Schema.Number,
     priceUsdPerH100e: Schema.Number,
     costUsdPerH100e: Schema.Number,
     labH100e: Column.f64,
+    robotH100e: Schema.Number,
+    limitedBy: Schema.Literals(CHIP_LIMITS),
   }),
+  { 1: (d) => ({ ...(d as object), robotH100e: 0, limitedBy: "budget" }) },
 )
 
 /** A fab capacity order: arrives after the lead time. */
@@ -150,49 +169,60 @@ export const systems: Systems<typeof events> = [
       const v = p.v
       const nG = p.gens.length
       const { newest, share } = productionMix(p, tick)
-      const monthly = x[X.fabCapacity] / 12
-      const units = new Float64Array(nG)
-      units[newest] = monthly * share
-      if (newest > 0) units[newest - 1] += monthly * (1 - share)
+      // The month's output mix per unit of capacity (newest generation ramping in), then what the
+      // power of last month's dispatch lets the fabs make.
+      const mix = new Float64Array(nG)
+      mix[newest] = share
+      if (newest > 0) mix[newest - 1] += 1 - share
       const b = Math.log2(1 - v["chips.learningRate"])
-      let supplyH100e = 0
-      let costUsd = 0
+      let h100ePerUnit = 0
+      let costPerUnit = 0
+      let kwPerUnit = 0
       for (let g = 0; g < nG; g++) {
-        if (units[g] === 0) continue
+        if (mix[g] === 0) continue
         const unitCost = p.gens[g].priceUsd * (1 - v["chips.grossMargin2024"]) * (1 + st.chipCum[g] / 1e6) ** b
-        supplyH100e += units[g] * p.gens[g].h100e
-        costUsd += units[g] * unitCost
+        h100ePerUnit += mix[g] * p.gens[g].h100e
+        costPerUnit += mix[g] * unitCost
+        kwPerUnit += mix[g] * p.gens[g].kw
       }
-      const costPerH100e = costUsd / supplyH100e
-      let budget = 0
-      for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
-      // Labs buy only chips they can power within the deployment time: free capacity, power arriving
-      // soon, and the power of chips retiring this month. Past that, chips would sit dark.
+      const costPerH100e = costPerUnit / h100ePerUnit
       // Power per H100e of this month's output mix: at a launch the newest generation is a sliver of
       // output, and pricing power by it alone bought a burst of chips that then sat dark.
-      let outputKw = 0
-      for (let g = 0; g < nG; g++) outputKw += units[g] * p.gens[g].kw
-      const kwPerH100e = supplyH100e > 0 ? outputKw / supplyH100e : p.gens[0].kw / p.gens[0].h100e
-      let soonGw = 0
-      for (let m = 1; m <= DEPLOY_MONTHS; m++)
-        for (let j = 0; j < NP; j++) soonGw += st.powerPipe[((tick + m) % RING) * NP + j]
+      const kwPerH100e = kwPerUnit / h100ePerUnit
+      const fabUnits = (x[X.fabCapacity] / 12) * servedShare(st, USER.factories)
+      const supplyH100e = fabUnits * h100ePerUnit
+      // Robot makers buy the on-board computers of the robots they mean to build first: a robot's
+      // computer is a small part of its price, so they outbid labs for the same wafers.
+      const robotH100e = Math.min(supplyH100e, robotsWanted(st, tick) * v["robots.chipH100ePerRobot"])
+      const labSupplyH100e = supplyH100e - robotH100e
+      let budget = 0
+      for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
+      // Labs buy only chips they can power within the deployment time: spare capacity, power arriving
+      // soon, and the power of chips retiring this month. Past that, chips would sit dark.
       const retiringH100e = fleetH100e(st) / (v["chips.lifetimeYears"] * 12)
-      const powerableH100e =
-        Math.max(0, ((powerCapacityGw(st) + soonGw - powerDemandGw(st)) * 1e6) / kwPerH100e) + retiringH100e
+      const powerableH100e = Math.max(0, (sparePowerGw(st, tick, USER.dataCentres) * 1e6) / kwPerH100e) + retiringH100e
       const floor = costPerH100e * (1 + v["chips.minMarkup"])
       // Fab scarcity sets the chip price; when power is what binds, the unsold chips are not made.
-      const price = Math.max(floor, budget / supplyH100e)
-      const sold = Math.min(supplyH100e, powerableH100e, budget / price)
-      const made = sold / supplyH100e
-      for (let g = 0; g < nG; g++) units[g] *= made
+      const price = labSupplyH100e > 0 ? Math.max(floor, budget / labSupplyH100e) : floor
+      const sold = Math.min(labSupplyH100e, powerableH100e, budget / price)
+      const limitedBy: ChipLimit = sold >= budget / price ? "budget" : sold >= labSupplyH100e ? "fabs" : "power"
+      const units = new Float64Array(nG)
+      for (let g = 0; g < nG; g++) units[g] = (mix[g] * (sold + robotH100e)) / h100ePerUnit
       const labH100e = new Float64Array(p.nLabs)
       for (let l = 0; l < p.nLabs; l++) labH100e[l] = budget > 0 ? (sold * st.labBudget[l]) / 12 / budget : 0
       const out: EventOf<typeof events>[] = [
-        ChipsSold.make({ units, h100e: sold, priceUsdPerH100e: price, costUsdPerH100e: costPerH100e, labH100e }),
+        ChipsSold.make({
+          units,
+          h100e: sold,
+          priceUsdPerH100e: price,
+          costUsdPerH100e: costPerH100e,
+          labH100e,
+          robotH100e,
+          limitedBy,
+        }),
       ]
       // Capacity the budget would buy at the floor price, versus capacity installed and on order.
       // (Fabs plan on money, not on today's power: power is ordered for the chips fabs will make.)
-      const h100ePerUnit = supplyH100e / monthly
       const desired = (12 * budget) / (floor * h100ePerUnit)
       let pipeline = 0
       for (let i = 0; i < RING; i++) pipeline += st.fabPipe[i]
@@ -224,8 +254,11 @@ export const reducers: Reducers<typeof events> = {
     for (let l = 0; l < L; l++) total += st.labShare[l] * fleet + d.labH100e[l]
     for (let l = 0; l < L; l++) st.labShare[l] = total > 0 ? (st.labShare[l] * fleet + d.labH100e[l]) / total : 1 / L
     let units = 0
+    // Units made serve labs and robot makers; only the labs' go into data centres.
+    const made = d.h100e + d.robotH100e
+    const toDataCentres = made > 0 ? d.h100e / made : 0
     for (let g = 0; g < st.chipStock.length; g++) {
-      st.chipStock[g] += d.units[g]
+      st.chipStock[g] += d.units[g] * toDataCentres
       st.chipCum[g] += d.units[g]
       units += d.units[g]
     }
@@ -235,6 +268,7 @@ export const reducers: Reducers<typeof events> = {
     flow[F.chipPricePerH100e] = d.priceUsdPerH100e
     flow[F.chipCostPerH100e] = d.costUsdPerH100e
     flow[F.chipSpend] = d.h100e * d.priceUsdPerH100e * 12
+    flow[F.robotChipH100e] = d.robotH100e
   },
   FabCapacityOrdered: (st, d) => {
     st.fabPipe[d.onlineTick % RING] += d.unitsPerYear

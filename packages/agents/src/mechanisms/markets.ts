@@ -4,8 +4,6 @@ import {
   fleetH100e,
   HOURS_PER_YEAR,
   machineCosts,
-  powerCapacityGw,
-  powerDemandGw,
   poweredShare,
   workerEqPerH100e,
   workerEqPerRobot,
@@ -18,7 +16,8 @@ import { wageFloorOf } from "./labour.js"
 import { automationTarget, capitalSplit } from "./tasks.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
-import { K, OCCUPATIONS, S, SECTORS } from "../economy/sets.js"
+import { servedShare } from "../economy/power.js"
+import { K, OCCUPATIONS, S, SECTORS, USER } from "../economy/sets.js"
 import { F, isOver, X } from "../economy/state.js"
 
 /**
@@ -243,7 +242,9 @@ export const systems: Systems<typeof events> = [
             })
           : undefined
       const aiSupply = split?.aiSupply ?? Math.max(1, (inferenceH100e + edge) * workerEqPerH100e(p, tick))
-      const robotSupply = split?.robotSupply ?? Math.max(1, x[X.robots] * workerEqPerRobot(p, tick))
+      // Only powered robots work; the rest of the economy produces as far as its power was served.
+      const robotSupply =
+        split?.robotSupply ?? Math.max(1, x[X.robots] * servedShare(st, USER.robots) * workerEqPerRobot(p, tick))
       const c = machineCosts(st, tick)
       const aiCost = c.aiChip + c.aiPower
       const robotCost = c.robotCapital + c.robotPower
@@ -251,7 +252,10 @@ export const systems: Systems<typeof events> = [
       for (let k = 0; k < K; k++)
         target[k] = automationTarget(p, k, tick, x[X.frontierLog10], aiCost, robotCost, st.wage[k], st.newTaskShare[k])
       const z = new Float64Array(S)
-      for (let s = 0; s < S; s++) z[s] = st.zSector[s] * x[X.tfp]
+      // Short power costs the rest of the economy output with an elasticity (it saves, shifts and
+      // substitutes before it stops).
+      const restPowered = servedShare(st, USER.rest) ** v["energy.restOutputElasticity"]
+      for (let s = 0; s < S; s++) z[s] = st.zSector[s] * x[X.tfp] * restPowered
       const maxEmployed = new Float64Array(K)
       const wageFloor = new Float64Array(K)
       for (let k = 0; k < K; k++) {
@@ -287,10 +291,9 @@ export const systems: Systems<typeof events> = [
       )
       const flow = st.flow
       const price = c.energyPriceUsdPerMwh
-      const demandGw = powerDemandGw(st)
-      const usedGw = Math.min(demandGw, powerCapacityGw(st))
-      const dcElectricity = usedGw * 1000 * HOURS_PER_YEAR * price
-      const robotElectricity = x[X.robots] * v["robots.powerKw"] * (HOURS_PER_YEAR / 1000) * price
+      const demandGw = st.powerDemandGw[USER.dataCentres]
+      const dcElectricity = st.powerServedGw[USER.dataCentres] * 1000 * HOURS_PER_YEAR * price
+      const robotElectricity = st.powerServedGw[USER.robots] * 1000 * HOURS_PER_YEAR * price
       const tax =
         v["policy.aiIncomeTaxRate"] * (solved.aiRevenue + solved.robotRevenue) +
         v["policy.capitalIncomeTaxRate"] * (solved.capitalIncome + solved.rent)

@@ -3,15 +3,18 @@ import { Schema } from "effect"
 import { machineCosts, workerEqPerRobot } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
-import { K, OCC, SECTOR } from "../economy/sets.js"
-import { F, isOver, RING, X } from "../economy/state.js"
+import { K, OCC, SECTOR, USER } from "../economy/sets.js"
+import { servedShare, sparePowerGw } from "../economy/power.js"
+import { type EconomyState, F, isOver, RING, X } from "../economy/state.js"
 
 /**
  * Robot factories (docs/model.md, "Robot factories"). Wright's law with a materials floor:
  *   unit cost = max(floor, cost2024 x (cumulative / stock2024)^log2(1 - learning rate)), price = cost x (1 + markup)
  *   value/cost = robot rent per worker-year x worker-eq per robot
  *                / (price x (r + 1/lifetime) + power cost per worker-year x worker-eq per robot)
- *   built      = capacity / 12 x min(1, (value/cost)^2)
+ *   wanted     = capacity / 12 x min(1, (value/cost)^2)
+ *   built      = min(wanted x factories' served power share, on-board chips / H100e per robot,
+ *                    (spare power soon / kW per robot) + robots retiring)        (the binding one is recorded)
  *   order      = min(max growth x capacity / 12, capacity x min(1 + growth x lead / 12, value/cost) - capacity - pipeline)
  * Robots staffing robot factories cut the capex of new capacity by self-replication x the
  * automation of routine manual work in industry.
@@ -55,7 +58,23 @@ export const params = [
     "Robot redesign gains",
     "Growth of a robot's worker-equivalents per year (hands, speed, redesigns).",
   ),
-  param("robots.powerKw", "kW", 0, 100, "Robot power", "Average power draw of a robot."),
+  param("robots.powerKw", "kW", 0, 100, "Robot power", "Average power draw of a robot (its computer included)."),
+  param(
+    "robots.chipH100ePerRobot",
+    "H100e",
+    0,
+    100,
+    "Robot on-board compute",
+    "AI compute each robot carries, bought from the same fabs as data-centre chips.",
+  ),
+  param(
+    "robots.factoryMwhPerRobot",
+    "MWh",
+    0,
+    1000,
+    "Energy to build a robot",
+    "Electricity to make one robot (materials and assembly): the factories' draw on the power system.",
+  ),
   param(
     "robots.factoryLeadTimeMonths",
     "months",
@@ -90,16 +109,24 @@ export const params = [
   ),
 ]
 
-/** Robots built and bought this month. */
+/** What held robot output: demand (value/cost), factory capacity or power, on-board chips, power to run them. */
+const ROBOT_LIMITS = ["demand", "factories", "chips", "power"] as const
+
+/**
+ * Robots built and bought this month, and what held their number. v2 added the limit (v1 logs:
+ * demand).
+ */
 export const RobotsBuilt = defineEvent(
   "RobotsBuilt",
-  1,
+  2,
   Schema.Struct({
     units: Schema.Number,
     unitCostUsd: Schema.Number,
     priceUsd: Schema.Number,
     valueToCost: Schema.Number,
+    limitedBy: Schema.Literals(ROBOT_LIMITS),
   }),
+  { 1: (d) => ({ ...(d as object), limitedBy: "demand" }) },
 )
 
 /** A robot factory capacity order (capex cut when robots staff factories). */
@@ -116,7 +143,37 @@ export const RobotFactoryExpanded = defineEvent(
 
 export const events = [RobotsBuilt, RobotFactoryExpanded] as const
 
-/** Robot factories: Wright's-law cost, purchases when a robot earns its keep, capacity orders. */
+/** Robot economics at a tick: Wright's-law cost, price, value over cost and the robots makers want to build. */
+const robotEconomics = (st: EconomyState, tick: number) => {
+  const { p, x, flow } = st
+  const v = p.v
+  const b = Math.log2(1 - v["robots.learningRate"])
+  const unitCostUsd = Math.max(
+    v["robots.floorCostUsd"],
+    // One robot at least on each side: with no robots in 2024 the curve starts from the first one.
+    v["robots.unitCost2024Usd"] * (Math.max(1, x[X.robotCum]) / Math.max(1, v["robots.stock2024"])) ** b,
+  )
+  const priceUsd = unitCostUsd * (1 + v["robots.markup"])
+  const c = machineCosts(st, tick)
+  const value = flow[F.robotPricePerWorkerYear] * workerEqPerRobot(p, tick)
+  const annualCost =
+    priceUsd * (v["macro.returnOnCapital"] + 1 / v["robots.lifetimeYears"]) + c.robotPower * workerEqPerRobot(p, tick)
+  const valueToCost = value / annualCost
+  return {
+    unitCostUsd,
+    priceUsd,
+    valueToCost,
+    wanted: (x[X.robotCapacity] / 12) * Math.min(1, valueToCost * valueToCost),
+  }
+}
+
+/** Robots the makers want to build this month (the chip market reserves their on-board computers). */
+export const robotsWanted = (st: EconomyState, tick: number): number => robotEconomics(st, tick).wanted
+
+/**
+ * Robot factories: Wright's-law cost, purchases when a robot earns its keep, bounded by factory
+ * output (and its power), on-board chips and power to run the new robots; capacity orders.
+ */
 export const systems: Systems<typeof events> = [
   {
     name: "robots",
@@ -124,21 +181,19 @@ export const systems: Systems<typeof events> = [
       if (isOver(st)) return []
       const { p, x, flow } = st
       const v = p.v
-      const b = Math.log2(1 - v["robots.learningRate"])
-      const unitCostUsd = Math.max(
-        v["robots.floorCostUsd"],
-        // One robot at least on each side: with no robots in 2024 the curve starts from the first one.
-        v["robots.unitCost2024Usd"] * (Math.max(1, x[X.robotCum]) / Math.max(1, v["robots.stock2024"])) ** b,
-      )
-      const priceUsd = unitCostUsd * (1 + v["robots.markup"])
-      const c = machineCosts(st, tick)
-      const value = flow[F.robotPricePerWorkerYear] * workerEqPerRobot(p, tick)
-      const annualCost =
-        priceUsd * (v["macro.returnOnCapital"] + 1 / v["robots.lifetimeYears"]) +
-        c.robotPower * workerEqPerRobot(p, tick)
-      const valueToCost = value / annualCost
-      const units = (x[X.robotCapacity] / 12) * Math.min(1, valueToCost * valueToCost)
-      const out: EventOf<typeof events>[] = [RobotsBuilt.make({ units, unitCostUsd, priceUsd, valueToCost })]
+      const { unitCostUsd, priceUsd, valueToCost, wanted } = robotEconomics(st, tick)
+      const byFactories = wanted * servedShare(st, USER.factories)
+      const chipPer = v["robots.chipH100ePerRobot"]
+      const byChips = chipPer > 0 ? flow[F.robotChipH100e] / chipPer : Number.POSITIVE_INFINITY
+      const kw = v["robots.powerKw"]
+      // New robots run only if powered: spare power soon, plus the power of robots retiring this month.
+      const retiring = x[X.robots] / (v["robots.lifetimeYears"] * 12)
+      const byPower =
+        kw > 0 ? Math.max(0, (sparePowerGw(st, tick, USER.robots) * 1e6) / kw) + retiring : Number.POSITIVE_INFINITY
+      const units = Math.min(byFactories, byChips, byPower)
+      const limitedBy =
+        units >= wanted ? "demand" : units >= byFactories ? "factories" : units >= byChips ? "chips" : "power"
+      const out: EventOf<typeof events>[] = [RobotsBuilt.make({ units, unitCostUsd, priceUsd, valueToCost, limitedBy })]
       let pipeline = 0
       for (let i = 0; i < RING; i++) pipeline += st.robotPipe[i]
       const lead = Math.round(v["robots.factoryLeadTimeMonths"])
