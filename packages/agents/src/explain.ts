@@ -24,7 +24,8 @@ const usd = (x: number): string =>
 
 /** Big enough to show in a feed: capex of at least this much is notable. */
 const NOTABLE_CAPEX_USD = 5e9
-const NOTABLE_POWER_GW = 1
+/** The power system serves the whole economy: orders of a few GW a month are routine. */
+const NOTABLE_POWER_GW = 25
 
 /**
  * The feed entry for an event, or undefined if it is routine (market clearing, firm steps, small orders).
@@ -60,7 +61,7 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
       return {
         ...base,
         agent: `power-${event.data.source}`,
-        summary: `${event.data.source} power ordered: ${fmt(event.data.gw, 3)} GW for AI, online ${tickToDate(config, event.data.onlineTick)}${event.data.shortfallGw > 0 ? ` (${fmt(event.data.shortfallGw, 2)} GW short now)` : ""}`,
+        summary: `${event.data.source} power ordered: ${fmt(event.data.gw, 3)} GW, online ${tickToDate(config, event.data.onlineTick)}${event.data.shortfallGw > 0 ? ` (${fmt(event.data.shortfallGw, 2)} GW short now)` : ""}`,
         data: event.data,
       }
     case "RobotFactoryExpanded":
@@ -130,6 +131,27 @@ export interface DriverContribution {
   readonly share: number
 }
 
+export interface BindingConstraint {
+  readonly constraint: string
+  readonly months: number
+  readonly first: string
+  readonly last: string
+}
+
+/** The physical constraints an event says bound this month (empty when it records none). */
+export const bindingConstraints = (event: EconomyEvent): ReadonlyArray<string> => {
+  switch (event.type) {
+    case "ChipsSold":
+      return event.data.limitedBy === "budget" ? [] : [`chip purchases held by ${event.data.limitedBy}`]
+    case "RobotsBuilt":
+      return event.data.limitedBy === "demand" ? [] : [`robot output held by ${event.data.limitedBy}`]
+    case "PowerDispatched":
+      return event.data.dark.map((u) => `power short for ${u}`)
+    default:
+      return []
+  }
+}
+
 /** The audit of an economy milestone: the wire form (`@takeoff/protocol`'s Explanation) and more. */
 export interface Explanation extends AuditExplanation {
   readonly why: Why
@@ -158,6 +180,11 @@ export interface Explanation extends AuditExplanation {
     readonly lostToPowerOom: number
     readonly model: { readonly lab: number; readonly generation: number; readonly date: string } | null
   }
+  /**
+   * Physical constraints that bound before the milestone (power, fabs, robot factories, on-board
+   * chips), with the number of months each bound and the first and last of them.
+   */
+  readonly constraints: ReadonlyArray<BindingConstraint>
 }
 
 const MILESTONE_TYPE: Record<Why, string> = {
@@ -193,6 +220,7 @@ export const explain = (text: string, why: Why): Explanation => {
   const sectors = new Map<string, number>()
   const events: Array<NotableEvent & { contribution?: number }> = []
   let asiDate: string | null = null
+  const constraints = new Map<string, { months: number; first: string; last: string }>()
   const metric = why === "post-scarcity" ? "leastIncomeWithoutWorkOverBasket" : "aiShare"
   let frontierModel: (Extract<EconomyEvent, { type: "ModelReleased" }>["data"] & { date: string }) | undefined
   const result = replay(economyModel, text, {
@@ -207,6 +235,12 @@ export const explain = (text: string, why: Why): Explanation => {
         if (e.type === "SectorAutomationShifted") {
           for (const [d, c] of Object.entries(e.data.drivers)) drivers.set(d, (drivers.get(d) ?? 0) + c)
           sectors.set(e.data.sector, (sectors.get(e.data.sector) ?? 0) + e.data.delta)
+        }
+        for (const c of bindingConstraints(e)) {
+          const date = tickToDate(config, tick)
+          const seen = constraints.get(c)
+          if (seen === undefined) constraints.set(c, { months: 1, first: date, last: date })
+          else constraints.set(c, { ...seen, months: seen.months + 1, last: date })
         }
         const n = notableEvent(e, tick, config)
         if (n !== undefined && e.type !== "AgiReached" && e.type !== "AsiReached" && e.type !== "PostScarcityReached") {
@@ -263,13 +297,23 @@ export const explain = (text: string, why: Why): Explanation => {
           lostToPowerOom: -Math.log10(Math.max(1e-12, fm.poweredShare)),
           model: { lab: fm.lab, generation: fm.generation, date: fm.date },
         }
+  const constraintList = [...constraints.entries()]
+    .map(([constraint, c]) => ({ constraint, ...c }))
+    .sort((a, b) => b.months - a.months || a.constraint.localeCompare(b.constraint))
   const reached = milestone !== null
   const ms = milestone as Explanation["milestone"]
   const label = why === "agi" ? "AGI" : why === "asi" ? "ASI" : "Post-scarcity"
+  const binding =
+    constraintList.length > 0
+      ? ` Binding: ${constraintList
+          .slice(0, 3)
+          .map((c) => `${c.constraint} ${c.months} months (${c.first}..${c.last})`)
+          .join("; ")}.`
+      : ""
   const summary = !reached
     ? `${label} not reached by ${tickToDate(config, result.tick)}.`
     : why === "post-scarcity"
-      ? postScarcitySummary(ms!, asiDate)
+      ? `${postScarcitySummary(ms!, asiDate)}${binding}`
       : `${label} reached ${ms!.date}. ${driverList
           .slice(0, 3)
           .map((d) => `${d.driver} ${pct(d.share)}`)
@@ -279,7 +323,8 @@ export const explain = (text: string, why: Why): Explanation => {
         `(10^${capabilitySources.frontierLog10.toFixed(1)} effective FLOP) gained ${capabilitySources.fromComputeOom.toFixed(1)} OOM ` +
         `from compute and ${capabilitySources.fromAlgorithmsOom.toFixed(1)} from algorithms since the start` +
         `${capabilitySources.fromDataOom < -0.05 ? `, lost ${(-capabilitySources.fromDataOom).toFixed(1)} to the data limit` : ""}` +
-        `${capabilitySources.lostToPowerOom > 0.05 ? `; unpowered chips cost it ${capabilitySources.lostToPowerOom.toFixed(1)} OOM` : ""}.`
+        `${capabilitySources.lostToPowerOom > 0.05 ? `; unpowered chips cost it ${capabilitySources.lostToPowerOom.toFixed(1)} OOM` : ""}.` +
+        binding
   return {
     why,
     scenario: config.name,
@@ -290,6 +335,7 @@ export const explain = (text: string, why: Why): Explanation => {
     drivers: driverList,
     sectors: sectorList,
     capabilitySources,
+    constraints: constraintList,
     events: kept,
     summary,
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { clearPower } from "./economy/power.js"
+import { explain } from "./explain.js"
 import { USER } from "./economy/sets.js"
 import { loadScenario } from "./scenario.js"
 import { simulate } from "./simulate.js"
@@ -56,5 +57,21 @@ describe("power as a constraint", () => {
     expect(bottleneck.robots).toBeLessThan(0.9 * base.robots)
     expect(bottleneck.h100e).toBeLessThan(0.5 * base.h100e)
     expect(bottleneck.dark.has("dataCentres")).toBe(true)
+  })
+})
+
+describe("audit", () => {
+  it("names the binding constraints, with the months they bound, before a milestone", () => {
+    const { text } = simulate(loadScenario("energy-bottleneck", { set: [["firms.count", "100"]] }), {
+      seed: 7,
+      untilYear: 2032,
+      log: true,
+    })
+    const ex = explain(text, "agi")
+    expect(ex.reached).toBe(true)
+    const power = ex.constraints.find((c) => c.constraint.startsWith("power short for"))
+    expect(power?.months).toBeGreaterThan(0)
+    expect(power!.first <= power!.last).toBe(true)
+    expect(ex.summary).toContain("Binding: ")
   })
 })

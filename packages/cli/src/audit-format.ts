@@ -92,6 +92,12 @@ export const formatEconomyExplanation = (x: unknown): string => {
       `  (unpowered chips cost the frontier run ${oom(-Math.abs(cs.lostToPowerOom))})`,
     )
   }
+  if (x.constraints.length) {
+    lines.push("", "Binding constraints before it (months bound, first and last):")
+    const w = Math.max(...x.constraints.map((c) => c.constraint.length))
+    for (const c of x.constraints)
+      lines.push(`  ${c.constraint.padEnd(w)}  ${String(c.months).padStart(4)}  ${c.first}..${c.last}`)
+  }
   if (x.sectors.length) {
     lines.push("", "By sector:")
     const w = Math.max(...x.sectors.map((s) => s.sector.length))
