@@ -32,7 +32,7 @@ export const evolveEconomy = (st: EconomyState, e: EconomyEvent, tick: number): 
 
 /**
  * The tick: `founding` first (it draws the firm population at tick 0, before anything reads it),
- * then every mechanism's systems in registry order (month, labs, chips, energy, robots, markets,
+ * then every mechanism's systems in registry order (month, labs, chips, robots, energy, markets,
  * firms, labour, watch).
  */
 const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
