@@ -7,7 +7,7 @@ import { clusterPowerMw } from "./state.js"
 /** Within 5% of the target, as the issue asks. */
 const near = (value: number, target: number) => expect(Math.abs(value / target - 1)).toBeLessThan(0.05)
 
-describe("baseline calibration (CALIBRATION.csv)", () => {
+describe("baseline calibration (data/calibration.csv)", () => {
   const config = loadScenario("baseline")
   let gdp2024 = 0
   let chips2024 = 0

@@ -5,6 +5,9 @@ export * from "./model.js"
 export * from "./params.js"
 export * from "./scenario.js"
 export * from "./simulate.js"
+export * from "./stats.js"
+export * from "./backtest.js"
+export * from "./backtest-rules.js"
 export {
   clusterPowerMw,
   type Derived,

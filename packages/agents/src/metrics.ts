@@ -77,6 +77,8 @@ export const METRICS: ReadonlyArray<MetricInfo> = [
   { key: "researchMultiplier", label: "AI research speed-up", unit: "x" },
   { key: "firmFailuresPerYear", label: "Firm failures", unit: "firms/yr" },
   ...HOUSEHOLD_METRICS,
+  { key: "h100eHourPriceUsd", label: "H100e-hour price (inference)", unit: "USD/h" },
+  { key: "algorithmsLog10", label: "Algorithmic efficiency over 2024", unit: "log10 x" },
 ]
 
 /**
@@ -158,5 +160,9 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.researchMultiplier = flow[F.researchMultiplier]
   m.firmFailuresPerYear = flow[F.firmFailures]
   householdMetrics(st, p.v["milestones.basicBasketUsdPerYear"] * flow[F.goodsPrice], m)
+  // What an H100e-hour of inference sells for: the figure GPU rental indices quote.
+  m.h100eHourPriceUsd = pricePerH100eHour
+  // Effective FLOP = physical FLOP x 10^this, so physical frontier compute is frontierLog10Flop minus it.
+  m.algorithmsLog10 = x[X.algoLog10]
   return m
 }

@@ -16,5 +16,5 @@ export {
   specOf,
 } from "./scenario/config.js"
 export { findScenariosDir, type LoadOptions, listScenarios, loadScenario } from "./scenario/files.js"
-export { sampleScenario } from "./scenario/sampling.js"
+export { latinHypercube, normalQuantile, quantile, sampledPaths, sampleScenario } from "./scenario/sampling.js"
 export { decodeEconomyConfig, validateConfig, withValues } from "./scenario/validate.js"
