@@ -1,6 +1,7 @@
 import type { Command } from "../command.js"
 import { DEFAULT_KIT, KITS } from "../models.js"
 import { auditCommand } from "./audit.js"
+import { backtestCommand } from "./backtest.js"
 import { diffCommand } from "./diff.js"
 import { exportCommand } from "./export.js"
 import { replayCommand } from "./replay.js"
@@ -19,6 +20,7 @@ export const commands: ReadonlyArray<Command> = [
   diffCommand(KITS),
   exportCommand(KITS),
   sweepCommand(DEFAULT_KIT),
+  backtestCommand(KITS),
   scenariosCommand(DEFAULT_KIT),
   serveCommand,
   workerCommand,
