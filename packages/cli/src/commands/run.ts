@@ -1,5 +1,5 @@
+import { deriveSeed, type ModelKit } from "@takeoff/core"
 import { checkWritable } from "../atomic.js"
-import type { ModelKit } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { summaryKeysOf } from "../models.js"
@@ -33,6 +33,11 @@ export const runCommand = (kit: ModelKit): Command => ({
         value: "LOG",
         help: "continue a crashed run of LOG (or its .partial file) from its last whole tick",
       },
+      {
+        name: "sample",
+        kind: "boolean",
+        help: "draw the scenario's uncertain parameters from the seed (printed, and recorded in the log header)",
+      },
       { name: "json", kind: "boolean", help: "print the summary as JSON" },
       { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
     ],
@@ -42,12 +47,13 @@ export const runCommand = (kit: ModelKit): Command => ({
       "takeoff run baseline --seed 7 --until 2060",
       "takeoff run baseline --set ai.algorithmicProgressPerYear=3 --out fast.ndjson --json",
       "takeoff run --resume baseline-7.ndjson",
+      "takeoff run baseline --sample --seed 42 --until 2060",
     ],
   },
   async run({ args, flags }, io) {
     const signer = installationSigner(process.env)
     if (flags.resume !== undefined) {
-      for (const f of ["seed", "set", "out"])
+      for (const f of ["seed", "set", "out", "sample"])
         if (flags[f] !== undefined) throw usage(`--${f}: a resumed run keeps its own`)
       if (args.scenario !== undefined)
         throw usage(`--resume: a resumed run keeps its own scenario ("${args.scenario}" given)`)
@@ -65,7 +71,21 @@ export const runCommand = (kit: ModelKit): Command => ({
       })
     const scenario = resumed?.scenario ?? args.scenario!
     const seed = resumed?.seed ?? (flags.seed as number | undefined) ?? 1
-    const config = resumed?.config ?? loadScenarioOrFail(kit, scenario, parseSets(flags.set as string[] | undefined))
+    const sets = parseSets(flags.set as string[] | undefined)
+    // --sample draws every declared distribution from the seed (a --set parameter keeps its value)
+    // and loads the draws as overrides, so the header's config holds them and replay and
+    // resimulate need nothing else.
+    const sample = kit.scenarios.sample
+    if (flags.sample && sample === undefined) throw usage(`--sample: model ${kit.model.name} declares no distributions`)
+    const fixed = new Set(sets.map(([p]) => p))
+    const draws = flags.sample
+      ? Object.entries(sample!(loadScenarioOrFail(kit, scenario, sets), deriveSeed(seed, 1)).draws).filter(
+          ([p]) => !fixed.has(p),
+        )
+      : []
+    const config =
+      resumed?.config ??
+      loadScenarioOrFail(kit, scenario, [...sets, ...draws.map(([p, v]): [string, string] => [p, String(v)])])
     const lastTick = untilTickOrFail(kit, config, flags.until as number | undefined)
     const name = scenarioName(scenario)
     const out = target?.out ?? (flags.out as string | undefined) ?? `${name}-${seed}.ndjson`
@@ -83,7 +103,10 @@ export const runCommand = (kit: ModelKit): Command => ({
       untilTick: lastTick,
       out,
       // The same header `simulate` writes, so a CLI run and a server run of one seed are one log.
-      meta: { scenario: (config as { name: string }).name },
+      meta: {
+        scenario: (config as { name: string }).name,
+        ...(flags.sample ? { sample: { seed, draws: Object.fromEntries(draws) } } : {}),
+      },
       signer,
       resume: resumed && target ? { sim: resumed.sim, partial: target.partial } : undefined,
       onTick: (tick, events, state) => {
@@ -93,8 +116,14 @@ export const runCommand = (kit: ModelKit): Command => ({
       onInterrupt: () => io.err("\nstopping after the tick in flight (Ctrl-C again to abort at once)\n"),
     })
     progress?.done(r.lastTick + 1, kit.calendar.tickToDate(config, r.lastTick))
-    const summary = tracker.finish({ scenario: name, seed, log: out, reason: r.reason })
-    io.out(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, kit, summaryKeysOf(kit)))
+    const finished = tracker.finish({ scenario: name, seed, log: out, reason: r.reason })
+    const summary = flags.sample ? { ...finished, sample: { seed, draws: Object.fromEntries(draws) } } : finished
+    const sampled = draws.map(([p, v]) => `  ${p} = ${Number(v.toPrecision(4))}`).join("\n")
+    io.out(
+      flags.json
+        ? `${JSON.stringify(summary)}\n`
+        : `${formatSummary(finished, kit, summaryKeysOf(kit))}${flags.sample ? `Parameters drawn from seed ${seed}:\n${sampled}\n` : ""}`,
+    )
     return r.reason === "stopped" ? EXIT.interrupted : EXIT.ok
   },
 })
