@@ -16,5 +16,12 @@ export {
   specOf,
 } from "./scenario/config.js"
 export { findScenariosDir, type LoadOptions, listScenarios, loadScenario } from "./scenario/files.js"
-export { latinHypercube, normalQuantile, quantile, sampledPaths, sampleScenario } from "./scenario/sampling.js"
+export {
+  designValues,
+  latinHypercube,
+  normalQuantile,
+  quantile,
+  sampledPaths,
+  sampleScenario,
+} from "./scenario/sampling.js"
 export { decodeEconomyConfig, validateConfig, withValues } from "./scenario/validate.js"

@@ -5,7 +5,7 @@ import { type EconomyState, X } from "./state.js"
 
 /**
  * Which tasks it pays to automate (docs/model.md, "Automation: capability, cost and adoption"). An occupation's
- * automatable share is logistic in log10 effective compute, A_k = 1 / (1 + exp(-(c - c_k) / s_k));
+ * automatable share is logistic in log10 effective compute, A_k = 1 / (1 + exp(-(c - c_k - shift) / (s_k x gap)));
  * of those tasks, the ones cheaper by machine are automated, with task costs dispersed
  * log-normally: target_k = A_k x Phi(ln(wage_k / machineCost_k) / dispersion).
  */
@@ -24,10 +24,11 @@ export const normCdf = (z: number): number => {
 /** Share of an occupation's tasks AI (or robots driven by AI) can technically do at a capability. */
 export const automatable = (p: Derived, k: number, frontierLog10: number): number => {
   const o = OCCUPATIONS[k]
-  return (
-    1 /
-    (1 + Math.exp(-(frontierLog10 - p.v[`occupations.${o}.thresholdLog10Flop`]) / p.v[`occupations.${o}.spreadLog10`]))
-  )
+  // The shift and the gap scale are common to every occupation: how much compute automation needs
+  // is uncertain by orders of magnitude for all work at once (Davidson's requirements and FLOP gap).
+  const threshold = p.v[`occupations.${o}.thresholdLog10Flop`] + p.v["ai.requirementShiftLog10"]
+  const spread = p.v[`occupations.${o}.spreadLog10`] * p.v["ai.flopGapScale"]
+  return 1 / (1 + Math.exp(-(frontierLog10 - threshold) / spread))
 }
 
 /**

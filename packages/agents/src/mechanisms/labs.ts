@@ -9,7 +9,9 @@ import { type EconomyState, F, isOver, X } from "../economy/state.js"
 
 /**
  * AI labs (docs/model.md, "AI labs"). Each month:
- *   funding      = min(capex2024 x (1 + g)^t, cap x GDP) + reinvest x AI revenue, split across labs
+ *   funding      = plan x min(1, revenue / (required x plan))^bust + reinvest x AI revenue, where
+ *                  plan = min(capex2024 x (1 + g)^t, cap x GDP) and the bust term applies after the
+ *                  patience years; split across labs
  *                  by (share + 0.01) x 10^(sharpness x (best_l - frontier))
  *   algorithms   d log10 A = log10(progress) / 12 x (1 + speedup x a_expert) x (1 - log10 A / ceiling)
  *   training     share_l = base x (1 + behind_l) / sqrt(clamp(inference margin, 1/4, 4)), in [0.05, 0.9]
@@ -52,6 +54,22 @@ export const params = [
     30,
     "Algorithmic ceiling",
     "Most effective-compute gain algorithms can give over 2024 ones; progress slows linearly toward it.",
+  ),
+  param(
+    "ai.requirementShiftLog10",
+    "log10 FLOP",
+    -10,
+    10,
+    "Automation requirement shift",
+    "Added to every occupation's automation threshold: the common uncertainty, in orders of magnitude, of how much effective compute automating work needs.",
+  ),
+  param(
+    "ai.flopGapScale",
+    "x",
+    0.05,
+    20,
+    "FLOP-gap scale",
+    "Multiplies every occupation's automation spread: 2 makes the compute gap between automating a few tasks and all of them twice as many orders of magnitude.",
   ),
   param(
     "ai.trainingShare",
@@ -145,6 +163,30 @@ export const params = [
     "Investor funding cannot exceed this share of GDP.",
   ),
   param(
+    "ai.bustPatienceYears",
+    "years",
+    0,
+    50,
+    "Investor patience",
+    "Years from the start before investors judge AI revenue against their funding.",
+  ),
+  param(
+    "ai.bustRevenueToFunding",
+    "fraction",
+    0,
+    10,
+    "Revenue investors require",
+    "AI revenue per dollar of investor funding below which investors cut back (after the patience years).",
+  ),
+  param(
+    "ai.bustElasticity",
+    "exponent",
+    0,
+    10,
+    "Financing-bust elasticity",
+    "Investor funding scales with (revenue / required revenue)^this when revenue disappoints; 0 = investors never stall.",
+  ),
+  param(
     "ai.revenueReinvestShare",
     "fraction",
     0,
@@ -234,10 +276,16 @@ export const systems: Systems<typeof events> = [
       const researchMultiplier = 1 + v["ai.aiResearchSpeedup"] * aExpert
       const headroom = Math.max(0, 1 - x[X.algoLog10] / v["ai.algorithmicCeilingLog10"])
       const algoDeltaLog10 = (Math.log10(v["ai.algorithmicProgressPerYear"]) / 12) * researchMultiplier * headroom
-      const investors = Math.min(
+      const planned = Math.min(
         v["ai.capex2024UsdB"] * 1e9 * (1 + v["ai.fundingGrowthPerYear"]) ** (tick / 12),
         v["ai.maxFundingShareOfGdp"] * flow[F.gdp],
       )
+      // A financing bust: once investors judge returns, funding follows revenue down when revenue
+      // falls short of what they require per dollar put in (it never rises above the plan).
+      const required = v["ai.bustRevenueToFunding"] * planned
+      const judged = tick >= v["ai.bustPatienceYears"] * 12 && required > 0
+      const confidence = judged ? Math.min(1, flow[F.aiRevenue] / required) ** v["ai.bustElasticity"] : 1
+      const investors = planned * confidence
       const fundingUsd = investors + v["ai.revenueReinvestShare"] * flow[F.aiRevenue]
       // Money follows the best models: a lab an order of magnitude behind gets 10^-sharpness as much per unit of share.
       const weights = new Float64Array(L)

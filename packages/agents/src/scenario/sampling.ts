@@ -110,3 +110,15 @@ export const latinHypercube = (config: EconomyConfig, n: number, seed: number): 
   }
   return design
 }
+
+/**
+ * Parameter sets from rows of probabilities (one column per `sampledPaths` entry), e.g. a
+ * Saltelli design for Sobol indices.
+ *
+ * @example
+ * const runs = designValues(config, saltelliDesign(sampledPaths(config).length, 64, 1))
+ */
+export const designValues = (config: EconomyConfig, rows: ReadonlyArray<ReadonlyArray<number>>) => {
+  const paths = sampledPaths(config)
+  return rows.map((u) => Object.fromEntries(paths.map((p, i) => [p, valueAt(config, p, u[i])])))
+}
