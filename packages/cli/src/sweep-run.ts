@@ -26,6 +26,8 @@ export interface SweepPlan {
 export interface SweepTask {
   readonly index: number
   readonly seed: number
+  /** The run's parameter values from the sweep's design (Latin hypercube, Saltelli); else drawn from its seed. */
+  readonly draws?: Readonly<Record<string, number>>
 }
 
 /** One run's outcome: its seed and parameter draws (enough to rerun it alone) and what happened. */
@@ -54,7 +56,7 @@ export interface SweepRunResult {
 export const runSweepMember = (plan: SweepPlan, task: SweepTask, base?: unknown): SweepRunResult => {
   const kit = kitNamed(plan.model)
   const baseConfig = base ?? loadScenarioOrFail(kit, plan.scenario, plan.sets)
-  const sampled = kit.scenarios.sample?.(baseConfig, deriveSeed(task.seed, 1)).draws ?? {}
+  const sampled = task.draws ?? kit.scenarios.sample?.(baseConfig, deriveSeed(task.seed, 1)).draws ?? {}
   const draws: Record<string, number> = { ...sampled }
   const rng = Rng.fromSeed(deriveSeed(task.seed, 2))
   for (const v of plan.vary) draws[v.path] = v.lo + (v.hi - v.lo) * rng.float()

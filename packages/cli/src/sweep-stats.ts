@@ -1,3 +1,4 @@
+import { firstOrderFromSample } from "@takeoff/agents"
 import { percentile, spearman } from "./stats.js"
 import type { SweepRunResult } from "./sweep-run.js"
 
@@ -6,15 +7,24 @@ export interface MilestoneStats {
   /** Share of runs that reached it. */
   readonly reached: number
   /** Percentile ticks; Infinity = not reached by the end in that share of runs. */
+  readonly p5: number
   readonly p10: number
   readonly p50: number
   readonly p90: number
+  readonly p95: number
+  /** Share of runs that reached it by the end of each year asked for (e.g. 2060, 2100) within the horizon. */
+  readonly reachedBy: Readonly<Record<string, number>>
 }
 
 export interface Influence {
   readonly path: string
   /** Spearman's rho between the parameter and each milestone's tick (never reached = last). */
   readonly rho: Readonly<Record<string, number>>
+  /**
+   * First-order Sobol index of each milestone's tick (never reached = one year past the horizon),
+   * estimated from the sample by binning (biased up by about sqrt(runs) / runs).
+   */
+  readonly s1: Readonly<Record<string, number>>
 }
 
 export interface SweepStats {
@@ -32,30 +42,44 @@ const tickOrInf = (t: number | null): number => (t === null ? Number.POSITIVE_IN
  * @example
  * const stats = sweepStats(results, ["AGI", "ASI", "post-scarcity", "catastrophe"])
  */
-export const sweepStats = (results: ReadonlyArray<SweepRunResult>, labels: ReadonlyArray<string>): SweepStats => {
+export const sweepStats = (
+  results: ReadonlyArray<SweepRunResult>,
+  labels: ReadonlyArray<string>,
+  byTicks: Readonly<Record<string, number>> = {},
+): SweepStats => {
   const milestones = labels.map((label) => {
     const ticks = results.map((r) => tickOrInf(r.milestones[label] ?? null))
+    const share = (last: number) => (results.length ? ticks.filter((t) => t <= last).length / results.length : 0)
     return {
       label,
-      reached: results.length ? ticks.filter(Number.isFinite).length / results.length : 0,
+      reached: share(Number.POSITIVE_INFINITY),
+      p5: percentile(ticks, 0.05),
       p10: percentile(ticks, 0.1),
       p50: percentile(ticks, 0.5),
       p90: percentile(ticks, 0.9),
+      p95: percentile(ticks, 0.95),
+      reachedBy: Object.fromEntries(Object.entries(byTicks).map(([year, last]) => [year, share(last)])),
     }
   })
+  const censored = (t: number | null, r: SweepRunResult) => (t === null ? r.lastTick + 12 : t)
   const paths = [...new Set(results.flatMap((r) => Object.keys(r.draws)))].sort()
   const influences = paths
     .map((path) => {
       const x = results.map((r) => r.draws[path] ?? Number.NaN)
       const rho: Record<string, number> = {}
+      const s1: Record<string, number> = {}
       for (const label of labels) {
+        s1[label] = firstOrderFromSample(
+          x,
+          results.map((r) => censored(r.milestones[label] ?? null, r)),
+        )
         // Spearman ranks handle Infinity (never reached) as tied last, which is what we want.
         rho[label] = spearman(
           x,
           results.map((r) => tickOrInf(r.milestones[label] ?? null)),
         )
       }
-      return { path, rho }
+      return { path, rho, s1 }
     })
     .sort((a, b) => strength(b) - strength(a) || (a.path < b.path ? -1 : 1))
   return { runs: results.length, milestones, influences }

@@ -279,6 +279,6 @@ describe("takeoff sweep, interrupted", () => {
     const rows = fs.readFileSync(out, "utf8").trim().split("\n").length - 1
     expect(rows).toBeGreaterThan(0)
     expect(rows).toBeLessThan(5000)
-    expect(stdout).toMatch(new RegExp(`baseline: ${rows} runs to 2030`))
+    expect(stdout).toMatch(new RegExp(`baseline: ${rows} runs \\(lhs design over \\d+ distributions\\) to 2030`))
   })
 })

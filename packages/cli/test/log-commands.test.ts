@@ -198,7 +198,19 @@ describe("usage", () => {
   it("prints help for the root and every command, and refuses unknown commands and flags", () => {
     const root = takeoff(["--help"])
     expect(root.code).toBe(0)
-    for (const c of ["run", "verify", "replay", "audit", "diff", "export", "sweep", "scenarios", "serve", "worker"]) {
+    for (const c of [
+      "run",
+      "verify",
+      "replay",
+      "audit",
+      "diff",
+      "export",
+      "sweep",
+      "backtest",
+      "scenarios",
+      "serve",
+      "worker",
+    ]) {
       expect(root.stdout).toContain(`  ${c} `)
       const h = takeoff([c, "--help"])
       expect(h.code).toBe(0)

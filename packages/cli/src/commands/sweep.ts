@@ -1,4 +1,12 @@
 import * as os from "node:os"
+import {
+  designValues,
+  type EconomyConfig,
+  economyModel,
+  latinHypercube,
+  saltelliDesign,
+  sampledPaths,
+} from "@takeoff/agents"
 import { deriveSeed, type ModelKit } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
@@ -12,6 +20,13 @@ import { Progress } from "../progress.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
 import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type VaryRange } from "../sweep-run.js"
 import { fanChart, sweepStats } from "../sweep-stats.js"
+import { formatMilestones, formatSensitivity, saltelliIndices } from "../sweep-sensitivity.js"
+
+const DESIGNS = ["lhs", "random", "saltelli"] as const
+type Design = (typeof DESIGNS)[number]
+
+/** The years the milestone table reports "reached by" (those within the sweep's horizon). */
+const REACHED_BY_YEARS = [2060, 2100]
 
 /** Parses `--vary path=lo..hi` and checks both ends against the scenario's own validation. */
 export const parseVary = (
@@ -51,12 +66,22 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
       { name: "set", kind: "list", value: "path=value", help: "fixed override for every run (repeatable)" },
       { name: "vary", kind: "list", value: "path=lo..hi", help: "draw a parameter uniformly per run (repeatable)" },
+      {
+        name: "design",
+        kind: "string",
+        value: "lhs|random|saltelli",
+        help: "how distributions are sampled (default lhs); saltelli runs N x (parameters + 2) for Sobol indices",
+      },
       { name: "out", alias: "o", kind: "string", value: "FILE", help: "per-run CSV (default <scenario>-sweep.csv)" },
       { name: "json", kind: "boolean", help: "print the summary as JSON" },
       { name: "nats", kind: "string", value: "URL", help: "run on `takeoff worker` processes via NATS JetStream" },
       { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
     ],
     notes: [
+      "Every declared distribution is sampled: by default a Latin hypercube over --runs (each parameter's",
+      "range cut into N equal-probability strata, each used once); --design random draws each run from",
+      "its seed; --design saltelli takes N base rows and runs N x (k + 2) for first- and total-order Sobol",
+      "indices of the milestone dates. Sensitivity is reported as Spearman's rho and first-order Sobol.",
       "Writes the per-run CSV (seed, drawn parameters, milestone dates, final metrics) and, beside it,",
       "<out without .csv>.fan.json with P10/P50/P90 per year of the headline metrics.",
       "Any run can be rerun alone: takeoff run <scenario> --seed <its seed> --set <its draws>.",
@@ -65,6 +90,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     examples: [
       "takeoff sweep baseline --runs 1000 --workers 2 --until 2060",
       "takeoff sweep baseline --runs 200 --vary ai.algorithmicProgressPerYear=1.5..4 -o algo.csv",
+      "takeoff sweep baseline --design saltelli --runs 32 --until 2100",
     ],
   },
   async run({ args, flags }, io) {
@@ -93,8 +119,31 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       fanKeys,
       finalKeys: [keys.gdp, keys.aiShare, ...keys.peakAndFinal],
     }
-    const tasks: SweepTask[] = Array.from({ length: runs }, (_, index) => ({ index, seed: deriveSeed(seed, index) }))
-    const progress = flags.quiet ? undefined : new Progress({ isTTY: io.errIsTTY, write: io.err }, runs, "runs")
+    const design = ((flags.design as string | undefined) ?? "lhs") as Design
+    if (!DESIGNS.includes(design)) throw usage(`--design ${design}: expected one of ${DESIGNS.join(", ")}`)
+    // The designs need the economy's distributions; another model's runs draw from their seeds.
+    const economy = kit.model.name === economyModel.name
+    if (design !== "random" && !economy && flags.design !== undefined)
+      throw usage(`--design ${design}: model ${kit.model.name} supports only --design random`)
+    const k = economy ? sampledPaths(base as EconomyConfig).length : 0
+    if (design === "saltelli" && k === 0) throw usage("--design saltelli: the scenario declares no distributions")
+    if (design === "saltelli" && vary.length > 0)
+      throw usage("--design saltelli: --vary would break the design; declare a distribution instead")
+    // Designs are drawn here, once, from the sweep seed: results never depend on the workers.
+    const designed = !economy
+      ? undefined
+      : design === "lhs"
+        ? latinHypercube(base as EconomyConfig, runs, deriveSeed(seed, -1))
+        : design === "saltelli"
+          ? designValues(base as EconomyConfig, saltelliDesign(k, runs, deriveSeed(seed, -2)))
+          : undefined
+    const total = designed?.length ?? runs
+    const tasks: SweepTask[] = Array.from({ length: total }, (_, index) => ({
+      index,
+      seed: deriveSeed(seed, index),
+      ...(designed ? { draws: designed[index] } : {}),
+    }))
+    const progress = flags.quiet ? undefined : new Progress({ isTTY: io.errIsTTY, write: io.err }, total, "runs")
     let done = 0
     const interrupt = Interrupt.install(() => io.err("\nstopping after the runs in flight (Ctrl-C again to abort)\n"))
     const startedMs = Date.now()
@@ -128,7 +177,16 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     progress?.done(pool.done, `${workers} workers`)
     const results = pool.results.filter((r): r is SweepRunResult => r !== undefined)
     const labels = [...milestoneLabels(kit).values()]
-    const stats = sweepStats(results, labels)
+    const byYears = REACHED_BY_YEARS.filter((y) => y <= untilYear)
+    const stats = sweepStats(
+      results,
+      labels,
+      Object.fromEntries(byYears.map((y) => [String(y), kit.calendar.untilTick(base, y)])),
+    )
+    const sobol =
+      design === "saltelli" && results.length === total
+        ? saltelliIndices(results, labels, sampledPaths(base as EconomyConfig), runs)
+        : undefined
     const startYear = Number(kit.calendar.tickToDate(base, 0).slice(0, 4))
     const years = Array.from({ length: untilYear - startYear + 1 }, (_, i) => startYear + i)
     // Parameter columns in path order, so CSVs of different sweeps line up.
@@ -169,43 +227,29 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       untilYear,
       elapsedS,
       runsPerSecond: results.length / elapsedS,
+      design,
       milestones: stats.milestones.map((m) => ({
         label: m.label,
         reached: m.reached,
+        reachedBy: m.reachedBy,
+        p5: date(m.p5),
         p10: date(m.p10),
         p50: date(m.p50),
         p90: date(m.p90),
+        p95: date(m.p95),
       })),
       influences: stats.influences.slice(0, 8),
+      ...(sobol ? { sobol } : {}),
       csv: out,
       fan: fanFile,
     }
     if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
     else {
       io.out(
-        `${name}: ${results.length} runs to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n\n`,
+        `${name}: ${results.length} runs (${design} design over ${k} distributions${vary.length ? ` and ${vary.length} --vary ranges` : ""}) to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n\n`,
       )
-      io.out(
-        table([
-          ["milestone", "reached", "P10", "P50", "P90"],
-          ...summary.milestones.map((m) => [m.label, `${(m.reached * 100).toFixed(1)}%`, m.p10, m.p50, m.p90]),
-        ]),
-      )
-      const shown = stats.influences.filter((i) => Object.values(i.rho).some(Number.isFinite)).slice(0, 6)
-      if (shown.length) {
-        io.out(
-          "\nMost influential parameters (Spearman rank correlation with the milestone date; - = too few runs reached it):\n",
-        )
-        io.out(
-          table([
-            ["parameter", ...labels.map((l) => `rho ${l}`)],
-            ...shown.map((i) => [
-              i.path,
-              ...labels.map((l) => (Number.isFinite(i.rho[l]) ? i.rho[l].toFixed(2) : "-")),
-            ]),
-          ]),
-        )
-      }
+      io.out(formatMilestones(summary.milestones, byYears, untilYear))
+      io.out(formatSensitivity(stats.influences, labels, sobol))
       const r0 = results[0]
       if (r0) {
         const sets = drawSets(r0.draws)
@@ -217,7 +261,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       }
       io.out(`Per-run results: ${out}; fan charts: ${fanFile}\n`)
     }
-    return results.length < runs ? EXIT.interrupted : EXIT.ok
+    return results.length < total ? EXIT.interrupted : EXIT.ok
   },
 })
 
