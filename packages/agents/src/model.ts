@@ -6,6 +6,7 @@ import { type EconomyEvent, economyCatalogue } from "./events.js"
 import { firms, MECHANISMS } from "./mechanisms/index.js"
 import { type EconomyConfig, encodeEconomyConfig } from "./scenario/config.js"
 import { decodeEconomyConfig } from "./scenario/validate.js"
+import { upcastConfigFrom0_2_0 } from "./upcast.js"
 
 export { dataStockTokens } from "./mechanisms/labs.js"
 
@@ -43,7 +44,8 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
 /**
  * The economy as the engine runs it: the mechanisms' systems in tick order, `evolveEconomy` as the
  * only mutator. Version 0.2.0: `MarketsCleared` v2 and `SectorAutomationShifted` v2 (catalogue
- * schema 2); chip generations come from the scenario.
+ * schema 2); chip generations come from the scenario. Version 0.3.0: new parameters (`upcast.ts`
+ * reads 0.2.0 logs).
  *
  * @example
  * const sim = Simulation.create(economyModel, loadScenario("baseline"), { seed: 7 })
@@ -51,7 +53,8 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
  */
 export const economyModel: Model<EconomyState, EconomyEvent, EconomyConfig> = {
   name: "takeoff-economy",
-  version: "0.2.0",
+  version: "0.3.0",
+  upcasters: { "0.2.0": { config: upcastConfigFrom0_2_0 } },
   catalogue: economyCatalogue,
   decodeConfig: decodeEconomyConfig,
   encodeConfig: encodeEconomyConfig,

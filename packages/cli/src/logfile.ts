@@ -121,13 +121,16 @@ export const readLog = (
       `${file}: line 1: the log was written by model "${header.model}", which this build does not know (known: ${[...kits.keys()].join(", ")})`,
     )
   }
+  let upcaster: ReturnType<typeof upcasterFor>
   try {
     // A log of another version of the model is not tampered with: it needs the build that wrote it.
-    upcasterFor(kit.model, header)
+    upcaster = upcasterFor(kit.model, header)
   } catch (e) {
     throw logErrorToCli(file, e)
   }
-  return { file, text, header, kit }
+  // Commands decode the header's config themselves: give them this version's shape of it.
+  const config = upcaster?.config ? upcaster.config(header.config) : header.config
+  return { file, text, header: { ...header, config }, kit }
 }
 
 /**

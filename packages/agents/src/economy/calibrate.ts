@@ -210,7 +210,6 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   st.flow[F.aiShare] = solved.aiShare
   st.flow[F.labourShare] = solved.wages / solved.gdp
   st.flow[F.goodsPrice] = 1
-  st.flow[F.aiPricePerWorkerYear] = solved.aiRevenue / aiSupply
   st.flow[F.robotPricePerWorkerYear] = solved.robotRevenue / robotSupply
   st.flow[F.energyPriceUsdPerMwh] = v["energy.grid.costUsdPerMwh"]
   st.flow[F.poweredShare] = 1
@@ -221,6 +220,7 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   st.flow[F.employedTotal] = st.employed.reduce((a, b) => a + b, 0)
   st.gdpHist.fill(solved.gdp)
   const c = machineCosts(st, 0)
+  st.flow[F.aiPricePerWorkerYear] = labRevenueUsd(p, solved.aiRevenue, aiSupply, c.aiChip + c.aiPower) / aiSupply
   for (let s = 0; s < S; s++) {
     st.shiftRef[s] = p.beta[s] * st.sectorAiShare[s]
     writeDrivers(st, c, st.driverRef, s * NDRIVER)

@@ -90,6 +90,17 @@ export const machineCosts = (st: EconomyState, tick: number): MachineCosts => {
   }
 }
 
+/**
+ * What labs earn for inference: what buyers pay. Competition among labs holds the price of an AI
+ * worker-year near its cost plus a markup, so labs earn the value of the tasks AI does only while
+ * that is lower; the rest of the value stays with the adopting firms.
+ *
+ * @example
+ * labRevenueUsd(p, 1e12, 1e8, 2000) // min(1e12, 1e8 x 2000 x (1 + markup))
+ */
+export const labRevenueUsd = (p: Derived, taskValueUsd: number, aiSupply: number, aiCostPerWorkerYear: number) =>
+  Math.min(taskValueUsd, aiSupply * aiCostPerWorkerYear * (1 + p.v["ai.inferenceMarkup"]))
+
 /** Installed data-centre chips in H100e. */
 export const fleetH100e = (st: EconomyState): number => {
   let h = 0

@@ -187,6 +187,14 @@ export const params = [
     "Investor funding scales with (revenue / required revenue)^this when revenue disappoints; 0 = investors never stall.",
   ),
   param(
+    "ai.inferenceMarkup",
+    "fraction",
+    0,
+    100,
+    "Inference markup",
+    "Price of AI work over its compute cost (chip rental and power) that competition allows; labs earn the lower of this price and the value of the tasks AI does.",
+  ),
+  param(
     "ai.revenueReinvestShare",
     "fraction",
     0,

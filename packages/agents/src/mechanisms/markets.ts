@@ -3,6 +3,7 @@ import { Schema } from "effect"
 import {
   fleetH100e,
   HOURS_PER_YEAR,
+  labRevenueUsd,
   machineCosts,
   poweredShare,
   workerEqPerH100e,
@@ -290,13 +291,15 @@ export const systems: Systems<typeof events> = [
         res,
       )
       const flow = st.flow
+      // Saved-capital machines (the one-sector case) earn their full value at the common return.
+      const aiRevenue = split ? solved.aiRevenue : labRevenueUsd(p, solved.aiRevenue, aiSupply, aiCost)
       const price = c.energyPriceUsdPerMwh
       const demandGw = st.powerDemandGw[USER.dataCentres]
       const dcElectricity = st.powerServedGw[USER.dataCentres] * 1000 * HOURS_PER_YEAR * price
       const robotElectricity = st.powerServedGw[USER.robots] * 1000 * HOURS_PER_YEAR * price
       const tax =
-        v["policy.aiIncomeTaxRate"] * (solved.aiRevenue + solved.robotRevenue) +
-        v["policy.capitalIncomeTaxRate"] * (solved.capitalIncome + solved.rent)
+        v["policy.aiIncomeTaxRate"] * (aiRevenue + solved.robotRevenue) +
+        v["policy.capitalIncomeTaxRate"] * (solved.capitalIncome + solved.aiRevenue - aiRevenue + solved.rent)
       const machineCapex = flow[F.chipSpend] + flow[F.fabCapex] + flow[F.robotSpend] + flow[F.robotFactoryCapex]
       const invested = investmentOf(p, {
         gdp: solved.gdp,
@@ -315,9 +318,10 @@ export const systems: Systems<typeof events> = [
       const flows: (typeof MarketsCleared)["schema"]["Type"]["flows"] = {
         gdp: solved.gdp,
         wages: solved.wages,
-        capitalIncome: solved.capitalIncome,
+        // Adopters keep the value of AI tasks above what labs charge: it is their capital's income.
+        capitalIncome: solved.capitalIncome + solved.aiRevenue - aiRevenue,
         rent: solved.rent,
-        aiRevenue: solved.aiRevenue,
+        aiRevenue,
         robotRevenue: solved.robotRevenue,
         electricity: dcElectricity + robotElectricity,
         tax,
@@ -328,7 +332,7 @@ export const systems: Systems<typeof events> = [
         consumption: solved.gdp - investment,
         aiShare: solved.aiShare,
         labourShare: solved.wages / solved.gdp,
-        aiPricePerWorkerYear: solved.aiRevenue / aiSupply,
+        aiPricePerWorkerYear: aiRevenue / aiSupply,
         robotPricePerWorkerYear: solved.robotRevenue / robotSupply,
         aiCostPerWorkerYear: aiCost,
         robotCostPerWorkerYear: robotCost,
@@ -352,8 +356,9 @@ export const systems: Systems<typeof events> = [
           tax -
           dcElectricity -
           robotElectricity,
-        vaFirms: solved.gdp - solved.aiRevenue - solved.robotRevenue,
-        vaLabs: solved.aiRevenue - dcElectricity,
+        // The value of AI tasks beyond what labs charge is the adopting firms' value added.
+        vaFirms: solved.gdp - aiRevenue - solved.robotRevenue,
+        vaLabs: aiRevenue - dcElectricity,
         vaRobots: solved.robotRevenue - robotElectricity,
         vaEnergy: dcElectricity + robotElectricity,
       }
