@@ -246,7 +246,8 @@ describe("labour markets and households", () => {
   })
 
   it("given a tax on AI and robot income, when markets clear, then it funds an equal basic income and households still receive all of GDP", () => {
-    const taxed = withValues(config, { "policy.aiIncomeTaxRate": 0.4 })
+    // A markup high enough that labs earn the full value of AI's tasks: the taxed AI income is then their revenue.
+    const taxed = withValues(config, { "policy.aiIncomeTaxRate": 0.4, "ai.inferenceMarkup": 100 })
     const st = given(taxed)
     const [c] = only(when(st, "markets"), "MarketsCleared")
     const f = c.data.flows

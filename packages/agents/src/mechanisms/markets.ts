@@ -298,8 +298,8 @@ export const systems: Systems<typeof events> = [
       const dcElectricity = st.powerServedGw[USER.dataCentres] * 1000 * HOURS_PER_YEAR * price
       const robotElectricity = st.powerServedGw[USER.robots] * 1000 * HOURS_PER_YEAR * price
       const tax =
-        v["policy.aiIncomeTaxRate"] * (aiRevenue + solved.robotRevenue) +
-        v["policy.capitalIncomeTaxRate"] * (solved.capitalIncome + solved.aiRevenue - aiRevenue + solved.rent)
+        v["policy.aiIncomeTaxRate"] * (solved.aiRevenue + solved.robotRevenue) +
+        v["policy.capitalIncomeTaxRate"] * (solved.capitalIncome + solved.rent)
       const machineCapex = flow[F.chipSpend] + flow[F.fabCapex] + flow[F.robotSpend] + flow[F.robotFactoryCapex]
       const invested = investmentOf(p, {
         gdp: solved.gdp,
