@@ -4,7 +4,14 @@ import { NDRIVER, occupationTarget, writeDrivers } from "./automation.js"
 import { distributedH100e } from "../mechanisms/distributed.js"
 import { initialWealthShares } from "../mechanisms/households.js"
 import { capitalSplit } from "../mechanisms/tasks.js"
-import { dataCentreDemandGw, HOURS_PER_YEAR, machineCosts, workerEqPerH100e, workerEqPerRobot } from "./costs.js"
+import {
+  dataCentreDemandGw,
+  HOURS_PER_YEAR,
+  labRevenueUsd,
+  machineCosts,
+  workerEqPerH100e,
+  workerEqPerRobot,
+} from "./costs.js"
 import { type Derived, derive } from "./derive.js"
 import { solveMarkets } from "./markets.js"
 import { restPowerGw2024 } from "./power.js"
