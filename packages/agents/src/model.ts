@@ -6,7 +6,6 @@ import { type EconomyEvent, economyCatalogue } from "./events.js"
 import { firms, MECHANISMS } from "./mechanisms/index.js"
 import { type EconomyConfig, encodeEconomyConfig } from "./scenario/config.js"
 import { decodeEconomyConfig } from "./scenario/validate.js"
-import { upcastConfigFrom0_2_0 } from "./upcast.js"
 
 export { dataStockTokens } from "./mechanisms/labs.js"
 
@@ -44,8 +43,10 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
 /**
  * The economy as the engine runs it: the mechanisms' systems in tick order, `evolveEconomy` as the
  * only mutator. Version 0.2.0: `MarketsCleared` v2 and `SectorAutomationShifted` v2 (catalogue
- * schema 2); chip generations come from the scenario. Version 0.3.0: new parameters (`upcast.ts`
- * reads 0.2.0 logs).
+ * schema 2); chip generations come from the scenario. Version 0.3.0: households by decile, demand
+ * feedback, task creation, the one power system, robots' chips and power, and the uncertainty
+ * parameters. 0.2.0 logs are refused by the version check: their events carry no household, task
+ * or power-dispatch facts, so replaying them under 0.3.0 reducers could not reproduce their states.
  *
  * @example
  * const sim = Simulation.create(economyModel, loadScenario("baseline"), { seed: 7 })
@@ -54,7 +55,6 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
 export const economyModel: Model<EconomyState, EconomyEvent, EconomyConfig> = {
   name: "takeoff-economy",
   version: "0.3.0",
-  upcasters: { "0.2.0": { config: upcastConfigFrom0_2_0 } },
   catalogue: economyCatalogue,
   decodeConfig: decodeEconomyConfig,
   encodeConfig: encodeEconomyConfig,
