@@ -1,2 +1,3 @@
 export type * from "./model.js"
 export type * from "./runs.js"
+export * from "./format.js"

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import type { MetricGroup, MetricInfo, MilestoneThreshold } from "@takeoff/protocol"
 import { buildCharts, chartData, describeKey, mainMetricKey, thresholdLines } from "./dashboard.js"
 import { FanFileError, parseFanFile } from "./fan.js"
-import { dateToYear, formatSi, formatValue, yearToDate } from "./format.js"
+import { dateToYear, yearToDate } from "./format.js"
 import { validateParameter } from "./params.js"
 import { RunSeries } from "./series.js"
 import { formatUrlState, parseUrlState } from "./url-state.js"
@@ -14,16 +14,6 @@ describe("dates", () => {
         const d = `${y}-${String(m).padStart(2, "0")}`
         expect(yearToDate(dateToYear(d))).toBe(d)
       }
-  })
-})
-
-describe("formatting", () => {
-  it("uses SI prefixes and percent for shares", () => {
-    expect(formatSi(3.2e18)).toBe("3.20E")
-    expect(formatSi(12.345)).toBe("12.3")
-    expect(formatSi(Number.NaN)).toBe("–")
-    expect(formatValue(0.123, "share")).toBe("12.3%")
-    expect(formatValue(2.5e12, "USD")).toBe("$2.50T")
   })
 })
 

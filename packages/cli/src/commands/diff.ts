@@ -1,7 +1,8 @@
 import { type EncodedEvent, logLinesOf, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
-import { formatValue, metricCell, metricLabel, table } from "../format.js"
+import { formatNumber } from "@takeoff/protocol"
+import { metricCell, metricLabel, table } from "../format.js"
 import type { ModelKit } from "@takeoff/core"
 import { milestoneLabels } from "../models.js"
 import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
@@ -210,7 +211,7 @@ export const diffCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
 
 const relative = (a: number, b: number): string => {
   if (a === b) return "same"
-  if (a === 0) return `${b > 0 ? "+" : ""}${formatValue(b - a)}`
+  if (a === 0) return `${b > 0 ? "+" : ""}${formatNumber(b - a)}`
   const pct = ((b - a) / Math.abs(a)) * 100
   return `${pct > 0 ? "+" : ""}${pct.toPrecision(3)}%`
 }

@@ -1,7 +1,8 @@
 import type { ModelKit } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT } from "../errors.js"
-import { formatValue, table } from "../format.js"
+import { formatValue } from "@takeoff/protocol"
+import { table } from "../format.js"
 import { loadScenarioOrFail } from "../scenario.js"
 
 /** `takeoff scenarios`: `kit`'s scenarios, or one scenario's parameters. */

@@ -80,7 +80,7 @@ describe("chartOptions", () => {
     const legend = o.series[1].value as (u: uPlot, v: number | null, s: number, i: number | null) => string
     expect(legend(u, 0.123, 1, 0)).toBe("12.3%")
     // With the pointer away the legend shows the latest value.
-    expect(legend(u, null, 1, null)).toBe("25.0%")
+    expect(legend(u, null, 1, null)).toBe("25%")
     const yAxis = o.axes![1]
     expect((yAxis.values as (u: uPlot, s: number[]) => string[])(u, [0, 0.5, 1])).toEqual(["0%", "50%", "100%"])
     const range = o.scales!.y.range as (u: uPlot, min: number, max: number) => [number, number]

@@ -1,5 +1,6 @@
 import type uPlot from "uplot"
-import { formatSi, formatValue, yearToDate } from "../format.js"
+import { formatNumber, formatValue } from "@takeoff/protocol"
+import { yearToDate } from "../format.js"
 
 export interface ChartSeriesSpec {
   readonly label: string
@@ -117,9 +118,9 @@ export const zoomDetail = (
   return isFull ? null : [min, max]
 }
 
-/** The y axis' tick labels: percent for shares, exponents for tiny values, SI prefixes otherwise. */
+/** The y axis' tick labels: percent for shares, the shared short-scale formatter otherwise. */
 const yTickLabel = (v: number | null, isShare: boolean): string =>
-  v === null ? "" : isShare ? `${Math.round(v * 100)}%` : v > 0 && v < 1e-3 ? v.toExponential(0) : formatSi(v)
+  v === null ? "" : isShare ? `${Math.round(v * 100)}%` : v > 0 && v < 1e-3 ? v.toExponential(0) : formatNumber(v)
 
 /**
  * uPlot options for a chart spec: series styles and legend values, linear or log y scale (with
@@ -135,7 +136,7 @@ export const chartOptions = (input: ChartOptionsInput): uPlot.Options => {
   const muted = color("--tk-muted", "#777")
   const grid = color("--tk-grid", "#8883")
   const isShare = spec.unit === "share"
-  const fmt = (v: number | null) => (isShare && v !== null ? `${(v * 100).toPrecision(3)}%` : formatValue(v, spec.unit))
+  const fmt = (v: number | null) => formatValue(v, spec.unit)
   const series: uPlot.Series[] = [
     {
       label: "date",

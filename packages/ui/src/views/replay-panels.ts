@@ -3,7 +3,7 @@ import { css, html, LitElement, nothing } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import { describeKey, milestoneLabel } from "../dashboard.js"
 import { emit } from "../emit.js"
-import { formatValue } from "../format.js"
+import { formatValue } from "@takeoff/protocol"
 import { viewStyles } from "./styles.js"
 
 declare global {
@@ -49,7 +49,7 @@ export class TkReplayState extends LitElement {
         const m = this.metricInfo.get(k)
         const d = describeKey(k)
         const unit = m?.unit ?? d.unit
-        return html`<div><span>${m?.label ?? d.label}</span><b>${formatValue(v, unit === "fraction" ? "share" : unit)}</b></div>`
+        return html`<div><span>${m?.label ?? d.label}</span><b>${formatValue(v, unit)}</b></div>`
       })}</div>
     </section>`
   }
