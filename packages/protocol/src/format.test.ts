@@ -51,6 +51,8 @@ describe("formatValue", () => {
     expect(formatValue(3.34e11, "robots")).toBe("334B robots")
     expect(formatValue(6.3e26, "FLOP/s")).toBe("6.30e26 FLOP/s")
     expect(formatValue(3.2, "x")).toBe("3.2×")
+    expect(formatValue(2.6, "×")).toBe("2.6×")
+    expect(formatValue(0.957, "0..1")).toBe("0.957")
     expect(formatValue(42)).toBe("42")
   })
 })

@@ -66,6 +66,7 @@ export const formatValue = (value: number | null | undefined, unit = ""): string
     const sign = value < 0 ? "-" : ""
     return `${sign}$${formatNumber(Math.abs(value))}${unit.slice(3)}`
   }
-  if (unit === "x") return `${formatNumber(value)}×`
-  return unit === "" ? formatNumber(value) : `${formatNumber(value)} ${unit}`
+  if (unit === "x" || unit === "×") return `${formatNumber(value)}×`
+  // A bounded index ("0..1") says its range, not a unit: the number alone reads better.
+  return unit === "" || /^[\d.]+\.\.[\d.]+$/.test(unit) ? formatNumber(value) : `${formatNumber(value)} ${unit}`
 }

@@ -44,19 +44,23 @@ export class TakeoffApp extends LitElement {
       nav { display: flex; gap: 4px; flex-wrap: wrap; }
       nav button[aria-current="page"] { background: var(--tk-accent); color: var(--tk-on-accent); border-color: var(--tk-accent); }
       .spacer { flex: 1; }
+      #params-toggle { display: none; }
       .layout { display: grid; grid-template-columns: 320px minmax(0, 1fr); gap: 14px; padding: 14px 16px; align-items: start; }
       .side { background: var(--tk-panel); border: 1px solid var(--tk-border); border-radius: 8px; padding: 12px; max-height: calc(100vh - 90px);
         overflow: auto; position: sticky; top: 64px; }
-      .main { display: grid; gap: 12px; min-width: 0; }
+      .main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; min-width: 0; }
       .toast { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: var(--tk-bad); color: #fff; padding: 8px 14px;
         border-radius: 8px; z-index: 10; max-width: 90vw; }
       .toast button { margin-left: 10px; background: transparent; color: #fff; border-color: #fff8; }
       @media (max-width: 900px) {
         /* On a phone the wrapped header would keep a fifth of the screen; let it scroll away. */
         header.top { position: static; padding: 8px 10px; gap: 8px; }
-        nav button, #share { padding: 4px 8px; font-size: 0.85rem; }
+        nav button, #share, #params-toggle { padding: 4px 8px; font-size: 0.85rem; }
         .layout { grid-template-columns: minmax(0, 1fr); padding: 10px; }
         .side { position: static; max-height: none; }
+        /* The parameter list is a thousand pixels tall: behind a button, so the chart comes first. */
+        #params-toggle { display: inline-block; }
+        .side:not(.open) { display: none; }
       }
     `,
   ]
@@ -86,6 +90,8 @@ export class TakeoffApp extends LitElement {
   @state() private explain: MilestoneAudit | null = null
   @state() private fan: FanFile | null = null
   @state() private moreOpen = false
+  /** On a narrow screen, whether the parameters are shown (they collapse behind a button). */
+  @state() private paramsOpen = false
 
   override connectedCallback(): void {
     super.connectedCallback()
@@ -98,8 +104,13 @@ export class TakeoffApp extends LitElement {
     removeEventListener("keydown", this.onKey)
   }
 
-  /** Keyboard: `p` or space pauses/resumes the live run or the replay, `.` steps (when not typing). */
+  /** Keyboard: Escape folds the parameters away; `p` or space pauses/resumes the live run or the replay, `.` steps (when not typing). */
   private onKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && this.paramsOpen) {
+      this.paramsOpen = false
+      ;(this.renderRoot.querySelector("#params-toggle") as HTMLElement | null)?.focus()
+      return
+    }
     const path = e.composedPath()[0] as HTMLElement | undefined
     if (path && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(path.tagName)) return
     if (e.key === "p" || e.key === " ") {
@@ -268,10 +279,12 @@ export class TakeoffApp extends LitElement {
         <h1>Takeoff</h1>
         <nav aria-label="Views">${tab("live", "Dashboard")}${tab("runs", "Runs & replay")}${tab("compare", "Compare")}${tab("ensemble", "Ensemble")}</nav>
         <span class="spacer"></span>
+        <button id="params-toggle" aria-controls="side" aria-expanded=${this.paramsOpen ? "true" : "false"}
+          @click=${() => (this.paramsOpen = !this.paramsOpen)}>Parameters</button>
         <button id="share" @click=${() => void navigator.clipboard?.writeText(location.href).catch(() => undefined)} title="Copy a link to this view">Copy link</button>
       </header>
       <div class="layout">
-        <aside class="side" aria-label="Scenario and parameters">
+        <aside id="side" class=${this.paramsOpen ? "side open" : "side"} aria-label="Scenario and parameters">
           <tk-scenario-panel .scenarios=${this.scenarios} .selected=${u.scenario ?? ""} .seed=${u.seed ?? 1}
             .untilYear=${u.untilYear} .edits=${u.overrides} .serverError=${this.serverError} ?busy=${this.busy}
             @scenario-change=${(e: Event) => {

@@ -363,16 +363,55 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     await page.close()
   })
 
-  it("fits a phone width and dark mode", async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: "dark" })
-    const errors = watchErrors(page)
+  it("fits a phone width on every view: parameters behind a button, chart first, no sideways scroll", async () => {
     const run = await createFinishedRun(2, 2040)
-    await page.goto(`${server.url}/?run=${run.id}`)
-    await page.locator("#scrub").waitFor()
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-    expect(overflow).toBeLessThanOrEqual(0)
-    await saveScreenshot(page, "06-phone-dark")
-    expect(errors).toEqual([])
-    await page.close()
+    const widthOverflow = (page: Page) =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const views = [
+      ["dashboard", `/?run=${run.id}`],
+      ["runs", "/?view=runs"],
+      ["compare", `/?view=compare&compare=${run.id}`],
+      ["ensemble", "/?view=ensemble"],
+    ] as const
+    for (const [dark, width] of [
+      [false, 1366],
+      [true, 390],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height: 844 }, colorScheme: dark ? "dark" : "light" })
+      const errors = watchErrors(page)
+      for (const [name, path] of views) {
+        await page.goto(`${server.url}${path}`)
+        await page.locator("#scenario").waitFor({ state: "attached" })
+        if (name === "runs") await page.locator("tk-runs-view tbody tr").first().waitFor()
+        if (name === "dashboard") await page.locator("#scrub").waitFor()
+        if (name === "compare") await expect.poll(async () => (await probeChart(page, "cmp-ai-share"))?.series ?? 0).toBe(1)
+        expect({ name, width, overflow: await widthOverflow(page) }).toEqual({ name, width, overflow: 0 })
+        await saveScreenshot(page, `phone-${width}-${name}`)
+      }
+      const toggle = page.locator("#params-toggle")
+      if (width === 390) {
+        // The parameters wait behind a button; the chart is the first thing on the page.
+        await page.goto(`${server.url}/?run=${run.id}`)
+        await page.locator("#scrub").waitFor()
+        await expect(page.locator("#scenario").isVisible()).resolves.toBe(false)
+        await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("false")
+        const chartTop = await page.locator("#chart-ai-share").evaluate((el) => el.getBoundingClientRect().top)
+        expect(chartTop).toBeLessThan(844)
+        // Keyboard: focus the button, Enter opens the parameters, Escape closes them again.
+        await toggle.focus()
+        await page.keyboard.press("Enter")
+        await expect(page.locator("#scenario").isVisible()).resolves.toBe(true)
+        await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("true")
+        expect(await widthOverflow(page)).toBe(0)
+        await saveScreenshot(page, "phone-390-parameters-open")
+        await page.keyboard.press("Escape")
+        await expect(page.locator("#scenario").isVisible()).resolves.toBe(false)
+      } else {
+        await expect(toggle.isVisible()).resolves.toBe(false)
+        await expect(page.locator("#scenario").isVisible()).resolves.toBe(true)
+      }
+      expect(errors).toEqual([])
+      await page.close()
+    }
   })
 })

@@ -109,8 +109,8 @@ describe("chartOptions", () => {
     )
     expect(splits).toEqual([1e14, 1e15])
     expect(
-      (yAxis.values as (u: uPlot, s: Array<number | null>) => string[])(fakePlot([[]]), [1e14, null, 2e-5]),
-    ).toEqual(["100T", "", "2e-5"])
+      (yAxis.values as (u: uPlot, s: Array<number | null>) => string[])(fakePlot([[]]), [1e14, null, 2e-5, 1e16, 6.3e26]),
+    ).toEqual(["100T", "", "2e-5", "1e16", "6.3e26"])
   })
 
   it("labels the x axis by year, or by month when the span is under three years", () => {

@@ -118,9 +118,16 @@ export const zoomDetail = (
   return isFull ? null : [min, max]
 }
 
-/** The y axis' tick labels: percent for shares, the shared short-scale formatter otherwise. */
-const yTickLabel = (v: number | null, isShare: boolean): string =>
-  v === null ? "" : isShare ? `${Math.round(v * 100)}%` : v > 0 && v < 1e-3 ? v.toExponential(0) : formatNumber(v)
+/**
+ * The y axis' tick labels: percent for shares, the shared short-scale formatter otherwise, with
+ * scientific notation shortened ("1e16", not "1.00e16") so it fits the axis.
+ */
+const yTickLabel = (v: number | null, isShare: boolean): string => {
+  if (v === null) return ""
+  if (isShare) return `${Math.round(v * 100)}%`
+  const text = formatNumber(v)
+  return text.includes("e") ? Number(v.toPrecision(3)).toExponential().replace("e+", "e") : text
+}
 
 /**
  * uPlot options for a chart spec: series styles and legend values, linear or log y scale (with

@@ -40,12 +40,13 @@ export class TkRunsView extends LitElement {
         ${
           this.runs.length === 0
             ? html`<p class="hint">No runs yet. Start one from the dashboard, or upload a log.</p>`
-            : html`<div class="table-wrap"><table>
+            : html`<div class="table-wrap"><table class="stack">
               <thead><tr><th>Run</th><th>Scenario</th><th>Seed</th><th>Status</th><th>Reached</th><th>Milestones</th><th></th></tr></thead>
               <tbody>${this.runs.map(
                 (r) => html`<tr data-run=${r.id}>
-                  <td>${r.id}</td><td>${r.scenario}</td><td class="num">${r.seed}</td><td>${r.status}</td><td>${r.date ?? "—"}</td>
-                  <td>${r.milestones.map((m) => `${milestoneLabel(m.kind)} ${m.date}`).join(", ") || "—"}</td>
+                  <td data-label="run">${r.id}</td><td data-label="scenario">${r.scenario}</td><td class="num" data-label="seed">${r.seed}</td>
+                  <td data-label="status">${r.status}</td><td data-label="reached">${r.date ?? "—"}</td>
+                  <td data-label="milestones">${r.milestones.map((m) => `${milestoneLabel(m.kind)} ${m.date}`).join(", ") || "—"}</td>
                   <td><button class="open" @click=${() => emit(this, "run-open", r.id)}>${isTerminal(r.status) ? "Replay" : "Watch"}</button>
                     <a href=${api.logUrl(r.id)} download>log</a></td>
                 </tr>`,
