@@ -384,7 +384,8 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
         await page.locator("#scenario").waitFor({ state: "attached" })
         if (name === "runs") await page.locator("tk-runs-view tbody tr").first().waitFor()
         if (name === "dashboard") await page.locator("#scrub").waitFor()
-        if (name === "compare") await expect.poll(async () => (await probeChart(page, "cmp-ai-share"))?.series ?? 0).toBe(1)
+        if (name === "compare")
+          await expect.poll(async () => (await probeChart(page, "cmp-ai-share"))?.series ?? 0).toBe(1)
         expect({ name, width, overflow: await widthOverflow(page) }).toEqual({ name, width, overflow: 0 })
         await saveScreenshot(page, `phone-${width}-${name}`)
       }

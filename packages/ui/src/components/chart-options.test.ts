@@ -109,7 +109,13 @@ describe("chartOptions", () => {
     )
     expect(splits).toEqual([1e14, 1e15])
     expect(
-      (yAxis.values as (u: uPlot, s: Array<number | null>) => string[])(fakePlot([[]]), [1e14, null, 2e-5, 1e16, 6.3e26]),
+      (yAxis.values as (u: uPlot, s: Array<number | null>) => string[])(fakePlot([[]]), [
+        1e14,
+        null,
+        2e-5,
+        1e16,
+        6.3e26,
+      ]),
     ).toEqual(["100T", "", "2e-5", "1e16", "6.3e26"])
   })
 
