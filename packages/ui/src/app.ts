@@ -130,6 +130,8 @@ export class TakeoffApp extends LitElement {
       const base = this.scenarios.find((s) => s.name === "baseline") ?? this.scenarios[0]
       this.url.assume({ scenario: base.name })
     }
+    const current = this.url.state.scenario
+    if (current && this.compare.scenariosPicked.length === 0) this.compare.scenariosPicked = [current]
     await this.applyUrl()
   }
 
@@ -251,6 +253,12 @@ export class TakeoffApp extends LitElement {
     if (refusal) this.error = refusal
   }
 
+  private async runCompareScenarios() {
+    const u = this.url.state
+    const refusal = await this.compare.runScenarios(u.seed ?? 1, u.untilYear)
+    if (refusal) this.error = refusal
+  }
+
   private async loadFan(file: File) {
     try {
       this.fan = parseFanFile(await file.text())
@@ -342,6 +350,12 @@ export class TakeoffApp extends LitElement {
       .groups=${this.metricInfo.groups} .thresholds=${this.metricInfo.thresholds}
       @compare-seeds-input=${(e: Event) => this.compare.setSeedsText(detail<string>(e))}
       @compare-run=${() => void this.runCompareSeeds()}
+      .scenarios=${this.scenarios} .scenariosPicked=${this.compare.scenariosPicked} .seed=${u.seed ?? 1}
+      @compare-scenario-pick=${(e: Event) => {
+        const d = detail<{ name: string; on: boolean }>(e)
+        this.compare.pickScenario(d.name, d.on)
+      }}
+      @compare-run-scenarios=${() => void this.runCompareScenarios()}
       @compare-toggle=${(e: Event) => {
         const d = detail<{ id: string; on: boolean }>(e)
         this.compare.toggle(d.id, d.on)

@@ -6,6 +6,7 @@ import { dateToYear, yearToDate } from "./format.js"
 import { validateParameter } from "./params.js"
 import { RunSeries } from "./series.js"
 import { formatUrlState, parseUrlState } from "./url-state.js"
+import { runLabels } from "./run-labels.js"
 
 describe("dates", () => {
   it("round-trips every month of a century", () => {
@@ -14,6 +15,24 @@ describe("dates", () => {
         const d = `${y}-${String(m).padStart(2, "0")}`
         expect(yearToDate(dateToYear(d))).toBe(d)
       }
+  })
+})
+
+describe("runLabels", () => {
+  it("names runs by scenario, seed and overrides, adding the id only to tell twins apart", () => {
+    const run = (id: string, scenario: string, seed: number, overrides: Record<string, unknown> = {}) => ({
+      id,
+      scenario,
+      seed,
+      overrides,
+    })
+    expect(
+      runLabels([run("a", "baseline", 1), run("b", "fast-takeoff", 1), run("c", "baseline", 1, { "ai.mfu": 0.3 })]),
+    ).toEqual(["baseline · seed 1", "fast-takeoff · seed 1", "baseline · seed 1 · ai.mfu=0.3"])
+    expect(runLabels([run("a", "baseline", 7), run("b", "baseline", 7)])).toEqual([
+      "baseline · seed 7 (a)",
+      "baseline · seed 7 (b)",
+    ])
   })
 })
 

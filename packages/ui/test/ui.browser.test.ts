@@ -262,17 +262,41 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
 
   it("compares two seeds on the same charts", async () => {
     const { page, errors } = await open("/?view=compare&scenario=baseline&until=2040")
+    await page.locator("tk-compare-view summary", { hasText: "several seeds" }).click()
     await page.locator("#compare-seeds").fill("1, 2")
     await page.locator("#compare-run").click()
     await expect.poll(async () => (await probeChart(page, "cmp-ai-share"))?.series ?? 0, { timeout: 90_000 }).toBe(2)
     await expect
-      .poll(() => page.locator("#compare-legend").textContent(), { timeout: 90_000 })
-      .toMatch(/seed 2 \(finished/)
+      .poll(() => page.locator("#compare-milestones tbody").textContent(), { timeout: 90_000 })
+      .toMatch(/baseline · seed 2finished/)
     const seeds = await page
       .locator("#cmp-gdp")
       .evaluate((el: any) => el.spec.series.map((s: { label: string }) => s.label))
-    expect(seeds).toEqual(["seed 1", "seed 2"])
+    expect(seeds).toEqual(["baseline · seed 1", "baseline · seed 2"])
     await saveScreenshot(page, "04-compare-seeds")
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("compares two scenarios by default, with distinct labels and a milestone table", async () => {
+    const { page, errors } = await open("/?view=compare&scenario=baseline&seed=3&until=2036")
+    // baseline is ticked already (the scenario in the parameters); tick a second one.
+    await expect(page.locator('#compare-scenarios input[value="baseline"]').isChecked()).resolves.toBe(true)
+    await page.locator('#compare-scenarios input[value="fast-takeoff"]').check()
+    await page.locator("#compare-scenarios-run").click()
+    await expect.poll(() => page.locator("#compare-milestones tbody tr").count(), { timeout: 90_000 }).toBe(2)
+    await expect
+      .poll(() => page.locator("#compare-milestones tbody").textContent(), { timeout: 90_000 })
+      .not.toMatch(/running/)
+    const labels = await page
+      .locator("#cmp-ai-share")
+      .evaluate((el: any) => el.spec.series.map((s: { label: string }) => s.label))
+    expect(labels).toEqual(["baseline · seed 3", "fast-takeoff · seed 3"])
+    // The chart's milestone markers carry no text: their dates are in the table, so none overlap.
+    const markers = (await probeChart(page, "cmp-ai-share"))!.markers
+    expect(markers.length).toBeGreaterThan(0)
+    expect(markers.every((m) => m === "")).toBe(true)
+    await saveScreenshot(page, "04b-compare-scenarios")
     expect(errors).toEqual([])
     await page.close()
   })

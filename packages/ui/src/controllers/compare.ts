@@ -34,6 +34,11 @@ export class CompareController implements ReactiveController {
   runs: CompareRun[] = []
   /** The seeds field as typed (kept across view switches). */
   seedsText = "1, 2"
+  /**
+   * The scenarios ticked to compare at one seed: the default comparison, since two seeds of one
+   * scenario mostly coincide while scenarios differ in what a modeller is asking about.
+   */
+  scenariosPicked: string[] = []
 
   private pollTimer: ReturnType<typeof setTimeout> | null = null
 
@@ -52,6 +57,30 @@ export class CompareController implements ReactiveController {
   setSeedsText(text: string): void {
     this.seedsText = text
     this.host.requestUpdate()
+  }
+
+  /** Ticks a scenario for the comparison or unticks it. */
+  pickScenario(name: string, on: boolean): void {
+    this.scenariosPicked = on
+      ? [...new Set([...this.scenariosPicked, name])]
+      : this.scenariosPicked.filter((n) => n !== name)
+    this.host.requestUpdate()
+  }
+
+  /** Starts each scenario picked at one seed and compares the runs; a message when fewer than two are picked. */
+  async runScenarios(seed: number, untilYear: number | undefined): Promise<string | null> {
+    if (this.scenariosPicked.length < 2) return "Scenarios: tick two or more to compare"
+    try {
+      const runs = await Promise.all(
+        this.scenariosPicked.map((scenario) => api.createRun({ scenario, seed, untilYear, ticksPerSecond: null })),
+      )
+      const ids = runs.map((r) => r.id)
+      this.options.url.push({ view: "compare", compare: ids })
+      await this.load(ids)
+    } catch (e) {
+      this.options.onError(e)
+    }
+    return null
   }
 
   /**
