@@ -83,7 +83,13 @@ describe("scenarios", () => {
     expectScenarioError(
       () => loadScenario("baseline", { set: [["firms.cuont", "5"]] }),
       "firms.cuont",
-      /unknown parameter/,
+      /unknown parameter "firms\.cuont"; did you mean firms\.count\?/,
+    )
+    // Nothing near by spelling: the paths of its group instead.
+    expectScenarioError(
+      () => loadScenario("baseline", { set: [["firms.zzzzzzzzzzzzzzzz", "5"]] }),
+      "firms.zzzzzzzzzzzzzzzz",
+      /expected one of the registry's paths \(e\.g\. firms\./,
     )
     expectScenarioError(
       () => loadScenario("baseline", { set: [["firms.count", "many"]] }),
@@ -115,6 +121,17 @@ describe("scenarios", () => {
         ),
       "ai.mfu",
       /expected number \(fraction\), got "high"/,
+    )
+    // A distribution given another's field is told the fields its type takes.
+    expectScenarioError(
+      () =>
+        loadScenario(
+          writeScenario(
+            "extends: baseline\nparameters:\n  ai:\n    mfu: { value: 0.3, assumption: true, distribution: { type: lognormal, median: 0.3, sd: 0.1 } }\n",
+          ),
+        ),
+      "ai.mfu.distribution.sd",
+      /^unknown key; a lognormal distribution takes type, median and sigma$/,
     )
     expectScenarioError(
       () => loadScenario(writeScenario("extends: baseline\nfoo: 1\n")),

@@ -1,9 +1,13 @@
 import { usage } from "./errors.js"
 
-/** One `--flag`. `list` flags may repeat; `boolean` flags take no value. */
+/**
+ * One `--flag`. `list` flags may repeat; `boolean` flags take no value; `seed` is a non-negative
+ * safe integer, the range the API's `seed` takes (and a sweep's derived seeds fill), so a seed means
+ * the same run in both.
+ */
 export interface FlagSpec {
   readonly name: string
-  readonly kind: "string" | "int" | "number" | "boolean" | "list"
+  readonly kind: "string" | "int" | "seed" | "number" | "boolean" | "list"
   /** Placeholder shown in help, e.g. `N`, `FILE`, `path=value`. */
   readonly value?: string
   readonly help: string
@@ -94,12 +98,21 @@ export const parseArgs = (spec: CommandSpec, argv: ReadonlyArray<string>): Parse
   return { args, flags, help }
 }
 
+const MAX_SEED = Number.MAX_SAFE_INTEGER
+
 const convert = (flag: FlagSpec, raw: string, prev: unknown): string | number | string[] => {
   switch (flag.kind) {
     case "int": {
       const n = Number(raw)
       if (!INT.test(raw) || !Number.isSafeInteger(n)) {
         throw usage(`--${flag.name}: expected an integer, got ${JSON.stringify(raw)}`)
+      }
+      return n
+    }
+    case "seed": {
+      const n = Number(raw)
+      if (!INT.test(raw) || !Number.isSafeInteger(n) || n < 0 || n > MAX_SEED) {
+        throw usage(`--${flag.name}: expected an integer in [0, ${MAX_SEED}], got ${JSON.stringify(raw)}`)
       }
       return n
     }

@@ -11,17 +11,22 @@ export const parseSets = (sets: ReadonlyArray<string> | undefined, flag = "--set
 
 /**
  * Loads a scenario by name or file with overrides (later pairs win); a refusal becomes one usage
- * line naming the file and field and what was expected.
+ * line naming the file and field and what was expected, or the `--set` flag when an override is at
+ * fault (the kit names those fields `overrides.<path>`).
  */
 export const loadScenarioOrFail = (
   kit: ModelKit,
   nameOrPath: string,
   set: ReadonlyArray<readonly [string, string]> = [],
+  flag = "--set",
 ): unknown => {
   try {
     return kit.scenarios.load(nameOrPath, Object.fromEntries(set))
   } catch (e) {
-    if (e instanceof ScenarioRejected) throw usage(e.file === undefined ? e.message : `${e.file}: ${e.message}`)
+    if (e instanceof ScenarioRejected) {
+      if (e.field.startsWith("overrides.")) throw usage(`${flag} ${e.message}`)
+      throw usage(e.file === undefined ? e.message : `${e.file}: ${e.message}`)
+    }
     throw e
   }
 }

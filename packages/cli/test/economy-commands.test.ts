@@ -142,10 +142,29 @@ describe("takeoff on the economy", () => {
     const cases: Array<[string[], RegExp]> = [
       [["run", "no-such-scenario", "--out", out], /no-such-scenario/],
       [["run", "baseline", "--set", "no.such.path=1", "--out", out], /no\.such\.path/],
+      // An override's fault is the flag's, not the scenario file's.
+      [
+        ["run", "baseline", "--set", "ai.mfu=abc", "--out", out],
+        /^takeoff run: --set ai\.mfu: expected a number .*got "abc"$/,
+      ],
+      [
+        ["run", "baseline", "--set", "ai.mfux=0.3", "--out", out],
+        /--set ai\.mfux: unknown parameter "ai\.mfux"; did you mean ai\.mfu\?/,
+      ],
       [["run", "baseline", "--set", "nonsense", "--out", out], /--set nonsense: expected path=value/],
       [["run", "baseline", "--until", "1900", "--out", out], /--until 1900/],
-      [["run", "baseline", "--seed", "x", "--out", out], /--seed: expected an integer, got "x"/],
-      [["sweep", "baseline", "--runs", "2", "--vary", "no.such.path=1..2", "--out", `${out}.csv`], /no\.such\.path/],
+      [
+        ["run", "baseline", "--seed", "x", "--out", out],
+        /--seed: expected an integer in \[0, 9007199254740991\], got "x"/,
+      ],
+      [
+        ["run", "baseline", "--seed", "-1", "--out", out],
+        /--seed: expected an integer in \[0, 9007199254740991\], got "-1"/,
+      ],
+      [
+        ["sweep", "baseline", "--runs", "2", "--vary", "no.such.path=1..2", "--out", `${out}.csv`],
+        /--vary no\.such\.path/,
+      ],
     ]
     for (const [args, message] of cases) {
       const r = takeoff(args)

@@ -8,7 +8,8 @@ const IntQuery = (min: number, max: number) =>
 /** POST /api/runs */
 export const CreateRunBody = Schema.Struct({
   scenario: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
-  seed: Schema.optional(Int(0, 0xffffffff)),
+  // Any non-negative safe integer, as the CLI's --seed and a sweep's derived seeds (core's Rng takes them all).
+  seed: Schema.optional(Int(0, Number.MAX_SAFE_INTEGER)),
   overrides: Schema.optional(Schema.Record(Schema.String, Schema.Unknown)),
   untilYear: Schema.optional(Int(2024, 2500)),
   ticksPerSecond: Schema.optional(

@@ -76,7 +76,7 @@ describe("live runs over REST and WebSocket", () => {
     expect(resumed.json.status).toBe("running")
     await api(s.url, "POST", `/api/runs/${run.id}/control`, { action: "speed", ticksPerSecond: null })
     const end = await c.finished()
-    expect(end.run.status).toBe("finished")
+    expect(end.run.status).toBe("completed")
     expect(end.run.tick).toBe(83)
     expect(c.ticks).toEqual(range(0, 83))
     const ms = c.messages.filter((m) => m.type === "milestone")
@@ -143,7 +143,7 @@ describe("live runs over REST and WebSocket", () => {
     ;(stalled.ws as unknown as { _socket: import("node:net").Socket })._socket.pause()
     const healthy = stream(s.url, run.id)
     const end = await healthy.finished()
-    expect(end.run.status).toBe("finished")
+    expect(end.run.status).toBe("completed")
     const last = end.run.tick
     expect(healthy.ticks).toEqual(range(0, last))
     // What a stalled client can hold on the server: one budget plus the message that crossed it
@@ -191,8 +191,8 @@ describe("live runs over REST and WebSocket", () => {
     expect(a.status).toBe("running")
     expect(b.status).toBe("queued")
     expect((await api(s.url, "POST", `/api/runs/${b.id}/control`, { action: "pause" })).status).toBe(409)
-    await waitRun(s.url, b.id, (r) => r.status === "finished")
-    expect((await api(s.url, "GET", `/api/runs/${a.id}`)).json.status).toBe("finished")
+    await waitRun(s.url, b.id, (r) => r.status === "completed")
+    expect((await api(s.url, "GET", `/api/runs/${a.id}`)).json.status).toBe("completed")
   })
 })
 
@@ -226,7 +226,7 @@ describe("persistence", () => {
       child.once("exit", (code) => reject(new Error(`server process exited (${code})`)))
     })
     const done = await createRun(url1, { untilYear: 2026, ticksPerSecond: null })
-    await waitRun(url1, done.id, (r) => r.status === "finished")
+    await waitRun(url1, done.id, (r) => r.status === "completed")
     const live = await createRun(url1, { untilYear: 2030, ticksPerSecond: 20 })
     const reached = (await waitRun(url1, live.id, (r) => r.tick >= 3)).tick
     const killed = new Promise((resolve) => child.once("exit", resolve))
@@ -237,7 +237,7 @@ describe("persistence", () => {
     const list = (await api(s2.url, "GET", "/api/runs")).json as RunSummary[]
     expect(list.map((r) => r.id).sort()).toEqual([done.id, live.id].sort())
     const d = list.find((r) => r.id === done.id)!
-    expect(d).toMatchObject({ status: "finished", tick: 35 })
+    expect(d).toMatchObject({ status: "completed", tick: 35 })
     const i = list.find((r) => r.id === live.id)!
     expect(i.status).toBe("interrupted")
     expect(i.tick).toBeGreaterThanOrEqual(reached)
@@ -262,7 +262,7 @@ describe("persistence", () => {
     const uploaded = await api(s2.url, "POST", "/api/logs", log.text, { "content-type": "application/x-ndjson" })
     expect(uploaded.status, uploaded.text).toBe(201)
     expect(uploaded.json).toMatchObject({
-      status: "finished",
+      status: "completed",
       tick: 35,
       seed: 7,
       source: "upload",
@@ -336,6 +336,7 @@ describe("malformed and hostile input gets clean errors", () => {
     await bad("POST", "/api/runs", [], 400)
     await bad("POST", "/api/runs", { scenario: 3 }, 400, "scenario")
     await bad("POST", "/api/runs", { scenario: "walkers", seed: -1 }, 400, "seed")
+    await bad("POST", "/api/runs", { scenario: "walkers", seed: 2 ** 53 }, 400, "seed")
     await bad("POST", "/api/runs", { scenario: "walkers", sneaky: 1 }, 400, "sneaky")
     await bad("POST", "/api/runs", { scenario: "walkers", overrides: { agents: "many" } }, 400, "overrides.agents")
     await bad("POST", "/api/runs", { scenario: "walkers", overrides: { nope: 1 } }, 400, "overrides.nope")
@@ -348,8 +349,10 @@ describe("malformed and hostile input gets clean errors", () => {
     await bad("POST", "/api/runs/nope/control", { action: "pause" }, 404, "id")
     await bad("GET", "/api/nothing-here", undefined, 404)
 
-    const run = await createRun(s.url, { untilYear: 2024, ticksPerSecond: null })
-    await waitRun(s.url, run.id, (r) => r.status === "finished")
+    // A sweep's derived seeds are past 2^32; the API takes any non-negative safe integer, as the CLI does.
+    const run = await createRun(s.url, { untilYear: 2024, ticksPerSecond: null, seed: 4440297914450833 })
+    expect(run.seed).toBe(4440297914450833)
+    await waitRun(s.url, run.id, (r) => r.status === "completed")
     await bad("POST", `/api/runs/${run.id}/control`, { action: "explode" }, 400, "action")
     await bad("POST", `/api/runs/${run.id}/control`, { action: "step", ticks: 0 }, 400, "ticks")
     await bad("POST", `/api/runs/${run.id}/control`, { action: "pause" }, 409)

@@ -94,7 +94,30 @@ export const paramsOf = (config: EconomyConfig): ParamSpec[] => {
   return [...PARAMS.slice(0, lastChips + 1), ...generations, ...PARAMS.slice(lastChips + 1)]
 }
 
+/** Edit distance (insertions, deletions, substitutions), for "did you mean" on a misspelt path. */
+const editDistance = (a: string, b: string): number => {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    prev = row
+  }
+  return prev[b.length]
+}
+
+/**
+ * An unknown path's message: the nearest registry paths by spelling ("did you mean"), else the
+ * paths sharing its last segment or group.
+ * @example unknownParamMessage("ai.mfux") // 'unknown parameter "ai.mfux"; did you mean ai.mfu?'
+ */
 export const unknownParamMessage = (path: string): string => {
+  const lower = path.toLowerCase()
+  const ranked = PARAMS.map((p) => ({ path: p.path, d: editDistance(lower, p.path.toLowerCase()) }))
+    .filter((c) => c.d <= Math.max(2, Math.floor(path.length / 5)))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+  if (ranked.length > 0) return `unknown parameter "${path}"; did you mean ${ranked.map((c) => c.path).join(" or ")}?`
   const tail = path.split(".").pop() ?? path
   const near = PARAMS.filter((p) => p.path.endsWith(`.${tail}`) || p.path.startsWith(`${path.split(".")[0]}.`))
     .slice(0, 6)

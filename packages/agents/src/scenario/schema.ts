@@ -22,6 +22,23 @@ const DistributionSchema = Schema.Union([
   Schema.Struct({ type: Schema.Literal("triangular"), min: Finite, mode: Finite, max: Finite }),
 ])
 
+/** Each distribution's fields, for the message when a file gives it a key it does not take. */
+const DISTRIBUTION_FIELDS: Readonly<Record<string, string>> = {
+  normal: "mean and sd",
+  lognormal: "median and sigma",
+  uniform: "min and max",
+  triangular: "min, mode and max",
+}
+
+/** The message for a key a distribution does not take, naming the fields its type does take. */
+const distributionKeyMessage = (dist: unknown): string => {
+  const type = isObj(dist) ? dist.type : undefined
+  const fields = typeof type === "string" ? DISTRIBUTION_FIELDS[type] : undefined
+  if (fields !== undefined) return `unknown key; a ${type} distribution takes type, ${fields}`
+  const all = Object.entries(DISTRIBUTION_FIELDS).map(([t, f]) => `${t} {${f.replace(/,? and /, ", ")}}`)
+  return `unknown key; expected a distribution: ${all.join(", ")}`
+}
+
 /** One parameter in a scenario file: its value within the registry's bounds and its provenance. */
 const leafSchema = (min: number, max: number) =>
   Schema.Struct({
@@ -62,6 +79,12 @@ export const schemaError = (file: string, prefix: string, e: unknown, got: unkno
   if (first.startsWith("Missing key"))
     return new ScenarioError({ file, field, message: "missing; expected a number here" })
   if (first.includes("excess property")) {
+    const d = at.indexOf("distribution")
+    if (d >= 0 || prefix.endsWith(".distribution")) {
+      let dist: unknown = got
+      for (const k of at.slice(0, d + 1)) dist = isObj(dist) ? dist[k] : undefined
+      return new ScenarioError({ file, field, message: distributionKeyMessage(dist) })
+    }
     return new ScenarioError({
       file,
       field,

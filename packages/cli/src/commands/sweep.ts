@@ -42,7 +42,7 @@ export const parseVary = (
       throw usage(`--vary ${v}: expected path=lo..hi with numbers, e.g. --vary ai.algorithmicProgressPerYear=1.5..4`)
     }
     if (!(lo < hi)) throw usage(`--vary ${v}: expected lo < hi`)
-    for (const end of [m[2], m[3]]) loadScenarioOrFail(kit, scenario, [...sets, [m[1], end]])
+    for (const end of [m[2], m[3]]) loadScenarioOrFail(kit, scenario, [...sets, [m[1], end]], "--vary")
     return { path: m[1], lo, hi }
   })
 
@@ -61,7 +61,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     flags: [
       { name: "runs", alias: "n", kind: "int", value: "N", help: "number of runs (default 100)" },
       { name: "workers", alias: "w", kind: "int", value: "K", help: `worker threads (default ${defaultWorkers()})` },
-      { name: "seed", kind: "int", value: "S", help: "sweep seed; run i uses deriveSeed(S, i) (default 1)" },
+      { name: "seed", kind: "seed", value: "S", help: "sweep seed; run i uses deriveSeed(S, i) (default 1)" },
       { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
       { name: "set", kind: "list", value: "path=value", help: "fixed override for every run (repeatable)" },
       { name: "vary", kind: "list", value: "path=lo..hi", help: "draw a parameter uniformly per run (repeatable)" },
