@@ -23,6 +23,8 @@ export interface RunReport {
   readonly seed: number
   readonly log: string
   readonly reason: "completed" | "stopped"
+  /** The end event that ended a completed run before its until tick, e.g. "CatastropheOccurred". */
+  readonly endedBy?: string
   readonly ticks: number
   readonly from: string
   readonly to: string
@@ -74,7 +76,13 @@ export class SummaryTracker {
     }
   }
 
-  finish(meta: { scenario: string; seed: number; log: string; reason: "completed" | "stopped" }): RunReport {
+  finish(meta: {
+    scenario: string
+    seed: number
+    log: string
+    reason: "completed" | "stopped"
+    endedBy?: string
+  }): RunReport {
     const { kit, config } = this
     const last = this.last
     const at: Record<string, { tick: number; date: string; metrics: Record<string, number> }> = Object.fromEntries(
@@ -112,7 +120,8 @@ export const formatSummary = (s: RunReport, kit: ModelKit, keys: SummaryKeys): s
     fmt(k, s.final[k]),
   ])
   return [
-    `${s.scenario}, seed ${s.seed}: ${s.from} to ${s.to} (${s.ticks} ticks), ${s.reason}. Log: ${s.log}`,
+    // A run its end event cut short (a catastrophe) must not read as an ordinary completion.
+    `${s.scenario}, seed ${s.seed}: ${s.from} to ${s.to} (${s.ticks} ticks), ${s.endedBy === undefined ? s.reason : `ended early by ${s.endedBy}`}. Log: ${s.log}`,
     `Milestones: ${ms}`,
     "",
     table([head, ...rows]).trimEnd(),

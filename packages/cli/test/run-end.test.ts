@@ -49,12 +49,13 @@ describe("every runner ends a run the same way (core's RunLoop)", () => {
         body: JSON.stringify({ scenario: "walkers", seed: SEED, untilYear: 2030 }),
       })
       const { id } = (await created.json()) as { id: string }
-      let status = ""
-      for (let i = 0; i < 200 && status !== "finished"; i++) {
+      let summary = { status: "", endedBy: undefined as string | undefined }
+      for (let i = 0; i < 200 && summary.status !== "completed"; i++) {
         await new Promise((r) => setTimeout(r, 50))
-        status = ((await (await fetch(`${server.url}/api/runs/${id}`)).json()) as { status: string }).status
+        summary = (await (await fetch(`${server.url}/api/runs/${id}`)).json()) as typeof summary
       }
-      expect(status).toBe("finished")
+      // Same word as the CLI's and the end record's, and the end event that cut it short.
+      expect(summary).toMatchObject({ status: "completed", endedBy: "WalkerTeleported" })
       expect(endRecord(fs.readFileSync(server.manager.logFile(id), "utf8"))).toEqual(expected)
     } finally {
       await server.close()

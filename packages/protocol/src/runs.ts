@@ -20,7 +20,12 @@ import type { MetricGroup, MetricInfo, MilestoneInfo, MilestoneThreshold, Notabl
 /** One tick's headline metrics: a flat record keyed by the metric keys the economy publishes. */
 export type MetricValues = Readonly<Record<string, number>>
 
-export type RunStatus = "queued" | "running" | "paused" | "finished" | "stopped" | "failed" | "interrupted"
+/**
+ * A run's status, the same words as the CLI and the log's end record: "completed" at the until tick
+ * or after an end event (then `endedBy` names it), "stopped" on request, "failed" when a tick threw,
+ * "interrupted" when the server went away mid-run.
+ */
+export type RunStatus = "queued" | "running" | "paused" | "completed" | "stopped" | "failed" | "interrupted"
 
 export interface RunSummary {
   readonly id: string
@@ -36,6 +41,8 @@ export interface RunSummary {
   readonly overrides: Readonly<Record<string, unknown>>
   readonly milestones: ReadonlyArray<MilestoneInfo>
   readonly error?: string
+  /** The end event that ended a completed run before its until tick, e.g. "CatastropheOccurred". */
+  readonly endedBy?: string
   /** Current pace: ticks per second, null for as fast as possible. */
   readonly ticksPerSecond?: number | null
   /** "run" for runs simulated here, "upload" for logs uploaded to replay and audit. */

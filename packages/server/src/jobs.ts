@@ -66,7 +66,7 @@ interface ImportedLog {
 
 /**
  * Imports an uploaded log: verifies it end to end in a job, then keeps it in the registry as a
- * finished (or stopped, failed, interrupted) run with its metrics, marked with who signed it (this
+ * completed (or stopped, failed, interrupted) run with its metrics, marked with who signed it (this
  * server's key is trusted; any other valid signature is shown by fingerprint; unsigned is null).
  *
  * @example
@@ -90,7 +90,7 @@ export const importLog = async (
     fs.renameSync(upload, registry.logFile(id))
     const status: RunStatus =
       info.end === "completed"
-        ? "finished"
+        ? "completed"
         : info.end === "stopped"
           ? "stopped"
           : info.end === "error"
@@ -113,7 +113,12 @@ export const importLog = async (
       source: "upload",
       config: info.config,
       signer: info.signer === null ? null : { fingerprint: info.signer, trusted: info.signer === ownFingerprint },
-      ...(info.endMessage === undefined ? {} : { error: info.endMessage }),
+      // A completed log's end message names the end event that ended it; any other's says why it stopped.
+      ...(info.endMessage === undefined
+        ? {}
+        : info.end === "completed"
+          ? { endedBy: info.endMessage }
+          : { error: info.endMessage }),
     })
     for (const r of readSidecar(registry.metricsFile(id), info.lastTick)) run.record(r, Number.NaN)
     registry.add(run)

@@ -110,6 +110,8 @@ export class RunRegistry {
         continue
       }
       if (!isValidRunId(meta.id) || `${meta.id}.json` !== f) continue
+      // Data directories written before the status vocabulary was unified say "finished".
+      if ((meta.status as string) === "finished") meta.status = "completed"
       const run = new Run(meta)
       let lastSealed = meta.tick
       if (!run.terminal || meta.status === "interrupted") {

@@ -19,6 +19,8 @@ export interface RunMeta {
   config: unknown
   signer?: { fingerprint: string; trusted: boolean } | null
   error?: string
+  /** The end event that ended the run before its until tick (the end record's message). */
+  endedBy?: string
 }
 
 /** The metric series of a run, shared by every client that follows it (one copy, whatever the fan-out). */
@@ -59,7 +61,7 @@ export class Run {
 
   get terminal(): boolean {
     const s = this.meta.status
-    return s === "finished" || s === "stopped" || s === "failed" || s === "interrupted"
+    return s === "completed" || s === "stopped" || s === "failed" || s === "interrupted"
   }
 
   summary(): RunSummary {
@@ -79,6 +81,7 @@ export class Run {
       source: m.source,
       ...(m.signer === undefined ? {} : { signer: m.signer }),
       ...(m.error === undefined ? {} : { error: m.error }),
+      ...(m.endedBy === undefined ? {} : { endedBy: m.endedBy }),
     }
   }
 

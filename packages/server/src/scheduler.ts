@@ -102,7 +102,8 @@ export class RunScheduler {
           ended = true
           run.meta.tick = m.tick
           if (m.reason === "error") run.meta.error = m.message
-          this.setStatus(run, m.reason === "completed" ? "finished" : m.reason === "stopped" ? "stopped" : "failed")
+          if (m.reason === "completed" && m.message !== undefined) run.meta.endedBy = m.message
+          this.setStatus(run, m.reason === "completed" ? "completed" : m.reason === "stopped" ? "stopped" : "failed")
           for (const done of run.pendingAcks.splice(0)) done()
           break
       }

@@ -39,7 +39,7 @@ describe("the economy over the server", () => {
       const agi = await c.waitFor((m) => m.type === "milestone" && m.milestone.kind === "agi")
       expect(agi.type === "milestone" && agi.milestone.value).toBeGreaterThanOrEqual(0.1)
       const end = await c.finished()
-      expect(end.run.status).toBe("finished")
+      expect(end.run.status).toBe("completed")
       expect(c.ticks).toEqual(range(0, run.untilTick))
       expect(c.messages.some((m) => m.type === "notables" && m.events.length > 0)).toBe(true)
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
   s = await startServer({ port: 0, dataDir: tmpDir("fuzz"), kitUrl: WALKERS, maxConcurrentRuns: 1 })
   const r = await api(s.url, "POST", "/api/runs", { scenario: "walkers", seed: 1, untilYear: 2024 })
   runId = r.json.id
-  await waitRun(s.url, runId, (x) => x.status === "finished")
+  await waitRun(s.url, runId, (x) => x.status === "completed")
 })
 afterAll(async () => {
   await s?.close()

@@ -129,7 +129,7 @@ describe("signed runs and uploads", () => {
   it("signs its runs with its key and marks uploads by signer: its own, another key's, or none", async () => {
     const s = await start()
     const id = await finishedRun(s.url)
-    const run = await waitRun(s.url, id, (r) => r.status === "finished")
+    const run = await waitRun(s.url, id, (r) => r.status === "completed")
     expect(run.signer).toEqual({ fingerprint: s.manager.signer.fingerprint, trusted: true })
     const log = (await api(s.url, "GET", `/api/runs/${id}/log`)).text
     expect(log).toMatch(/\{"kind":"sig","tick":\d+,/)

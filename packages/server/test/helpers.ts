@@ -93,7 +93,7 @@ export class StreamClient {
   /** Waits for the run's terminal status message. */
   finished() {
     return this.waitFor(
-      (m) => m.type === "status" && ["finished", "stopped", "failed", "interrupted"].includes(m.run.status),
+      (m) => m.type === "status" && ["completed", "stopped", "failed", "interrupted"].includes(m.run.status),
     ) as Promise<Extract<ServerMessage, { type: "status" }>>
   }
 

@@ -292,7 +292,7 @@ describe("persistence", () => {
     const resumed = await api(s2.url, "POST", `/api/runs/${live.id}/control`, { action: "resume" })
     expect(resumed.status, resumed.text).toBe(200)
     await api(s2.url, "POST", `/api/runs/${live.id}/control`, { action: "speed", ticksPerSecond: null })
-    const fin = await waitRun(s2.url, live.id, (r) => r.status === "finished")
+    const fin = await waitRun(s2.url, live.id, (r) => r.status === "completed")
     expect(fin.tick).toBe(83)
     const whole = stream(s2.url, live.id)
     await whole.finished()

@@ -6,7 +6,8 @@ import { dateToYear, yearToDate } from "./format.js"
 import { validateParameter } from "./params.js"
 import { RunSeries } from "./series.js"
 import { formatUrlState, parseUrlState } from "./url-state.js"
-import { runLabels } from "./run-labels.js"
+import { runLabels, statusText } from "./run-labels.js"
+import { feedRows, ROUTINE_AFTER } from "./feed-rows.js"
 
 describe("dates", () => {
   it("round-trips every month of a century", () => {
@@ -33,6 +34,54 @@ describe("runLabels", () => {
       "baseline · seed 7 (a)",
       "baseline · seed 7 (b)",
     ])
+  })
+})
+
+describe("feedRows", () => {
+  const ev = (tick: number, type: string, agent?: string) => ({
+    tick,
+    date: `${2024 + Math.floor(tick / 12)}-${String((tick % 12) + 1).padStart(2, "0")}`,
+    type,
+    agent,
+    summary: `${type} at ${tick}`,
+  })
+  // Three years of monthly power orders, with a model release and a milestone among them.
+  const events = [
+    ...Array.from({ length: 36 }, (_, t) => ev(t, "PowerOrdered", "energy")),
+    ev(10, "ModelReleased", "lab-0"),
+    ev(30, "AgiReached"),
+  ].sort((a, b) => a.tick - b.tick)
+
+  it("groups a routine type into one row with its count and first date; rare events stay single", () => {
+    const rows = feedRows(events, { type: "", agent: "" }, true)
+    expect(rows.map((r) => [r.event.type, r.count, r.since])).toEqual([
+      ["PowerOrdered", 36, "2024-01"],
+      ["AgiReached", 1, "2026-07"],
+      ["ModelReleased", 1, "2024-11"],
+    ])
+    expect(rows[0].event.tick).toBe(35)
+  })
+
+  it("lists every event when grouping is off, newest first, up to the limit", () => {
+    const rows = feedRows(events, { type: "", agent: "" }, false, 10)
+    expect(rows).toHaveLength(10)
+    expect(rows.every((r) => r.count === 1)).toBe(true)
+    expect(rows[0].event.tick).toBe(35)
+  })
+
+  it("counts a type as routine only past a year of repeats", () => {
+    const few = Array.from({ length: ROUTINE_AFTER }, (_, t) => ev(t, "FactoriesAdded"))
+    expect(feedRows(few, { type: "", agent: "" }, true)).toHaveLength(ROUTINE_AFTER)
+  })
+})
+
+describe("statusText", () => {
+  it("says a run its end event cut short ended early, naming the event", () => {
+    expect(statusText({ status: "completed", endedBy: "CatastropheOccurred" })).toBe(
+      "ended early by CatastropheOccurred",
+    )
+    expect(statusText({ status: "completed" })).toBe("completed")
+    expect(statusText({ status: "stopped" })).toBe("stopped")
   })
 })
 

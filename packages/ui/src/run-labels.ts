@@ -13,3 +13,11 @@ export const runLabels = (
   )
   return names.map((n, i) => (names.indexOf(n) !== names.lastIndexOf(n) ? `${n} (${runs[i].id})` : n))
 }
+
+/**
+ * A run's status for people: the status word, or the end event for a run one cut short, so a
+ * catastrophe never reads as an ordinary completion.
+ * @example statusText({ status: "completed", endedBy: "CatastropheOccurred" }) // "ended early by CatastropheOccurred"
+ */
+export const statusText = (run: Pick<RunSummary, "status" | "endedBy">): string =>
+  run.status === "completed" && run.endedBy !== undefined ? `ended early by ${run.endedBy}` : run.status

@@ -4,7 +4,7 @@ import { RunSeries } from "./series.js"
 
 export type StreamStatus = "idle" | "connecting" | "live" | "reconnecting" | "done" | "closed"
 
-const TERMINAL: ReadonlySet<string> = new Set(["finished", "stopped", "failed", "interrupted"])
+const TERMINAL: ReadonlySet<string> = new Set(["completed", "stopped", "failed", "interrupted"])
 
 /** Whether a run with this status is over (its log is complete and can be replayed and audited). */
 export const isTerminal = (status: RunSummary["status"]): boolean => TERMINAL.has(status)

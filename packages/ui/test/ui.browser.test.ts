@@ -107,11 +107,11 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     expect(res.status).toBe(201)
     let run = (await res.json()) as RunSummary
     const deadline = Date.now() + 90_000
-    while (run.status !== "finished" && Date.now() < deadline) {
+    while (run.status !== "completed" && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200))
       run = (await (await fetch(`${server.url}/api/runs/${run.id}`)).json()) as RunSummary
     }
-    expect(run.status).toBe("finished")
+    expect(run.status).toBe("completed")
     return run
   }
 
@@ -268,7 +268,7 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     await expect.poll(async () => (await probeChart(page, "cmp-ai-share"))?.series ?? 0, { timeout: 90_000 }).toBe(2)
     await expect
       .poll(() => page.locator("#compare-milestones tbody").textContent(), { timeout: 90_000 })
-      .toMatch(/baseline · seed 2finished/)
+      .toMatch(/baseline · seed 2completed/)
     const seeds = await page
       .locator("#cmp-gdp")
       .evaluate((el: any) => el.spec.series.map((s: { label: string }) => s.label))

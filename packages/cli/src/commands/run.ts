@@ -17,7 +17,7 @@ export const runCommand = (kit: ModelKit): Command => ({
     summary: "run a scenario headless, write its event log and print a summary",
     args: [{ name: "scenario", help: "scenario name (see takeoff scenarios) or a YAML file", optional: true }],
     flags: [
-      { name: "seed", kind: "int", value: "N", help: "random seed (default 1)" },
+      { name: "seed", kind: "seed", value: "N", help: "random seed (default 1)" },
       { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
       { name: "set", kind: "list", value: "path=value", help: "override a scenario parameter (repeatable)" },
       {
@@ -116,7 +116,7 @@ export const runCommand = (kit: ModelKit): Command => ({
       onInterrupt: () => io.err("\nstopping after the tick in flight (Ctrl-C again to abort at once)\n"),
     })
     progress?.done(r.lastTick + 1, kit.calendar.tickToDate(config, r.lastTick))
-    const finished = tracker.finish({ scenario: name, seed, log: out, reason: r.reason })
+    const finished = tracker.finish({ scenario: name, seed, log: out, reason: r.reason, endedBy: r.endedBy })
     const summary = flags.sample ? { ...finished, sample: { seed, draws: Object.fromEntries(draws) } } : finished
     const sampled = draws.map(([p, v]) => `  ${p} = ${Number(v.toPrecision(4))}`).join("\n")
     io.out(

@@ -21,7 +21,7 @@ import {
   thresholdLines,
 } from "../dashboard.js"
 import { emit } from "../emit.js"
-import { runLabels } from "../run-labels.js"
+import { runLabels, statusText } from "../run-labels.js"
 import { dateToYear } from "../format.js"
 import { viewStyles } from "./styles.js"
 import "../components/tk-chart.js"
@@ -111,7 +111,7 @@ export class TkCompareView extends LitElement {
         const at = (k: MilestoneInfo["kind"]) => c.run.milestones.find((m) => m.kind === k)?.date ?? "—"
         return html`<tr>
           <td data-label="line"><span style=${`color:${PALETTE[i % PALETTE.length]}`}>${DASH_NAMES[i % DASH_NAMES.length]} / colour ${i + 1}</span></td>
-          <td data-label="run">${names[i]}</td><td data-label="status">${c.run.status}</td>
+          <td data-label="run">${names[i]}</td><td data-label="status">${statusText(c.run)}</td>
           ${MILESTONE_KINDS.map((k) => html`<td data-label=${milestoneLabel(k)}>${at(k)}</td>`)}
         </tr>`
       })}</tbody></table></div>`

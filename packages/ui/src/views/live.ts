@@ -22,6 +22,7 @@ import {
 } from "../dashboard.js"
 import { emit } from "../emit.js"
 import { dateToYear } from "../format.js"
+import { statusText } from "../run-labels.js"
 import { isTerminal, type StreamStatus } from "../run-stream.js"
 import { RunSeries } from "../series.js"
 import { viewStyles } from "./styles.js"
@@ -205,7 +206,7 @@ export class TkLiveView extends LitElement {
       <div class="bar">
         ${
           replay
-            ? html`<span><b>Replay</b> ${replay.run.scenario} · seed ${replay.run.seed} · ${replay.run.status}</span>
+            ? html`<span><b>Replay</b> ${replay.run.scenario} · seed ${replay.run.seed} · ${statusText(replay.run)}</span>
               <button @click=${() => emit(this, "replay-close", null)}>Close replay</button>`
             : html`<tk-run-controls .run=${run} .connection=${this.connection} .speed=${this.speed}></tk-run-controls>`
         }

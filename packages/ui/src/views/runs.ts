@@ -4,6 +4,7 @@ import { customElement, property } from "lit/decorators.js"
 import { api } from "../api.js"
 import { milestoneLabel } from "../dashboard.js"
 import { emit } from "../emit.js"
+import { statusText } from "../run-labels.js"
 import { isTerminal } from "../run-stream.js"
 import { viewStyles } from "./styles.js"
 
@@ -45,7 +46,7 @@ export class TkRunsView extends LitElement {
               <tbody>${this.runs.map(
                 (r) => html`<tr data-run=${r.id}>
                   <td data-label="run">${r.id}</td><td data-label="scenario">${r.scenario}</td><td class="num" data-label="seed">${r.seed}</td>
-                  <td data-label="status">${r.status}</td><td data-label="reached">${r.date ?? "—"}</td>
+                  <td data-label="status">${statusText(r)}</td><td data-label="reached">${r.date ?? "—"}</td>
                   <td data-label="milestones">${r.milestones.map((m) => `${milestoneLabel(m.kind)} ${m.date}`).join(", ") || "—"}</td>
                   <td><button class="open" @click=${() => emit(this, "run-open", r.id)}>${isTerminal(r.status) ? "Replay" : "Watch"}</button>
                     <a href=${api.logUrl(r.id)} download>log</a></td>
