@@ -6,6 +6,8 @@ import type {
   RunControl,
   RunSummary,
 } from "@takeoff/protocol"
+import { type FeedRow, feedRows } from "../feed-rows.js"
+import { statusText } from "../run-labels.js"
 import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import { repeat } from "lit/directives/repeat.js"
@@ -57,7 +59,7 @@ export class TkRunControls extends LitElement {
     const r = this.run
     const active = r && (r.status === "running" || r.status === "paused" || r.status === "queued")
     return html`
-      <span class="status" id="run-status" aria-live="polite">${r ? `${r.status} · ${r.date ?? "—"}` : "no run"}${r && (this.connection === "connecting" || this.connection === "reconnecting") ? ` · ${this.connection}` : ""}</span>
+      <span class="status" id="run-status" aria-live="polite">${r ? `${statusText(r)} · ${r.date ?? "—"}` : "no run"}${r && (this.connection === "connecting" || this.connection === "reconnecting") ? ` · ${this.connection}` : ""}</span>
       ${
         r?.status === "paused"
           ? html`<button id="resume" @click=${() => this.send({ action: "resume" })} ?disabled=${!active}>Resume</button>`
@@ -144,8 +146,12 @@ export class TkMilestoneBanner extends LitElement {
   }
 }
 
+/** " ×37 since 2024-02" for a row standing for a routine type's events; nothing for a single event. */
+const repeatsText = (row: FeedRow | undefined) =>
+  row && row.count > 1 ? html` <span class="muted repeats">×${row.count} since ${row.since}</span>` : ""
+
 /**
- * Notable events with filters by type and agent; clicking one emits `event-select` with it.
+ * Notable events with filters by type and agent; routine repeats grouped into one row per type; clicking one emits `event-select` with it.
  * @fires event-select - detail: the clicked NotableEvent, or null to clear
  * @example html`<tk-event-feed .events=${events} @event-select=${show}></tk-event-feed>`
  */
@@ -175,6 +181,8 @@ export class TkEventFeed extends LitElement {
   @property({ attribute: false }) selected: NotableEvent | null = null
   @state() private type = ""
   @state() private agent = ""
+  /** Routine repeats (a type seen every month) as one row each, so rare events stand out. */
+  @state() private group = true
   private lastRenderMs = 0
   private deferred: ReturnType<typeof setTimeout> | null = null
   /** Row keys of the events listed by the last render (see render). */
@@ -208,12 +216,10 @@ export class TkEventFeed extends LitElement {
   override render() {
     const types = [...new Set(this.events.map((e) => e.type))].sort()
     const agents = [...new Set(this.events.map((e) => e.agent).filter((a): a is string => !!a))].sort()
-    const shown: NotableEvent[] = []
-    // The newest 100 that match: enough to read, few enough to re-render every frame.
-    for (let i = this.events.length - 1; i >= 0 && shown.length < 100; i--) {
-      const e = this.events[i]
-      if ((!this.type || e.type === this.type) && (!this.agent || e.agent === this.agent)) shown.push(e)
-    }
+    // The newest 100 rows that match: enough to read, few enough to re-render every frame.
+    const rows = feedRows(this.events, { type: this.type, agent: this.agent }, this.group)
+    const shown = rows.map((r) => r.event)
+    const rowOf = new Map(rows.map((r) => [r.event, r]))
     // A row still listed keeps its key, so its DOM stays (and holds the scroll anchor) as newer rows
     // arrive above it. A new event takes the key of a row that dropped off, in order, so that row's DOM
     // is refilled instead of removed and another cloned: a fast run replaces all 100 rows per render.
@@ -231,8 +237,10 @@ export class TkEventFeed extends LitElement {
         <select id="feed-agent" aria-label="Filter events by agent" @change=${(e: Event) => (this.agent = (e.target as HTMLSelectElement).value)}>
           <option value="">All agents</option>${agents.map((a) => html`<option ?selected=${a === this.agent}>${a}</option>`)}
         </select>
+        <label class="count"><input id="feed-group" type="checkbox" .checked=${this.group}
+          @change=${(e: Event) => (this.group = (e.target as HTMLInputElement).checked)} /> group repeats</label>
       </div>
-      <span class="count muted">${shown.length < 100 ? `${shown.length} of ` : "newest 100 of "}${this.events.length} events</span>
+      <span class="count muted">${shown.length < 100 ? `${shown.length} rows for ` : "newest 100 rows of "}${this.events.length} events</span>
       ${
         this.selected
           ? html`<pre aria-label="Selected event data">${this.selected.date} ${this.selected.type}${this.selected.agent ? ` · ${this.selected.agent}` : ""}
@@ -247,7 +255,7 @@ ${JSON.stringify(this.selected.data ?? {}, null, 2)}</pre>`
           (
             e,
           ) => html`<li><button aria-pressed=${this.selected === e ? "true" : "false"} @click=${() => emit(this, "event-select", this.selected === e ? null : e)}>
-            <span class="date">${e.date}</span><span><span class="type">${e.type}</span>${e.agent ? html` <span class="muted">${e.agent}</span>` : ""}<br />${e.summary}</span>
+            <span class="date">${e.date}</span><span><span class="type">${e.type}</span>${e.agent ? html` <span class="muted">${e.agent}</span>` : ""}${repeatsText(rowOf.get(e))}<br />${e.summary}</span>
           </button></li>`,
         )}
       </ol>`
