@@ -78,7 +78,7 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
       return {
         ...base,
         agent: `sector-${d.sector}`,
-        summary: `${d.sector}: machines now do ${pct(d.aiShareOfSector)} of its tasks (${d.delta > 0 ? "+" : ""}${(d.delta * 100).toFixed(2)} pp of world GDP, mostly ${drivers[0][0]})`,
+        summary: `${d.sector}: machines now do ${pct(d.aiShareOfSector)} of its tasks (${d.delta > 0 ? "+" : ""}${(d.delta * 100).toFixed(2)} pp of world GDP, mostly ${driverLabel(drivers[0][0])})`,
         data: d,
       }
     }
@@ -124,8 +124,22 @@ const postScarcitySummary = (ms: NonNullable<Explanation["milestone"]>, asiDate:
   return `Post-scarcity reached ${ms.date}. ${postScarcitySentence(d)}.${beforeAsi}`
 }
 
+/** What each attribution driver (SectorAutomationShifted's `drivers` keys) is called for people. */
+export const DRIVER_LABELS: Readonly<Record<string, string>> = {
+  capability: "AI capability",
+  chipCost: "chip cost",
+  power: "power supply",
+  robotCost: "robot cost",
+  wages: "wages",
+  adoption: "adoption",
+}
+
+const driverLabel = (driver: string): string => DRIVER_LABELS[driver] ?? driver
+
 export interface DriverContribution {
   readonly driver: string
+  /** The driver's name for people, e.g. "robot cost" for robotCost. */
+  readonly label: string
   /** Share of world GDP (AI-share points) attributed to this driver up to the milestone. */
   readonly contribution: number
   readonly share: number
@@ -262,7 +276,12 @@ export const explain = (text: string, why: Why): Explanation => {
   })
   const total = [...drivers.values()].reduce((a, b) => a + Math.abs(b), 0)
   const driverList = [...drivers.entries()]
-    .map(([driver, contribution]) => ({ driver, contribution, share: total > 0 ? Math.abs(contribution) / total : 0 }))
+    .map(([driver, contribution]) => ({
+      driver,
+      label: driverLabel(driver),
+      contribution,
+      share: total > 0 ? Math.abs(contribution) / total : 0,
+    }))
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.driver.localeCompare(b.driver))
   const sectorList = [...sectors.entries()]
     .map(([sector, contribution]) => ({ sector, contribution }))
@@ -316,7 +335,7 @@ export const explain = (text: string, why: Why): Explanation => {
       ? `${postScarcitySummary(ms!, asiDate)}${binding}`
       : `${label} reached ${ms!.date}. ${driverList
           .slice(0, 3)
-          .map((d) => `${d.driver} ${pct(d.share)}`)
+          .map((d) => `${d.label} ${pct(d.share)}`)
           .join(
             ", ",
           )} of the rise in the AI share; led by ${sectorList[0]?.sector ?? "no sector"}. The frontier model ` +

@@ -73,10 +73,11 @@ export const formatEconomyExplanation = (x: unknown): string => {
   lines.push(`Crossing: ${c.metric} went from ${from} to ${to}, over the threshold ${val(c.metric, c.threshold)}.`)
   if (x.drivers.length) {
     lines.push("", "What moved the AI share from the start to the milestone, by driver:")
-    const w = Math.max(...x.drivers.map((d) => d.driver.length))
+    const name = (d: (typeof x.drivers)[number]) => d.label ?? d.driver
+    const w = Math.max(...x.drivers.map((d) => name(d).length))
     for (const d of x.drivers)
       lines.push(
-        `  ${d.driver.padEnd(w)}  ${pts(d.contribution).padStart(11)}  ${(d.share * 100).toFixed(0).padStart(3)}%`,
+        `  ${name(d).padEnd(w)}  ${pts(d.contribution).padStart(11)}  ${(d.share * 100).toFixed(0).padStart(3)}%`,
       )
   }
   const cs = x.capabilitySources

@@ -99,6 +99,12 @@ export interface Explanation {
     readonly before: { readonly tick: number; readonly date: string; readonly value: number } | null
     readonly after: { readonly tick: number; readonly date: string; readonly value: number } | null
   }
-  readonly drivers: ReadonlyArray<{ readonly driver: string; readonly contribution: number; readonly share: number }>
+  /** What moved the metric, by driver: its identifier, its name for people (when the model gives one), its part. */
+  readonly drivers: ReadonlyArray<{
+    readonly driver: string
+    readonly label?: string
+    readonly contribution: number
+    readonly share: number
+  }>
   readonly events: ReadonlyArray<NotableEvent & { readonly contribution?: number }>
 }

@@ -66,7 +66,11 @@ export class TakeoffApp extends LitElement {
   ]
 
   readonly stream = new RunStreamController(this)
-  readonly url = new UrlStateController(this, () => void this.applyUrl())
+  readonly url = new UrlStateController(this, () => {
+    // Back/forward: the editor shows the URL's values again, not what was typed before.
+    this.typedEdits = null
+    void this.applyUrl()
+  })
   readonly metricInfo = new MetricInfoController(this)
   readonly replay = new ReplayController(this, {
     onSeek: (at) => this.url.push({ at }, true),
@@ -90,6 +94,11 @@ export class TakeoffApp extends LitElement {
   @state() private explain: MilestoneAudit | null = null
   @state() private fan: FanFile | null = null
   @state() private moreOpen = false
+  /**
+   * Parameter edits as typed, invalid ones included, while the URL holds only the valid ones (a link
+   * must not carry a value the run would refuse); null: the editor shows the URL's.
+   */
+  @state() private typedEdits: Record<string, string> | null = null
   /** On a narrow screen, whether the parameters are shown (they collapse behind a button). */
   @state() private paramsOpen = false
 
@@ -213,8 +222,15 @@ export class TakeoffApp extends LitElement {
       // The stream replays the run's milestones and notable events from the start, then ends.
       this.stream.connect(id)
       this.replay.open(run, series, this.url.state.at)
-      if (push) this.url.push({ view: "live", run: id })
-      else this.url.push({ view: "live" }, true)
+      // The sidebar and the link name the run shown (an uploaded log's scenario, seed and overrides).
+      const named = {
+        scenario: run.scenario,
+        seed: run.seed,
+        overrides: Object.fromEntries(Object.entries(run.overrides).map(([k, v]) => [k, String(v)])),
+      }
+      this.typedEdits = null
+      if (push) this.url.push({ view: "live", run: id, ...named })
+      else this.url.push({ view: "live", ...named }, true)
       void this.replay.fetchState()
     } catch (e) {
       this.fail(e)
@@ -294,10 +310,20 @@ export class TakeoffApp extends LitElement {
       <div class="layout">
         <aside id="side" class=${this.paramsOpen ? "side open" : "side"} aria-label="Scenario and parameters">
           <tk-scenario-panel .scenarios=${this.scenarios} .selected=${u.scenario ?? ""} .seed=${u.seed ?? 1}
-            .untilYear=${u.untilYear} .edits=${u.overrides} .serverError=${this.serverError} ?busy=${this.busy}
+            .untilYear=${u.untilYear} .edits=${this.typedEdits ?? u.overrides} .serverError=${this.serverError} ?busy=${this.busy}
             @scenario-change=${(e: Event) => {
-              const d = detail<{ scenario: string; seed: number; untilYear?: number; edits: Record<string, string> }>(e)
-              this.url.push({ scenario: d.scenario, seed: d.seed, untilYear: d.untilYear, overrides: d.edits }, true)
+              const d = detail<{
+                scenario: string
+                seed: number
+                untilYear?: number
+                edits: Record<string, string>
+                validEdits: Record<string, string>
+              }>(e)
+              this.typedEdits = d.edits
+              this.url.push(
+                { scenario: d.scenario, seed: d.seed, untilYear: d.untilYear, overrides: d.validEdits },
+                true,
+              )
             }}
             @run-request=${(e: Event) => void this.startRun(detail<CreateRunRequest>(e))}></tk-scenario-panel>
         </aside>

@@ -230,8 +230,21 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     expect(page.url()).toContain("at=2030-07")
     await saveScreenshot(page, "03-replay-scrubbed")
     // Explain: the audit of AGI, from the server's audit endpoint.
+    // Scrolled to the foot of the page, Explain brings its heading into view below the sticky bar.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
     await page.locator('tk-milestone-banner [data-kind="agi"] button').click()
     await page.locator("#explain").waitFor()
+    await expect
+      .poll(async () => {
+        const bar = await page.locator("header.top").evaluate((el) => el.getBoundingClientRect().bottom)
+        const heading = await page.locator("#explain h2").evaluate((el) => el.getBoundingClientRect().top)
+        return heading >= bar && heading < 844
+      })
+      .toBe(true)
+    // Drivers read as words ("robot cost"), not identifiers ("robotCost").
+    const drivers = await page.locator("#explain table.drivers td:first-child").allTextContents()
+    expect(drivers.length).toBeGreaterThan(0)
+    expect(drivers.filter((d) => /[a-z][A-Z]/.test(d))).toEqual([])
     await expect(page.locator("#explain h2").textContent()).resolves.toContain("Why AGI")
     await expect(page.locator("#explain").textContent()).resolves.toMatch(/aiShare|AI share/)
     await saveScreenshot(page, "03b-explain-agi")
@@ -248,11 +261,15 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     const log = await (await fetch(`${server.url}/api/runs/${run.id}/log`)).text()
     const file = join(mkdtempSync(join(tmpdir(), "takeoff-log-")), "run.ndjson")
     writeFileSync(file, log)
-    const { page, errors } = await open("/?view=runs")
+    // The page names another scenario and seed before the upload; afterwards, the log's.
+    const { page, errors } = await open("/?view=runs&scenario=fast-takeoff&seed=9")
     await page.locator("#upload").setInputFiles(file)
     await page.locator("#scrub").waitFor({ timeout: 60_000 })
-    const uploadedId = new URL(page.url()).searchParams.get("run")
-    expect(uploadedId).not.toBe(run.id)
+    const url = new URL(page.url()).searchParams
+    expect(url.get("run")).not.toBe(run.id)
+    expect([url.get("scenario"), url.get("seed")]).toEqual(["baseline", "11"])
+    await expect.poll(() => page.locator("#scenario").inputValue()).toBe("baseline")
+    await expect(page.locator("#seed").inputValue()).resolves.toBe("11")
     const chart = (await probeChart(page, "chart-ai-share"))!
     expect(chart.points).toBe(run.tick + 1)
     await saveScreenshot(page, "08-uploaded-log")
@@ -311,7 +328,9 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     await expect(page.locator("tk-scenario-panel .msg").first().textContent()).resolves.toMatch(/is not a number/)
     await expect(input.getAttribute("aria-invalid")).resolves.toBe("true")
     await expect(page.locator("#run").isDisabled()).resolves.toBe(true)
-    expect(page.url()).toContain(`o.${path}=not`)
+    // The refused value stays in the editor but never goes into the link.
+    expect(page.url()).not.toContain(`o.${path}=`)
+    await expect(input.inputValue()).resolves.toBe("not a number")
     // A value the editor cannot judge (the server wants an integer) is refused by the server and
     // shown on the field it names. (The first field takes its default back: whichever parameter
     // comes first, its own default is within its bounds.)

@@ -17,7 +17,9 @@ const asText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringi
  * refuses invalid values inline (and shows server-side field errors the same way), and emits
  * `run-request` with a CreateRunRequest when the user presses Run.
  *
- * @fires scenario-change - detail `{ scenario, seed, untilYear, edits }` on every edit (for the URL)
+ * @fires scenario-change - detail `{ scenario, seed, untilYear, edits, validEdits }` on every edit:
+ *   `edits` as typed (to keep in the editor), `validEdits` those that pass validation (for the URL, so
+ *   a link never carries a value the run would refuse)
  * @fires run-request - detail: the CreateRunRequest to send
  * @example html`<tk-scenario-panel .scenarios=${list} @run-request=${start}></tk-scenario-panel>`
  */
@@ -90,10 +92,26 @@ export class TkScenarioPanel extends LitElement {
     return out
   }
 
+  /** The edits as typed that pass validation. */
+  private validEdits(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const p of this.scenario?.parameters ?? []) {
+      const text = this.edits[p.path]
+      if (text !== undefined && "value" in validateParameter(p, text)) out[p.path] = text
+    }
+    return out
+  }
+
   private emitChange(): void {
     this.dispatchEvent(
       new CustomEvent("scenario-change", {
-        detail: { scenario: this.selected, seed: this.seed, untilYear: this.untilYear, edits: this.edits },
+        detail: {
+          scenario: this.selected,
+          seed: this.seed,
+          untilYear: this.untilYear,
+          edits: this.edits,
+          validEdits: this.validEdits(),
+        },
         bubbles: true,
         composed: true,
       }),

@@ -7,7 +7,7 @@ import type {
   RunSummary,
   StateAtTick,
 } from "@takeoff/protocol"
-import { css, html, LitElement, nothing } from "lit"
+import { css, html, LitElement, nothing, type PropertyValues } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import type { ChartData, ChartMarker } from "../components/chart-options.js"
 import type { Replay } from "../controllers/replay.js"
@@ -175,6 +175,12 @@ export class TkLiveView extends LitElement {
       fullRange = this.lastFullRange
     this.lastFullRange = fullRange
     return fullRange
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // An audit just opened: bring its heading into view (the page may be scrolled down to a chart).
+    if (changed.has("explain") && this.explain && !changed.get("explain"))
+      this.renderRoot.querySelector("tk-milestone-audit")?.scrollIntoView({ block: "start" })
   }
 
   override render() {

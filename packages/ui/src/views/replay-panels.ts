@@ -67,6 +67,8 @@ export class TkMilestoneAudit extends LitElement {
   static override styles = [
     panelStyles,
     css`
+      /* Scrolled to when opened: its heading lands below the sticky top bar, not under it. */
+      :host { scroll-margin-top: 72px; }
       pre { font-size: 0.75rem; max-height: 360px; overflow: auto; white-space: pre-wrap; background: var(--tk-bg); padding: 8px; border-radius: 6px; }
       ol { font-size: 0.85rem; padding-left: 1.2em; }
       .drivers td.bar-cell { width: 40%; }
@@ -98,7 +100,7 @@ export class TkMilestoneAudit extends LitElement {
             <table class="drivers"><tbody>${d.drivers.map(
               (
                 x,
-              ) => html`<tr><td>${x.driver}</td><td class="num">${(x.contribution * 100).toFixed(2)}</td><td class="num">${(x.share * 100).toFixed(0)}%</td>
+              ) => html`<tr><td title=${x.driver}>${x.label ?? x.driver}</td><td class="num">${(x.contribution * 100).toFixed(2)}</td><td class="num">${(x.share * 100).toFixed(0)}%</td>
                 <td class="bar-cell"><div class="bar-fill" style="width:${(Math.abs(x.contribution) / maxDriver) * 100}%"></div></td></tr>`,
             )}</tbody></table>`
           : nothing
