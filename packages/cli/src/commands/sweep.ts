@@ -16,6 +16,7 @@ import { milestoneLabels, summaryKeysOf } from "../models.js"
 import { runNatsSweep } from "../nats-sweep.js"
 import { runPool } from "../pool.js"
 import { Progress } from "../progress.js"
+import { sweepCsvPath } from "../sweep-out.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
 import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type VaryRange } from "../sweep-run.js"
 import { fanChart, sweepStats } from "../sweep-stats.js"
@@ -71,7 +72,13 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         value: "lhs|random|saltelli",
         help: "how distributions are sampled (default lhs); saltelli runs N x (parameters + 2) for Sobol indices",
       },
-      { name: "out", alias: "o", kind: "string", value: "FILE", help: "per-run CSV (default <scenario>-sweep.csv)" },
+      {
+        name: "out",
+        alias: "o",
+        kind: "string",
+        value: "FILE",
+        help: "per-run CSV, or a directory for <scenario>-sweep.csv (default sweeps/<scenario>-sweep.csv)",
+      },
       { name: "json", kind: "boolean", help: "print the summary as JSON" },
       { name: "nats", kind: "string", value: "URL", help: "run on `takeoff worker` processes via NATS JetStream" },
       { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
@@ -105,7 +112,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     const untilYear = Number(kit.calendar.tickToDate(base, lastTick).slice(0, 4))
     const vary = parseVary(kit, scenario, sets, flags.vary as string[] | undefined)
     const name = scenarioName(scenario)
-    const out = (flags.out as string | undefined) ?? `${name}-sweep.csv`
+    const out = sweepCsvPath(flags.out as string | undefined, name)
     checkWritable(out, "--out")
     const keys = summaryKeysOf(kit)
     const fanKeys = [keys.aiShare, keys.gdp, ...keys.peakAndFinal]
