@@ -32,7 +32,7 @@ export const checkWritable = (file: string, flag: string): void => {
  * @example
  * writeFileAtomic("results.csv", csv)
  */
-export const writeFileAtomic = (file: string, text: string): void => {
+export const writeFileAtomic = (file: string, text: string | Uint8Array): void => {
   const tmp = tempPathFor(file)
   try {
     fs.writeFileSync(tmp, text)

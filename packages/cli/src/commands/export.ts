@@ -1,9 +1,11 @@
+import * as path from "node:path"
 import { replay } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import type { ModelKit } from "@takeoff/core"
 import { logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
+import { type LongRun, longCsv, longParquet } from "../long-format.js"
 
 /** The metrics time series of a log, one row per `every` ticks (and always the last tick). */
 export interface Series {
@@ -24,10 +26,15 @@ export const seriesToCsv = (s: Series, keys: ReadonlyArray<string>): string => {
 export const exportCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
   spec: {
     name: "export",
-    summary: "metric time series of a log as CSV or JSON (for spreadsheets and notebooks)",
+    summary: "metric time series of a log as CSV, JSON or Parquet (for spreadsheets and notebooks)",
     args: [{ name: "log", help: "the event log" }],
     flags: [
-      { name: "format", kind: "string", value: "csv|json", help: "output format (default csv)" },
+      {
+        name: "format",
+        kind: "string",
+        value: "csv|json|long-csv|parquet",
+        help: "output format (default csv); long-csv and parquet have a row per tick and metric",
+      },
       {
         name: "metrics",
         kind: "list",
@@ -37,16 +44,20 @@ export const exportCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
       { name: "every", kind: "int", value: "N", help: "one row every N ticks (default 1)" },
       { name: "out", alias: "o", kind: "string", value: "FILE", help: "write to FILE instead of stdout" },
     ],
-    notes: "JSON is {ticks, dates, columns: {key: [...]}} like GET /api/runs/:id/metrics.",
+    notes:
+      "JSON is {ticks, dates, columns: {key: [...]}} like GET /api/runs/:id/metrics.\n" +
+      "long-csv and parquet: columns run, scenario, seed, tick, date, metric, value (parquet needs --out).\n" +
+      'pandas: pd.read_parquet("run.parquet").pivot_table(index="date", columns="metric", values="value")',
     examples: [
       "takeoff export run.ndjson --format csv --metrics gdpUsd,aiShare > run.csv",
       "takeoff export run.ndjson --format json --every 12 -o yearly.json",
+      "takeoff export run.ndjson --format parquet -o run.parquet",
     ],
   },
   run({ args, flags }, io) {
     const format = (flags.format as string | undefined) ?? "csv"
-    if (format !== "csv" && format !== "json")
-      throw usage(`--format: expected csv or json, got ${JSON.stringify(format)}`)
+    if (!["csv", "json", "long-csv", "parquet"].includes(format))
+      throw usage(`--format: expected csv, json, long-csv or parquet, got ${JSON.stringify(format)}`)
     const every = (flags.every as number | undefined) ?? 1
     if (every < 1) throw usage(`--every: expected a positive integer, got ${every}`)
     const log = readLog(args.log!, kits)
@@ -59,6 +70,7 @@ export const exportCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
     }
     const keys = asked.length ? asked : known
     const out = flags.out as string | undefined
+    if (format === "parquet" && out === undefined) throw usage("--format parquet: needs --out FILE (Parquet is binary)")
     if (out !== undefined) checkWritable(out, "--out")
     const config = kit.model.decodeConfig(log.header.config)
     const series: Series = { ticks: [], dates: [], columns: Object.fromEntries(keys.map((k) => [k, []])) }
@@ -78,11 +90,31 @@ export const exportCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
     } catch (e) {
       throw logErrorToCli(log.file, e)
     }
-    const text = format === "csv" ? seriesToCsv(series, keys) : `${JSON.stringify(series)}\n`
-    if (out === undefined) io.out(text)
+    const long: LongRun[] = [
+      {
+        run: path.basename(log.file).replace(/\.ndjson(\.gz)?$/, ""),
+        scenario: String(log.header.meta.scenario ?? (config as { name?: string }).name ?? ""),
+        seed: log.header.seed,
+        draws: {},
+        series,
+      },
+    ]
+    const body =
+      format === "csv"
+        ? seriesToCsv(series, keys)
+        : format === "long-csv"
+          ? longCsv(long, keys)
+          : format === "parquet"
+            ? new Uint8Array(longParquet(long, keys))
+            : `${JSON.stringify(series)}\n`
+    if (out === undefined) io.out(body as string)
     else {
-      writeFileAtomic(out, text)
-      io.err(`wrote ${series.ticks.length} rows x ${keys.length} metrics to ${out}\n`)
+      writeFileAtomic(out, body)
+      const rows =
+        format === "long-csv" || format === "parquet"
+          ? `${series.ticks.length * keys.length} rows (tick x metric)`
+          : `${series.ticks.length} rows x ${keys.length} metrics`
+      io.err(`wrote ${rows} to ${out}\n`)
     }
     return EXIT.ok
   },
