@@ -1,4 +1,15 @@
 import { Schema } from "effect"
+import {
+  ClientMessageSchema,
+  EventsPageSchema,
+  ExplanationSchema,
+  HealthSchema,
+  MetricsPageSchema,
+  RunSummarySchema,
+  ScenarioDetailSchema,
+  ServerMessageSchema,
+  StateAtTickSchema,
+} from "./response-schemas.js"
 import { AuditQuery, ControlBodies, CreateRunBody, EventsQuery, MetricsQuery, StateQuery } from "./schemas.js"
 
 const json = (schema: unknown) => ({ "application/json": { schema } })
@@ -25,6 +36,14 @@ const queryParams = (schema: Schema.Top) => {
   }))
 }
 const bodySchema = (schema: Schema.Top) => (Schema.toJsonSchemaDocument(schema as never) as { schema: unknown }).schema
+/** A 2xx answer whose body is the named component schema. */
+const ok = (description: string, name: string) => ({ description, content: json(ref(name)) })
+const okList = (description: string, name: string) => ({
+  description,
+  content: json({ type: "array", items: ref(name) }),
+})
+/** Mutating calls: a bearer token when the server binds beyond loopback (no token: open on loopback). */
+const bearer = [{ bearer: [] }, {}]
 
 /** The OpenAPI 3.1 description served at `/api/openapi.json`; request shapes come from the same Schemas that validate. */
 export const openApiDocument = () => ({
@@ -36,27 +55,28 @@ export const openApiDocument = () => ({
       "Runs and streams Takeoff simulations. Mutating calls need `Authorization: Bearer <token>` when the server binds beyond loopback. Live ticks: WebSocket `GET /api/runs/{id}/stream?from=TICK` (messages in @takeoff/protocol).",
   },
   paths: {
-    "/api/health": { get: { summary: "Liveness and counts", responses: { 200: { description: "ok" } } } },
+    "/api/health": { get: { summary: "Liveness and counts", responses: { 200: ok("ok", "Health") } } },
     "/api/scenarios": {
       get: {
         summary: "Scenarios with their parameters, defaults and sources",
-        responses: { 200: { description: "list" } },
+        responses: { 200: okList("Every scenario with its parameters", "ScenarioDetail") },
       },
     },
     "/api/scenarios/{name}": {
       get: {
         summary: "One scenario",
         parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
-        responses: { 200: { description: "scenario" }, 404: errorResponse },
+        responses: { 200: ok("The scenario", "ScenarioDetail"), 404: errorResponse },
       },
     },
     "/api/runs": {
-      get: { summary: "All runs, newest first", responses: { 200: { description: "RunSummary[]" } } },
+      get: { summary: "All runs, newest first", responses: { 200: okList("Runs", "RunSummary") } },
       post: {
+        security: bearer,
         summary: "Create a run from a scenario, overrides and a seed",
         requestBody: { required: true, content: json(bodySchema(CreateRunBody)) },
         responses: {
-          201: { description: "RunSummary" },
+          201: ok("The run created", "RunSummary"),
           400: errorResponse,
           404: errorResponse,
           413: errorResponse,
@@ -68,7 +88,7 @@ export const openApiDocument = () => ({
       get: {
         summary: "One run",
         parameters: [idParam],
-        responses: { 200: { description: "RunSummary" }, 404: errorResponse },
+        responses: { 200: ok("The run", "RunSummary"), 404: errorResponse },
       },
     },
     "/api/runs/{id}/control": {
@@ -76,14 +96,20 @@ export const openApiDocument = () => ({
         summary: "pause, resume, step, speed or stop",
         parameters: [idParam],
         requestBody: { required: true, content: json({ oneOf: Object.values(ControlBodies).map(bodySchema) }) },
-        responses: { 200: { description: "RunSummary" }, 400: errorResponse, 404: errorResponse, 409: errorResponse },
+        security: bearer,
+        responses: {
+          200: ok("The run after the control", "RunSummary"),
+          400: errorResponse,
+          404: errorResponse,
+          409: errorResponse,
+        },
       },
     },
     "/api/runs/{id}/events": {
       get: {
         summary: "A page of logged events; pass nextCursor back as cursor",
         parameters: [idParam, ...queryParams(EventsQuery)],
-        responses: { 200: { description: "{events, nextCursor}" }, 400: errorResponse, 404: errorResponse },
+        responses: { 200: ok("A page of events", "EventsPage"), 400: errorResponse, 404: errorResponse },
       },
     },
     "/api/runs/{id}/metrics": {
@@ -91,7 +117,7 @@ export const openApiDocument = () => ({
         summary: "Metric series as columns (keys comma-separated)",
         parameters: [idParam, ...queryParams(MetricsQuery)],
         responses: {
-          200: { description: "{keys, metrics, groups, thresholds, ticks, dates, columns}" },
+          200: ok("Metric series as columns", "MetricsPage"),
           400: errorResponse,
           404: errorResponse,
         },
@@ -101,33 +127,72 @@ export const openApiDocument = () => ({
       get: {
         summary: "Metrics (and with include=state the model state) at a tick or date, rebuilt from snapshots",
         parameters: [idParam, ...queryParams(StateQuery)],
-        responses: { 200: { description: "{tick, date, metrics, state?}" }, 400: errorResponse, 404: errorResponse },
+        responses: {
+          200: ok("Metrics (and state) at the tick", "StateAtTick"),
+          400: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     "/api/runs/{id}/audit": {
       get: {
         summary: "Why a milestone was reached, from the log",
         parameters: [idParam, ...queryParams(AuditQuery)],
-        responses: { 200: { description: "explanation" }, 400: errorResponse, 404: errorResponse },
+        responses: { 200: ok("The audit", "Explanation"), 400: errorResponse, 404: errorResponse },
       },
     },
     "/api/runs/{id}/log": {
       get: {
         summary: "The run's NDJSON log (sealed ticks)",
         parameters: [idParam],
-        responses: { 200: { description: "NDJSON" }, 404: errorResponse },
+        responses: {
+          200: { description: "NDJSON", content: { "application/x-ndjson": { schema: { type: "string" } } } },
+          404: errorResponse,
+        },
       },
     },
     "/api/logs": {
       post: {
         summary: "Upload a log: verified end to end, then kept as a replayable run",
+        security: bearer,
         requestBody: { required: true, content: { "application/x-ndjson": { schema: { type: "string" } } } },
-        responses: { 201: { description: "RunSummary" }, 413: errorResponse, 422: errorResponse },
+        responses: { 201: ok("The uploaded run", "RunSummary"), 413: errorResponse, 422: errorResponse },
+      },
+    },
+    "/api/runs/{id}/stream": {
+      get: {
+        summary: "WebSocket: catch-up from `from`, then live ticks, milestones, notables and status",
+        description:
+          "Upgrade to a WebSocket. The server sends JSON text messages of components.schemas.ServerMessage; the client may send ClientMessage.",
+        parameters: [idParam, { name: "from", in: "query", required: false, schema: { type: "integer", minimum: 0 } }],
+        responses: {
+          101: {
+            description: "Switching to the WebSocket protocol; messages as ServerMessage",
+            content: json(ref("ServerMessage")),
+          },
+          404: errorResponse,
+        },
       },
     },
   },
   components: {
+    securitySchemes: {
+      bearer: {
+        type: "http",
+        scheme: "bearer",
+        description: "The server's --token; required on mutating calls when it binds beyond loopback",
+      },
+    },
     schemas: {
+      RunSummary: bodySchema(RunSummarySchema),
+      ScenarioDetail: bodySchema(ScenarioDetailSchema),
+      MetricsPage: bodySchema(MetricsPageSchema),
+      StateAtTick: bodySchema(StateAtTickSchema),
+      Explanation: bodySchema(ExplanationSchema),
+      EventsPage: bodySchema(EventsPageSchema),
+      Health: bodySchema(HealthSchema),
+      ServerMessage: bodySchema(ServerMessageSchema),
+      ClientMessage: bodySchema(ClientMessageSchema),
       ApiError: {
         type: "object",
         required: ["error"],

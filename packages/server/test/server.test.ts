@@ -4,8 +4,17 @@ import * as path from "node:path"
 import type { RunSummary } from "@takeoff/protocol"
 import { Simulation } from "@takeoff/core"
 import { walkersModel } from "@takeoff/core/testing"
+import { Validator } from "@seriousme/openapi-schema-validator"
+import { Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../src/index.js"
+import {
+  EventsPageSchema,
+  MetricsPageSchema,
+  RunSummarySchema,
+  ScenarioDetailSchema,
+  StateAtTickSchema,
+} from "../src/response-schemas.js"
 import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
 
 /** These tests use the engine's walkers: small and fast; economy.test.ts runs the real model. */
@@ -435,5 +444,29 @@ describe("malformed and hostile input gets clean errors", () => {
     expect(doc.json.paths["/api/runs"].post.requestBody.content["application/json"].schema.properties).toHaveProperty(
       "scenario",
     )
+    // The document validates against the OpenAPI 3.1 JSON Schema.
+    const validator = new Validator()
+    const checked = await validator.validate(doc.json)
+    expect(checked.errors ?? [], JSON.stringify(checked.errors)).toEqual([])
+    expect(checked.valid).toBe(true)
+    expect(doc.json.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" })
+    expect(doc.json.paths["/api/runs"].post.security).toContainEqual({ bearer: [] })
+    // Every success response says what its body is.
+    const missing: string[] = []
+    for (const [route, ops] of Object.entries(doc.json.paths as Record<string, Record<string, any>>))
+      for (const [method, op] of Object.entries(ops))
+        for (const [status, res] of Object.entries(op.responses as Record<string, any>))
+          if (/^(2\d\d|101)$/.test(status) && !Object.values(res.content ?? {}).some((c: any) => c.schema))
+            missing.push(`${method.toUpperCase()} ${route} ${status}`)
+    expect(missing).toEqual([])
+    expect(doc.json.components.schemas.ServerMessage.anyOf.length).toBe(8)
+    // Real answers decode with the Schemas the document is generated from.
+    Schema.decodeUnknownSync(Schema.Array(ScenarioDetailSchema))(sc.json)
+    const run = await createRun(s.url, { untilYear: 2025, ticksPerSecond: null })
+    await waitRun(s.url, run.id, (r) => r.status === "completed")
+    Schema.decodeUnknownSync(RunSummarySchema)((await api(s.url, "GET", `/api/runs/${run.id}`)).json)
+    Schema.decodeUnknownSync(MetricsPageSchema)((await api(s.url, "GET", `/api/runs/${run.id}/metrics`)).json)
+    Schema.decodeUnknownSync(StateAtTickSchema)((await api(s.url, "GET", `/api/runs/${run.id}/state?tick=3`)).json)
+    Schema.decodeUnknownSync(EventsPageSchema)((await api(s.url, "GET", `/api/runs/${run.id}/events?limit=5`)).json)
   })
 })
