@@ -100,7 +100,7 @@ describe("takeoff on the economy", () => {
     expect(text.code, text.stderr).toBe(0)
     expect(text.stdout).toContain(`Milestone: AgiReached at tick ${ex.milestone.tick} (${ex.milestone.date})`)
     expect(text.stdout).toMatch(/Crossing: aiShare went from [\d.]+% at tick \d+ \(\d{4}-\d{2}\) to [\d.]+% at tick/)
-    expect(text.stdout).toContain(`  ${ex.drivers[0].driver} `)
+    expect(text.stdout).toContain(`  ${ex.drivers[0].label} `)
     expect(text.stdout).toMatch(
       /Where the frontier capability came from[^\n]*\n {2}physical compute {2}[+-][\d.]+ OOM\n {2}algorithms/,
     )
@@ -145,7 +145,7 @@ describe("takeoff on the economy", () => {
       // An override's fault is the flag's, not the scenario file's.
       [
         ["run", "baseline", "--set", "ai.mfu=abc", "--out", out],
-        /^takeoff run: --set ai\.mfu: expected a number .*got "abc"$/,
+        /^takeoff run: --set ai\.mfu: expected a number .*got "abc"\n$/,
       ],
       [
         ["run", "baseline", "--set", "ai.mfux=0.3", "--out", out],
