@@ -223,9 +223,7 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     expect(moved.points).toBeLessThan(full.points)
     expect(moved.lastX).toBeCloseTo(2030 + 5 / 12, 5)
     // The state is refolded from the nearest snapshot on the server: allow for a loaded machine.
-    await expect
-      .poll(() => page.locator("#replay-state h2").textContent(), { timeout: 15_000 })
-      .toContain("2030-06")
+    await expect.poll(() => page.locator("#replay-state h2").textContent(), { timeout: 15_000 }).toContain("2030-06")
     // Keyboard: one step right on the focused scrubber is one month later.
     await page.locator("#scrub").focus()
     await page.keyboard.press("ArrowRight")
