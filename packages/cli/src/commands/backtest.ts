@@ -20,7 +20,8 @@ import {
 import { catchTagged, deriveSeed, lastSealedTick, type ModelKit, replay, Simulation } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
-import { formatValue, table } from "../format.js"
+import { formatValue } from "@takeoff/protocol"
+import { table } from "../format.js"
 import { logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 import { loadScenarioOrFail, parseSets, scenarioName } from "../scenario.js"
 
