@@ -51,6 +51,12 @@ const val = (metric: string, v: number): string =>
     ? `${Number((v * 100).toPrecision(4))}%`
     : num(v)
 
+/** The crossing metrics by their names for people (the explanation carries the metric key). */
+const CROSSING_LABEL: Readonly<Record<string, string>> = {
+  aiShare: "AI share of GDP",
+  leastIncomeWithoutWorkOverBasket: "The poorest decile's income without work, over the basic basket,",
+}
+
 /**
  * The economy's audit for people: the milestone, the metric crossing, what drove it (drivers and
  * sectors with their contributions) and the chain of notable events with ticks and contributions.
@@ -62,7 +68,7 @@ export const formatEconomyExplanation = (x: unknown): string => {
   if (!x.reached || x.milestone === null) {
     if (c.before)
       lines.push(
-        `${c.metric} at the end of the log (${c.before.date}): ${val(c.metric, c.before.value)}; threshold ${val(c.metric, c.threshold)}.`,
+        `${CROSSING_LABEL[c.metric] ?? c.metric} at the end of the log (${c.before.date}): ${val(c.metric, c.before.value)}; threshold ${val(c.metric, c.threshold)}.`,
       )
     return `${lines.join("\n")}\n`
   }
