@@ -185,6 +185,23 @@ describe("scenarios", () => {
     )
   })
 
+  it("drops a parent's distribution where a scenario sets the value without its own", () => {
+    // Given chip-shortage, which sets the fab lead time and keeps the baseline's other draws
+    const parent = loadScenario("baseline")
+    const child = loadScenario("chip-shortage")
+    // Then its lead time is not sampled around the baseline's median, and the rest still is
+    expect(parent.distributions["chips.fabLeadTimeMonths"]).toBeDefined()
+    expect(child.distributions["chips.fabLeadTimeMonths"]).toBeUndefined()
+    expect(child.distributions["ai.requirementShiftLog10"]).toEqual(parent.distributions["ai.requirementShiftLog10"])
+    // And a scenario that gives its own distribution keeps it
+    const own = loadScenario(
+      writeScenario(
+        "extends: baseline\nparameters:\n  ai:\n    mfu: { value: 0.3, assumption: true, distribution: { type: uniform, min: 0.2, max: 0.4 } }\n",
+      ),
+    )
+    expect(own.distributions["ai.mfu"]).toEqual({ type: "uniform", min: 0.2, max: 0.4 })
+  })
+
   it("samples declared distributions deterministically and within bounds", () => {
     const config = loadScenario("baseline")
     const a = sampleScenario(config, 11)

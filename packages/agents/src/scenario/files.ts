@@ -143,9 +143,18 @@ const loadLayers = (
     layer: {
       values: { ...base.values, ...own.values },
       meta: { ...base.meta, ...own.meta },
-      distributions: { ...base.distributions, ...own.distributions },
+      distributions: inheritedDistributions(base, own),
     },
   }
+}
+
+/**
+ * The parent's distributions, less those whose value this file sets without giving a new one (a
+ * scenario's value must not be sampled around the parent's median), plus this file's own.
+ */
+const inheritedDistributions = (base: Layer, own: Layer): Layer["distributions"] => {
+  const kept = Object.entries(base.distributions).filter(([path]) => !(path in own.values))
+  return { ...Object.fromEntries(kept), ...own.distributions }
 }
 
 const parseOverride = (file: string, path: string, raw: string): number => {
