@@ -143,6 +143,9 @@ const runSweep = (n: number): Promise<string> =>
       if (out === "") fail(`takeoff sweep exited ${code} without a summary`)
       writeAtomic(`${base}.json`, `${out}\n`)
       note(`sweep: exit ${code}; summary saved to ${base}.json (render again with --sweep-json ${base}.json)`)
+      // A stopped sweep's partial summary is kept but not written into the docs unasked.
+      if (code !== 0)
+        fail(`takeoff sweep exited ${code}: docs/model.md left as it was; --sweep-json renders the partial summary`)
       resolve(`${base}.json`)
     })
   })
