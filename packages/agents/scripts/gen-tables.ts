@@ -13,7 +13,7 @@
  * The CLI must be built first (`npx turbo run build`). src/doc-tables.test.ts checks the markers.
  */
 import { spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -108,6 +108,7 @@ if (!args.includes("--skip-runs")) {
   const run = cliOut(["run", "baseline", "--seed", String(SEED), "--until", String(UNTIL), "--out", log], dir)
   const verify = cliOut(["verify", log], dir)
   const audit = cliOut(["audit", log, "--why", "agi"], dir).split("\n").slice(0, 3).join("\n")
+  rmSync(dir, { recursive: true, force: true })
   const example = [
     "```",
     `$ takeoff run baseline --seed ${SEED} --until ${UNTIL} --out ${log}`,
