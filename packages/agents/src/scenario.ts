@@ -17,8 +17,17 @@ export {
 } from "./scenario/config.js"
 export { findScenariosDir, type LoadOptions, listScenarios, loadScenario } from "./scenario/files.js"
 export {
+  DESIGNS,
   designValues,
+  type GridAxis,
+  gridDesign,
+  gridLevels,
+  gridSize,
   latinHypercube,
+  type OatEffect,
+  type OatRow,
+  oatDesign,
+  oatEffects,
   normalQuantile,
   quantile,
   sampledPaths,

@@ -34,6 +34,23 @@ export interface ScenarioDetail extends ScenarioInfo {
   readonly parameters: ReadonlyArray<ParameterInfo>
 }
 
+/** A design's name, as `takeoff sweep --design` and the API take it. */
+export type DesignName = "lhs" | "random" | "saltelli" | "grid" | "oat"
+
+/** What a design is and what it takes, for a CLI's help, the server and the UI to list (the
+ * economy's are `DESIGNS` in @takeoff/agents). */
+export interface DesignInfo {
+  readonly name: DesignName
+  readonly title: string
+  readonly description: string
+  /** What it does with the scenario's declared distributions. */
+  readonly distributions: "sampled" | "quantiles" | "fixed"
+  /** What it does with `--vary`: draw uniformly in `lo..hi`, take `lo:hi:n` levels, take the range's ends, or refuse. */
+  readonly vary: "uniform" | "levels" | "ends" | "refused"
+  /** The number of runs, in N (`--runs`), k (distributions), v (--vary parameters) and the levels. */
+  readonly runs: string
+}
+
 /** One metric a model publishes every tick. */
 export interface MetricInfo {
   readonly key: string
