@@ -24,6 +24,7 @@ export {
   gridLevels,
   gridSize,
   latinHypercube,
+  medianTick,
   type OatEffect,
   type OatRow,
   oatDesign,

@@ -260,8 +260,12 @@ export interface OatEffect {
   >
 }
 
-/** The median of the reps' ticks, a missing milestone counting as later than any; null if that median is missing. */
-const medianTick = (ticks: ReadonlyArray<number | null>): number | null => {
+/**
+ * The median of repetitions' milestone ticks, a missing milestone counting as later than any;
+ * null if that median is missing.
+ * @example medianTick([50, null, 60]) // 60
+ */
+export const medianTick = (ticks: ReadonlyArray<number | null>): number | null => {
   const s = ticks.map((t) => t ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b)
   if (s.length === 0) return null
   const m = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2

@@ -1,13 +1,6 @@
 import * as os from "node:os"
-import {
-  designValues,
-  type EconomyConfig,
-  economyModel,
-  latinHypercube,
-  saltelliDesign,
-  sampledPaths,
-} from "@takeoff/agents"
-import { deriveSeed, type ModelKit } from "@takeoff/core"
+import { DESIGNS, type EconomyConfig, sampledPaths } from "@takeoff/agents"
+import type { ModelKit } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
@@ -16,14 +9,12 @@ import { milestoneLabels, summaryKeysOf } from "../models.js"
 import { runNatsSweep } from "../nats-sweep.js"
 import { runPool } from "../pool.js"
 import { Progress } from "../progress.js"
+import { formatGrid, formatOat, gridReport, oatReport, planDesign } from "../sweep-designs.js"
 import { sweepCsvPath } from "../sweep-out.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
 import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type VaryRange } from "../sweep-run.js"
 import { fanChart, sweepStats } from "../sweep-stats.js"
 import { formatMilestones, formatSensitivity, saltelliIndices } from "../sweep-sensitivity.js"
-
-const DESIGNS = ["lhs", "random", "saltelli"] as const
-type Design = (typeof DESIGNS)[number]
 
 /** The years the milestone table reports "reached by" (those within the sweep's horizon). */
 const REACHED_BY_YEARS = [2060, 2100]
@@ -40,7 +31,9 @@ export const parseVary = (
     const lo = Number(m?.[2])
     const hi = Number(m?.[3])
     if (!m || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-      throw usage(`--vary ${v}: expected path=lo..hi with numbers, e.g. --vary ai.algorithmicProgressPerYear=1.5..4`)
+      throw usage(
+        `--vary ${v}: expected path=lo..hi with numbers, e.g. --vary ai.algorithmicProgressPerYear=1.5..4 (levels lo:hi:n are for --design grid)`,
+      )
     }
     if (!(lo < hi)) throw usage(`--vary ${v}: expected lo < hi`)
     for (const end of [m[2], m[3]]) loadScenarioOrFail(kit, scenario, [...sets, [m[1], end]], "--vary")
@@ -60,17 +53,28 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     summary: "Monte Carlo ensemble over the scenario's declared distributions and --vary ranges",
     args: [{ name: "scenario", help: "scenario name or YAML file" }],
     flags: [
-      { name: "runs", alias: "n", kind: "int", value: "N", help: "number of runs (default 100)" },
+      {
+        name: "runs",
+        alias: "n",
+        kind: "int",
+        value: "N",
+        help: "number of runs (default 100); with --design grid or oat, runs per design row (default 1)",
+      },
       { name: "workers", alias: "w", kind: "int", value: "K", help: `worker threads (default ${defaultWorkers()})` },
       { name: "seed", kind: "seed", value: "S", help: "sweep seed; run i uses deriveSeed(S, i) (default 1)" },
       { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
       { name: "set", kind: "list", value: "path=value", help: "fixed override for every run (repeatable)" },
-      { name: "vary", kind: "list", value: "path=lo..hi", help: "draw a parameter uniformly per run (repeatable)" },
+      {
+        name: "vary",
+        kind: "list",
+        value: "path=lo..hi",
+        help: "draw a parameter uniformly per run (repeatable); --design grid takes path=lo:hi:n or path=a,b,c",
+      },
       {
         name: "design",
         kind: "string",
-        value: "lhs|random|saltelli",
-        help: "how distributions are sampled (default lhs); saltelli runs N x (parameters + 2) for Sobol indices",
+        value: DESIGNS.map((d) => d.name).join("|"),
+        help: "how the runs are chosen (default lhs; see below)",
       },
       {
         name: "out",
@@ -88,6 +92,11 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       "range cut into N equal-probability strata, each used once); --design random draws each run from",
       "its seed; --design saltelli takes N base rows and runs N x (k + 2) for first- and total-order Sobol",
       "indices of the milestone dates. Sensitivity is reported as Spearman's rho and first-order Sobol.",
+      "--design grid runs every combination of the --vary levels (lo:hi:n: n levels from lo to hi) with",
+      "distributions at their point values; --design oat moves each distribution alone to its P10 and P90",
+      "(each --vary lo..hi to its ends), the rest at point values, and lists each parameter's low and high",
+      "milestone dates (a tornado). Both repeat each row --runs times with the same seeds.",
+      ...DESIGNS.map((d) => `  ${d.name.padEnd(9)}${d.title}: ${d.description}; ${d.runs} runs`),
       "Writes the per-run CSV (seed, drawn parameters, milestone dates, final metrics) and, beside it,",
       "<out without .csv>.fan.json with P10/P50/P90 per year of the headline metrics.",
       "Any run can be rerun alone: takeoff run <scenario> --seed <its seed> --set <its draws>.",
@@ -97,12 +106,14 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       "takeoff sweep baseline --runs 1000 --workers 2 --until 2060",
       "takeoff sweep baseline --runs 200 --vary ai.algorithmicProgressPerYear=1.5..4 -o algo.csv",
       "takeoff sweep baseline --design saltelli --runs 32 --until 2100",
+      "takeoff sweep baseline --design grid --vary ai.mfu=0.3:0.5:3 --vary macro.savingRate=0.2,0.3 --until 2060",
+      "takeoff sweep baseline --design oat --until 2060",
     ],
   },
   async run({ args, flags }, io) {
     const scenario = args.scenario!
-    const runs = (flags.runs as number | undefined) ?? 100
-    if (runs < 1) throw usage(`--runs: expected a positive integer, got ${runs}`)
+    const runsFlag = flags.runs as number | undefined
+    if (runsFlag !== undefined && runsFlag < 1) throw usage(`--runs: expected a positive integer, got ${runsFlag}`)
     const workers = (flags.workers as number | undefined) ?? defaultWorkers()
     if (workers < 1) throw usage(`--workers: expected a positive integer, got ${workers}`)
     const seed = (flags.seed as number | undefined) ?? 1
@@ -110,7 +121,15 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     const base = loadScenarioOrFail(kit, scenario, sets)
     const lastTick = untilTickOrFail(kit, base, flags.until as number | undefined)
     const untilYear = Number(kit.calendar.tickToDate(base, lastTick).slice(0, 4))
-    const vary = parseVary(kit, scenario, sets, flags.vary as string[] | undefined)
+    const designPlan = planDesign(kit, scenario, sets, base, {
+      design: flags.design as string | undefined,
+      runs: runsFlag,
+      seed,
+      vary: (flags.vary as string[] | undefined) ?? [],
+      ranges: () => parseVary(kit, scenario, sets, flags.vary as string[] | undefined),
+    })
+    const { design, tasks, vary, k } = designPlan
+    const runs = runsFlag ?? (design === "grid" || design === "oat" ? designPlan.reps : 100)
     const name = scenarioName(scenario)
     const out = sweepCsvPath(flags.out as string | undefined, name)
     checkWritable(out, "--out")
@@ -125,30 +144,8 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       fanKeys,
       finalKeys: [keys.gdp, keys.aiShare, ...keys.peakAndFinal],
     }
-    const design = ((flags.design as string | undefined) ?? "lhs") as Design
-    if (!DESIGNS.includes(design)) throw usage(`--design ${design}: expected one of ${DESIGNS.join(", ")}`)
-    // The designs need the economy's distributions; another model's runs draw from their seeds.
-    const economy = kit.model.name === economyModel.name
-    if (design !== "random" && !economy && flags.design !== undefined)
-      throw usage(`--design ${design}: model ${kit.model.name} supports only --design random`)
-    const k = economy ? sampledPaths(base as EconomyConfig).length : 0
-    if (design === "saltelli" && k === 0) throw usage("--design saltelli: the scenario declares no distributions")
-    if (design === "saltelli" && vary.length > 0)
-      throw usage("--design saltelli: --vary would break the design; declare a distribution instead")
-    // Designs are drawn here, once, from the sweep seed: results never depend on the workers.
-    const designed = !economy
-      ? undefined
-      : design === "lhs"
-        ? latinHypercube(base as EconomyConfig, runs, deriveSeed(seed, -1))
-        : design === "saltelli"
-          ? designValues(base as EconomyConfig, saltelliDesign(k, runs, deriveSeed(seed, -2)))
-          : undefined
-    const total = designed?.length ?? runs
-    const tasks: SweepTask[] = Array.from({ length: total }, (_, index) => ({
-      index,
-      seed: deriveSeed(seed, index),
-      ...(designed ? { draws: designed[index] } : {}),
-    }))
+    const total = tasks.length
+    if (!flags.quiet) io.err(`${designPlan.announce}\n`)
     const progress = flags.quiet ? undefined : new Progress({ isTTY: io.errIsTTY, write: io.err }, total, "runs")
     let done = 0
     const interrupt = Interrupt.install(() => io.err("\nstopping after the runs in flight (Ctrl-C again to abort)\n"))
@@ -223,7 +220,10 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         ),
       })}\n`,
     )
-    const date = (t: number) => (Number.isFinite(t) ? kit.calendar.tickToDate(base, t) : `not by ${untilYear}`)
+    const date = (t: number | null) =>
+      t !== null && Number.isFinite(t) ? kit.calendar.tickToDate(base, t) : `not by ${untilYear}`
+    const oat = designPlan.oat ? oatReport(designPlan, results, labels, lastTick + 12, date) : undefined
+    const grid = designPlan.axes ? gridReport(designPlan, results, labels, date) : undefined
     const summary = {
       scenario: name,
       seed,
@@ -246,16 +246,20 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       })),
       influences: stats.influences.slice(0, 8),
       ...(sobol ? { sobol } : {}),
+      ...(oat ? { oat } : {}),
+      ...(grid ? { grid: { axes: designPlan.axes, points: grid } } : {}),
       csv: out,
       fan: fanFile,
     }
     if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
     else {
       io.out(
-        `${name}: ${results.length} runs (${design} design over ${k} distributions${vary.length ? ` and ${vary.length} --vary ranges` : ""}) to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n\n`,
+        `${name}: ${results.length} runs (${designPlan.axes || designPlan.oat ? designPlan.announce : `${design} design over ${k} distributions${vary.length ? ` and ${vary.length} --vary ranges` : ""}`}) to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n\n`,
       )
       io.out(formatMilestones(summary.milestones, byYears, untilYear))
-      io.out(formatSensitivity(stats.influences, labels, sobol))
+      if (grid) io.out(formatGrid(grid, designPlan.axes!, labels))
+      if (oat) io.out(formatOat(oat, labels))
+      else io.out(formatSensitivity(stats.influences, labels, sobol))
       const r0 = results[0]
       if (r0) {
         const sets = drawSets(r0.draws)
