@@ -3,6 +3,7 @@ import type { MetricGroup, MetricInfo, MilestoneInfo, MilestoneKind } from "@tak
 import {
   computeMetrics,
   dateToTick,
+  describeScenario,
   type EconomyConfig,
   type EconomyEvent,
   type EconomyState,
@@ -114,6 +115,13 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
     list: () => listScenarios(),
     parameters: (config) => scenarioParameters(config),
     load,
+    describe: (nameOrFile) => {
+      try {
+        return describeScenario(nameOrFile)
+      } catch (e) {
+        return rejected(e, {})
+      }
+    },
     sample: (config, seed) => sampleScenario(config, seed),
   },
   calendar: {

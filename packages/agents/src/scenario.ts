@@ -15,6 +15,7 @@ export {
   scenarioParameters,
   specOf,
 } from "./scenario/config.js"
+export { describeScenario, scenarioDistributions } from "./scenario/anatomy.js"
 export { findScenariosDir, type LoadOptions, listScenarios, loadScenario } from "./scenario/files.js"
 export {
   DESIGNS,

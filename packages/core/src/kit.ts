@@ -6,6 +6,7 @@ import type {
   MilestoneThreshold,
   NotableEvent,
   ParameterInfo,
+  ScenarioAnatomy,
   ScenarioInfo,
 } from "@takeoff/protocol"
 import { Schema } from "effect"
@@ -32,6 +33,11 @@ export interface ScenarioCatalog<C> {
    * parameter overrides (path -> number or numeric string) applied. Throws ScenarioRejected.
    */
   load(nameOrFile: string, overrides?: Readonly<Record<string, unknown>>): C
+  /**
+   * A scenario taken apart: what it extends and overrides, its distributions. Throws
+   * ScenarioRejected. Absent for models without scenario files.
+   */
+  describe?(nameOrFile: string): ScenarioAnatomy
   /** Draws the scenario's uncertain parameters (those with a distribution) from `seed`. */
   sample?(config: C, seed: number): { readonly config: C; readonly draws: Readonly<Record<string, number>> }
 }

@@ -37,6 +37,58 @@ export interface ScenarioDetail extends ScenarioInfo {
 /** A design's name, as `takeoff sweep --design` and the API take it. */
 export type DesignName = "lhs" | "random" | "saltelli" | "grid" | "oat"
 
+/** A parameter an `extends:` scenario sets: its value in the scenario it extends and its own. */
+export interface ScenarioOverride {
+  readonly path: string
+  readonly label: string
+  readonly unit: string
+  /** The extended scenario's value. */
+  readonly base: number
+  readonly value: number
+  readonly source: string | null
+  readonly assumption: boolean
+  readonly note?: string
+  /**
+   * The file sets the value but not a distribution, so a sweep still samples the extended
+   * scenario's distribution for it (centred on the extended scenario's value, not this one).
+   */
+  readonly inheritsDistribution?: boolean
+}
+
+/** An uncertain parameter of a scenario: its distribution, where its P10..P90 lies, its source. */
+export interface ScenarioDistribution {
+  readonly path: string
+  readonly label: string
+  readonly unit: string
+  /** The distribution's family: normal, lognormal, uniform, triangular. */
+  readonly kind: string
+  /** The family's parameters, e.g. { median: 1, sigma: 0.6 }. */
+  readonly parameters: Readonly<Record<string, number>>
+  /** Quantiles, clamped to the parameter's bounds as the draws are. */
+  readonly p10: number
+  readonly p50: number
+  readonly p90: number
+  /** The scenario's point value (what a run without sampling uses). */
+  readonly value: number
+  readonly source: string | null
+  readonly assumption: boolean
+  readonly note?: string
+}
+
+/** What a scenario is made of (`takeoff scenarios NAME`): what it extends and overrides, and its distributions. */
+export interface ScenarioAnatomy {
+  readonly name: string
+  readonly title: string
+  readonly description: string
+  /** The scenario it extends (`extends:`), or null. */
+  readonly extends: string | null
+  readonly start: string
+  readonly endYear: number
+  /** The parameters the file itself sets over the extended scenario (empty without `extends:`). */
+  readonly overrides: ReadonlyArray<ScenarioOverride>
+  readonly distributions: ReadonlyArray<ScenarioDistribution>
+}
+
 /** What a design is and what it takes, for a CLI's help, the server and the UI to list (the
  * economy's are `DESIGNS` in @takeoff/agents). */
 export interface DesignInfo {

@@ -36,7 +36,8 @@ export const findScenariosDir = (): string => {
   }
 }
 
-const readYaml = (file: string): Record<string, unknown> => {
+/** A scenario file's YAML mapping; throws ScenarioError naming the file. */
+export const readYaml = (file: string): Record<string, unknown> => {
   let text: string
   try {
     text = readFileSync(file, "utf8")
@@ -74,7 +75,8 @@ export const listScenarios = (dir: string = findScenariosDir()): ScenarioInfo[] 
       }
     })
 
-const resolveScenarioFile = (nameOrPath: string, dir?: string): string => {
+/** The file of a scenario name (in `dir`, default the scenarios directory) or path; throws ScenarioError. */
+export const resolveScenarioFile = (nameOrPath: string, dir?: string): string => {
   if (nameOrPath.includes("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
     const file = resolve(nameOrPath)
     if (!existsSync(file)) throw new ScenarioError({ file, field: "scenario", message: "file not found" })
@@ -97,7 +99,7 @@ const resolveScenarioFile = (nameOrPath: string, dir?: string): string => {
  * `extends:` names a scenario beside the file, or else one of the built-in scenarios, so a user's
  * own file anywhere can say `extends: baseline`; a path is taken relative to the file.
  */
-const resolveParent = (nameOrPath: string, file: string): string => {
+export const resolveParent = (nameOrPath: string, file: string): string => {
   const dir = dirname(file)
   if (nameOrPath.includes("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
     return resolveScenarioFile(resolve(dir, nameOrPath))

@@ -62,8 +62,11 @@ export const quantile = (d: Distribution, u: number): number => {
   }
 }
 
-/** A parameter's value at probability u: its distribution's quantile, clamped to its bounds. */
-const valueAt = (config: EconomyConfig, path: string, u: number): number => {
+/**
+ * A parameter's value at probability u: its distribution's quantile, clamped to its bounds.
+ * @example valueAt(config, "ai.flopGapScale", 0.9) // its P90
+ */
+export const valueAt = (config: EconomyConfig, path: string, u: number): number => {
   const spec = specOf(path)!
   const v = Math.min(spec.max, Math.max(spec.min, quantile(config.distributions[path], u)))
   return spec.integer ? Math.round(v) : v
