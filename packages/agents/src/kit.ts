@@ -5,6 +5,8 @@ import {
   dateToTick,
   describeScenario,
   type EconomyConfig,
+  renderScenarioYaml,
+  SCENARIO_NAME,
   type EconomyEvent,
   type EconomyState,
   economyModel,
@@ -121,6 +123,18 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
       } catch (e) {
         return rejected(e, {})
       }
+    },
+    draftYaml: (request) => {
+      if (!SCENARIO_NAME.test(request.name))
+        throw new ScenarioRejected({
+          field: "name",
+          message: `expected lower-case letters, digits and dashes (a file name), got ${JSON.stringify(request.name)}`,
+        })
+      const base = load(request.scenario)
+      // Loading with the overrides checks each one (bounds, integers, shares), naming the field.
+      const edited = load(request.scenario, request.overrides)
+      const values = Object.fromEntries(Object.keys(request.overrides).map((p) => [p, edited.values[p]]))
+      return renderScenarioYaml(base, { ...request, values })
     },
     sample: (config, seed) => sampleScenario(config, seed),
   },

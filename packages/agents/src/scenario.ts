@@ -16,6 +16,12 @@ export {
   specOf,
 } from "./scenario/config.js"
 export { describeScenario, scenarioDistributions } from "./scenario/anatomy.js"
+export {
+  PROVENANCE_TODO,
+  renderScenarioYaml,
+  SCENARIO_NAME,
+  type ScenarioDraft,
+} from "./scenario/draft.js"
 export { findScenariosDir, type LoadOptions, listScenarios, loadScenario } from "./scenario/files.js"
 export {
   DESIGNS,

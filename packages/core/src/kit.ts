@@ -8,6 +8,7 @@ import type {
   ParameterInfo,
   ScenarioAnatomy,
   ScenarioInfo,
+  ScenarioYamlRequest,
 } from "@takeoff/protocol"
 import { Schema } from "effect"
 import type { Event } from "./events.js"
@@ -38,6 +39,12 @@ export interface ScenarioCatalog<C> {
    * ScenarioRejected. Absent for models without scenario files.
    */
   describe?(nameOrFile: string): ScenarioAnatomy
+  /**
+   * The YAML text of a scenario file that `extends:` request.scenario with the edited overrides
+   * (only those that differ), each marked for its author to give a source. Throws ScenarioRejected
+   * naming `name` or `overrides.<path>`.
+   */
+  draftYaml?(request: ScenarioYamlRequest): string
   /** Draws the scenario's uncertain parameters (those with a distribution) from `seed`. */
   sample?(config: C, seed: number): { readonly config: C; readonly draws: Readonly<Record<string, number>> }
 }

@@ -37,6 +37,26 @@ export interface ScenarioDetail extends ScenarioInfo {
 /** A design's name, as `takeoff sweep --design` and the API take it. */
 export type DesignName = "lhs" | "random" | "saltelli" | "grid" | "oat"
 
+/** `POST /api/scenarios/yaml`: edited parameters saved as a scenario file that `extends:` the edited one. */
+export interface ScenarioYamlRequest {
+  /** The scenario the edits were made on (a listed name). */
+  readonly scenario: string
+  /** The new scenario's name: lower-case letters, digits and dashes. */
+  readonly name: string
+  readonly title?: string
+  readonly description?: string
+  /** Parameter path -> edited value (a number or numeric string); unchanged ones are left out of the file. */
+  readonly overrides: Readonly<Record<string, unknown>>
+}
+
+/** The scenario file for a ScenarioYamlRequest. */
+export interface ScenarioYaml {
+  readonly name: string
+  /** A file name for it, `<name>.yaml`: put it in scenarios/ or pass its path to `takeoff run`. */
+  readonly file: string
+  readonly yaml: string
+}
+
 /** A parameter an `extends:` scenario sets: its value in the scenario it extends and its own. */
 export interface ScenarioOverride {
   readonly path: string

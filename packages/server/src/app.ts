@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { MetricsPage, RunControl, ScenarioDetail } from "@takeoff/protocol"
-import { truncateToSealed } from "@takeoff/core"
+import type { MetricsPage, RunControl, ScenarioDetail, ScenarioYaml } from "@takeoff/protocol"
+import { ScenarioRejected, truncateToSealed } from "@takeoff/core"
 import { Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { createMiddleware } from "hono/factory"
@@ -18,6 +18,7 @@ import {
   decodeOrFail,
   EventsQuery,
   MetricsQuery,
+  ScenarioYamlBody,
   StateQuery,
 } from "./schemas.js"
 import type { StreamHub } from "./stream.js"
@@ -143,6 +144,22 @@ export const makeApp = ({ manager, hub, uiDir, guard }: AppOptions): Hono => {
   app.get("/api/scenarios/:name", (c) => c.json(scenarioJson(c.req.param("name"))))
 
   const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: tooLarge(MAX_JSON_BODY_BYTES) })
+
+  // Edited parameters as a scenario file (rendered by the model's own scenario code; nothing stored).
+  app.post("/api/scenarios/yaml", jsonBody, jsonLimit, async (c) => {
+    const body = decodeOrFail(ScenarioYamlBody, parseJson(await c.req.text()), "body")
+    if (!kit.scenarios.list().some((s) => s.name === body.scenario))
+      throw notFound(`unknown scenario "${body.scenario}"`, "scenario")
+    if (kit.scenarios.draftYaml === undefined)
+      throw badRequest(`model ${kit.model.name} has no scenario files to save`, "scenario")
+    try {
+      const yaml = kit.scenarios.draftYaml(body)
+      return c.json({ name: body.name, file: `${body.name}.yaml`, yaml } satisfies ScenarioYaml)
+    } catch (e) {
+      if (e instanceof ScenarioRejected) throw badRequest(e.message, e.field)
+      throw e
+    }
+  })
 
   app.post("/api/runs", jsonBody, jsonLimit, async (c) => {
     const body = decodeOrFail(CreateRunBody, parseJson(await c.req.text()), "body")

@@ -7,10 +7,19 @@ import {
   MetricsPageSchema,
   RunSummarySchema,
   ScenarioDetailSchema,
+  ScenarioYamlSchema,
   ServerMessageSchema,
   StateAtTickSchema,
 } from "./response-schemas.js"
-import { AuditQuery, ControlBodies, CreateRunBody, EventsQuery, MetricsQuery, StateQuery } from "./schemas.js"
+import {
+  AuditQuery,
+  ControlBodies,
+  CreateRunBody,
+  EventsQuery,
+  MetricsQuery,
+  ScenarioYamlBody,
+  StateQuery,
+} from "./schemas.js"
 
 const json = (schema: unknown) => ({ "application/json": { schema } })
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -67,6 +76,14 @@ export const openApiDocument = () => ({
         summary: "One scenario",
         parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
         responses: { 200: ok("The scenario", "ScenarioDetail"), 404: errorResponse },
+      },
+    },
+    "/api/scenarios/yaml": {
+      post: {
+        security: bearer,
+        summary: "Edited parameters as a scenario file that extends the edited scenario (nothing is stored)",
+        requestBody: { required: true, content: json(bodySchema(ScenarioYamlBody)) },
+        responses: { 200: ok("The YAML text and a file name", "ScenarioYaml"), 400: errorResponse, 404: errorResponse },
       },
     },
     "/api/runs": {
@@ -193,6 +210,7 @@ export const openApiDocument = () => ({
       Health: bodySchema(HealthSchema),
       ServerMessage: bodySchema(ServerMessageSchema),
       ClientMessage: bodySchema(ClientMessageSchema),
+      ScenarioYaml: bodySchema(ScenarioYamlSchema),
       ApiError: {
         type: "object",
         required: ["error"],

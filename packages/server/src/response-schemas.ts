@@ -4,6 +4,7 @@ import type {
   MetricsPage,
   RunSummary,
   ScenarioDetail,
+  ScenarioYaml,
   ServerMessage,
   StateAtTick,
 } from "@takeoff/protocol"
@@ -167,6 +168,8 @@ export const ServerMessageSchema = Schema.Union([
   Schema.Struct({ type: Schema.Literal("error"), message: Str }),
 ])
 
+export const ScenarioYamlSchema = Schema.Struct({ name: Str, file: Str, yaml: Str })
+
 export const ClientMessageSchema = Schema.Union([
   Schema.Struct({ type: Schema.Literal("ping") }),
   Schema.Struct({ type: Schema.Literal("resume"), from: Int }),
@@ -186,4 +189,5 @@ export const PROTOCOL_CHECKS = [
   same<typeof ExplanationSchema.Type, Explanation>(true),
   same<typeof ServerMessageSchema.Type, ServerMessage>(true),
   same<typeof ClientMessageSchema.Type, ClientMessage>(true),
+  same<typeof ScenarioYamlSchema.Type, ScenarioYaml>(true),
 ] as const

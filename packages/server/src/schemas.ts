@@ -17,6 +17,15 @@ export const CreateRunBody = Schema.Struct({
   ),
 })
 
+/** POST /api/scenarios/yaml */
+export const ScenarioYamlBody = Schema.Struct({
+  scenario: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  name: Schema.String.check(Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,63}$/)),
+  title: Schema.optional(Schema.String.check(Schema.isMaxLength(200))),
+  description: Schema.optional(Schema.String.check(Schema.isMaxLength(4000))),
+  overrides: Schema.Record(Schema.String, Schema.Unknown),
+})
+
 /** POST /api/runs/:id/control: the action is checked first, then the fields that action takes. */
 export const ControlAction = Schema.Struct({ action: Schema.Literals(["pause", "resume", "step", "speed", "stop"]) })
 export const ControlBodies = {
