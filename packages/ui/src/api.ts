@@ -6,6 +6,8 @@ import type {
   RunControl,
   RunSummary,
   ScenarioDetail,
+  ScenarioYaml,
+  ScenarioYamlRequest,
   StateAtTick,
 } from "@takeoff/protocol"
 
@@ -62,6 +64,7 @@ const qs = (params: Record<string, string | number | undefined | null>): string 
  */
 export const api = {
   scenarios: () => call<ScenarioDetail[]>("/api/scenarios"),
+  scenarioYaml: (req: ScenarioYamlRequest) => call<ScenarioYaml>("/api/scenarios/yaml", json("POST", req)),
   createRun: (req: CreateRunRequest) => call<RunSummary>("/api/runs", json("POST", req)),
   listRuns: () => call<RunSummary[]>("/api/runs"),
   run: (id: string) => call<RunSummary>(`/api/runs/${encodeURIComponent(id)}`),

@@ -1,7 +1,9 @@
-import type { CreateRunRequest, ParameterInfo, ScenarioDetail } from "@takeoff/protocol"
+import type { CreateRunRequest, ParameterInfo, ScenarioDetail, ScenarioYaml } from "@takeoff/protocol"
 import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
+import { api } from "../api.js"
 import { validateParameter } from "../params.js"
+import { downloadUrl } from "./chart-export.js"
 import { controlStyles } from "../theme.js"
 
 declare global {
@@ -15,7 +17,9 @@ const asText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringi
 /**
  * Scenario picker and grouped parameter editor. Shows each parameter's unit, default and source,
  * refuses invalid values inline (and shows server-side field errors the same way), and emits
- * `run-request` with a CreateRunRequest when the user presses Run.
+ * `run-request` with a CreateRunRequest when the user presses Run. "Save as scenario" has the
+ * server render the edits as a YAML file extending the scenario (POST /api/scenarios/yaml) and
+ * downloads it.
  *
  * @fires scenario-change - detail `{ scenario, seed, untilYear, edits, validEdits }` on every edit:
  *   `edits` as typed (to keep in the editor), `validEdits` those that pass validation (for the URL, so
@@ -46,6 +50,10 @@ export class TkScenarioPanel extends LitElement {
       .actions { display: flex; gap: 8px; margin-top: 10px; align-items: center; flex-wrap: wrap; }
       .summary-error { font-size: 0.82rem; }
       button.reset { font-size: 0.72rem; padding: 1px 6px; }
+      .save { border: 1px solid var(--tk-border); border-radius: 6px; padding: 8px; margin-top: 8px; font-size: 0.82rem; }
+      .save label { display: grid; gap: 4px; }
+      .save pre { max-height: 180px; overflow: auto; font-size: 0.72rem; background: var(--tk-bg); padding: 6px;
+        white-space: pre-wrap; overflow-wrap: anywhere; }
     `,
   ]
 
@@ -60,6 +68,11 @@ export class TkScenarioPanel extends LitElement {
   @property({ type: Boolean }) busy = false
 
   @state() private errors: Record<string, string> = {}
+  /** The "Save as scenario" form: open, its file name, and the server's answer or refusal. */
+  @state() private saveOpen = false
+  @state() private saveName = ""
+  @state() private saved: ScenarioYaml | null = null
+  @state() private saveError: string | null = null
 
   private get scenario(): ScenarioDetail | undefined {
     return this.scenarios.find((s) => s.name === this.selected)
@@ -121,6 +134,9 @@ export class TkScenarioPanel extends LitElement {
   private onPick(e: Event) {
     this.selected = (e.target as HTMLSelectElement).value
     this.edits = {}
+    this.saveOpen = false
+    this.saved = null
+    this.saveError = null
     this.emitChange()
   }
 
@@ -154,6 +170,51 @@ export class TkScenarioPanel extends LitElement {
     this.dispatchEvent(new CustomEvent("run-request", { detail: req, bubbles: true, composed: true }))
   }
 
+  private async saveScenario() {
+    this.saveError = null
+    this.saved = null
+    const overrides = this.overrides()
+    // The UI may name the day (the engine never reads a clock); each value's source is still the author's to give.
+    const day = new Date().toISOString().slice(0, 10)
+    try {
+      const saved = await api.scenarioYaml({
+        scenario: this.selected,
+        name: this.saveName || `${this.selected}-edited`,
+        description: `${this.selected} with ${Object.keys(overrides).length} parameter(s) edited in the UI on ${day}: ${Object.keys(overrides).join(", ")}.`,
+        overrides,
+      })
+      this.saved = saved
+      const url = URL.createObjectURL(new Blob([saved.yaml], { type: "application/yaml" }))
+      downloadUrl(url, saved.file)
+      setTimeout(() => URL.revokeObjectURL(url), 10_000)
+    } catch (e) {
+      this.saveError = (e as Error).message
+    }
+  }
+
+  private renderSave(nEdits: number) {
+    if (!this.saveOpen) return ""
+    return html`<div class="save" id="save-form">
+      <label><span>File name (a new scenario extending ${this.selected})</span>
+        <input id="save-name" type="text" pattern="[a-z0-9][a-z0-9-]*" .value=${this.saveName || `${this.selected}-edited`}
+          @input=${(e: Event) => {
+            this.saveName = (e.target as HTMLInputElement).value.trim()
+          }} /></label>
+      <div class="actions">
+        <button type="button" id="save-download" ?disabled=${nEdits === 0} @click=${() => this.saveScenario()}>Download YAML</button>
+        <span class="muted">only the ${nEdits} changed value${nEdits === 1 ? "" : "s"}, each with a TODO source to fill</span>
+      </div>
+      ${this.saveError ? html`<p class="error" role="alert" id="save-error">${this.saveError}</p>` : ""}
+      ${
+        this.saved
+          ? html`<p role="status">Saved <b>${this.saved.file}</b>. Replace each TODO note with a source, then
+              <code>takeoff run ${this.saved.file}</code> (or put it in scenarios/).</p>
+            <pre id="save-yaml">${this.saved.yaml}</pre>`
+          : ""
+      }
+    </div>`
+  }
+
   override render() {
     const sc = this.scenario
     const groups = new Map<string, ParameterInfo[]>()
@@ -184,8 +245,15 @@ export class TkScenarioPanel extends LitElement {
       </div>
       <div class="actions">
         <button class="primary" id="run" type="submit" ?disabled=${nErrors > 0 || !this.selected || this.busy}>Run</button>
+        <button type="button" id="save-scenario" aria-expanded=${this.saveOpen ? "true" : "false"}
+          ?disabled=${nErrors > 0 || !this.selected || nEdits === 0}
+          title=${nEdits === 0 ? "Change a parameter first" : "Download the edits as a YAML scenario"}
+          @click=${() => {
+            this.saveOpen = !this.saveOpen
+          }}>Save as scenario…</button>
         <span class="muted" style="font-size:0.8rem">${nEdits ? `${nEdits} parameter${nEdits > 1 ? "s" : ""} changed` : "defaults"}</span>
       </div>
+      ${this.renderSave(nEdits)}
       ${nErrors > 0 ? html`<p class="error summary-error" role="alert">Fix ${nErrors} invalid parameter${nErrors > 1 ? "s" : ""} to run.</p>` : ""}
       ${this.serverError && !this.serverError.field ? html`<p class="error summary-error" role="alert">${this.serverError.message}</p>` : ""}
       <h3 style="font-size:0.95rem;margin:14px 0 4px">Parameters</h3>

@@ -275,6 +275,9 @@ export class TkChart extends LitElement implements ScheduledChart {
       onXScale: (u) => {
         const { min, max } = u.scales.x
         if (this.applyingRange || min === undefined || max === undefined) return
+        // The range this chart was given, re-applied by uPlot (a resize): not the user's zoom.
+        const given = this.xRange
+        if (given && Math.abs(min - given[0]) < 1e-9 && Math.abs(max - given[1]) < 1e-9) return
         this.dispatchEvent(
           new CustomEvent("chart-zoom", { detail: zoomDetail(min, max, this.data[0]), bubbles: true, composed: true }),
         )

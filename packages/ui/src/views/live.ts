@@ -8,7 +8,7 @@ import type {
   StateAtTick,
 } from "@takeoff/protocol"
 import { css, html, LitElement, nothing, type PropertyValues } from "lit"
-import { customElement, property } from "lit/decorators.js"
+import { customElement, property, state } from "lit/decorators.js"
 import type { ChartData, ChartMarker } from "../components/chart-options.js"
 import type { Replay } from "../controllers/replay.js"
 import type { ChartLine } from "../components/chart-options.js"
@@ -22,6 +22,7 @@ import {
 } from "../dashboard.js"
 import { emit } from "../emit.js"
 import { dateToYear } from "../format.js"
+import { focusRange } from "../horizon.js"
 import { statusText } from "../run-labels.js"
 import { isTerminal, type StreamStatus } from "../run-stream.js"
 import { RunSeries } from "../series.js"
@@ -102,16 +103,19 @@ export class TkLiveView extends LitElement {
   @property({ attribute: false }) groups: ReadonlyArray<MetricGroup> = []
   @property({ attribute: false }) thresholds: ReadonlyArray<MilestoneThreshold> = []
   @property({ attribute: false }) selectedEvent: NotableEvent | null = null
-  /** The zoomed x range in decimal years, or null for the whole run. */
+  /** The zoomed x range in decimal years, or null for the default horizon (AGI..ASI, or the whole run). */
   @property({ attribute: false }) xRange: readonly [number, number] | null = null
   @property({ attribute: false }) explain: MilestoneAudit | null = null
   @property({ type: Boolean }) moreOpen = false
+  /** The user asked for the whole run instead of the AGI..ASI frame. */
+  @state() private showAll = false
 
   private charts: DashboardChart[] = []
   private chartsKeySig = ""
   private dataCache: { sig: string; data: ChartData[] } = { sig: "", data: [] }
   private markerMemo: { milestones: MilestoneInfo[]; main: ChartMarker[]; side: ChartMarker[] } | null = null
   private lastFullRange: readonly [number, number] | null = null
+  private lastFocus: readonly [number, number] | null = null
   private linesMemo: {
     thresholds: ReadonlyArray<MilestoneThreshold>
     key: string | undefined
@@ -177,6 +181,22 @@ export class TkLiveView extends LitElement {
     return fullRange
   }
 
+  /**
+   * The default horizon: a few years before the first AI milestone to a few after ASI (horizon.ts),
+   * from every milestone of a replayed run (so scrubbing never moves the axis) or those a live run
+   * has reached; the same array while its ends stay the same.
+   */
+  private focusOf(
+    full: readonly [number, number] | null,
+    milestones: ReadonlyArray<MilestoneInfo>,
+  ): readonly [number, number] | null {
+    let focus = focusRange(full, milestones)
+    if (focus === full) return full
+    if (focus && this.lastFocus?.[0] === focus[0] && this.lastFocus[1] === focus[1]) focus = this.lastFocus
+    this.lastFocus = focus
+    return focus
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     // An audit just opened: bring its heading into view (the page may be scrolled down to a chart).
     if (changed.has("explain") && this.explain && !changed.get("explain"))
@@ -196,7 +216,9 @@ export class TkLiveView extends LitElement {
     const mainKey = mainMetricKey(series.keys, this.thresholds)
     const mainIdx = charts.findIndex((c) => c.keys[0] === mainKey)
     const mainLines = this.linesFor(mainKey)
-    const range = this.xRange ?? this.fullRangeOf(series, run)
+    const full = this.fullRangeOf(series, run)
+    const focus = this.focusOf(full, replay ? replay.run.milestones : this.milestones)
+    const range = this.xRange ?? (this.showAll ? full : focus)
     const highlight = this.selectedEvent
       ? dateToYear(this.selectedEvent.date)
       : replay
@@ -220,6 +242,13 @@ export class TkLiveView extends LitElement {
         ${this.streamError && !replay ? html`<span class="error" role="status">${this.streamError}</span>` : nothing}
         ${run?.error ? html`<span class="error" role="alert">Run failed: ${run.error}</span>` : nothing}
         ${this.xRange ? html`<button @click=${() => emit(this, "chart-zoom", null)}>Reset zoom</button>` : nothing}
+        ${
+          !this.xRange && focus !== full && full
+            ? html`<button id="horizon" aria-pressed=${this.showAll ? "true" : "false"} @click=${() => (this.showAll = !this.showAll)}
+              title=${this.showAll ? "Frame the charts from before AGI to after ASI" : "Show the charts from the run's start to its end"}
+              >${this.showAll ? "Frame AGI–ASI" : `Show whole run (${Math.floor(full[0])}–${Math.floor(full[1] - 1e-9)})`}</button>`
+            : nothing
+        }
       </div>
       ${replay ? html`<tk-scrubber .dates=${series.dates} .index=${this.replayIndex} ?playing=${this.playing}></tk-scrubber>` : nothing}
       <tk-milestone-banner .milestones=${milestones} .thresholds=${this.thresholds} .metricInfo=${this.metricInfo} ?explainable=${!!run && isTerminal(run.status)}></tk-milestone-banner>
