@@ -2,6 +2,7 @@ import { defaultAgentOf, type ModelKit, ScenarioRejected } from "@takeoff/core"
 import type { MetricGroup, MetricInfo, MilestoneInfo, MilestoneKind } from "@takeoff/protocol"
 import {
   computeMetrics,
+  DESIGNS,
   dateToTick,
   describeScenario,
   type EconomyConfig,
@@ -117,6 +118,7 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
     list: () => listScenarios(),
     parameters: (config) => scenarioParameters(config),
     load,
+    designs: DESIGNS,
     describe: (nameOrFile) => {
       try {
         return describeScenario(nameOrFile)

@@ -1,4 +1,5 @@
 import type {
+  DesignInfo,
   MetricGroup,
   MetricInfo,
   MilestoneInfo,
@@ -34,6 +35,8 @@ export interface ScenarioCatalog<C> {
    * parameter overrides (path -> number or numeric string) applied. Throws ScenarioRejected.
    */
   load(nameOrFile: string, overrides?: Readonly<Record<string, unknown>>): C
+  /** The sweep designs the model's scenarios support (the economy's: `DESIGNS`); none: random draws only. */
+  readonly designs?: ReadonlyArray<DesignInfo>
   /**
    * A scenario taken apart: what it extends and overrides, its distributions. Throws
    * ScenarioRejected. Absent for models without scenario files.
