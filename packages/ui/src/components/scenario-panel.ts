@@ -52,8 +52,9 @@ export class TkScenarioPanel extends LitElement {
       button.reset { font-size: 0.72rem; padding: 1px 6px; }
       .save { border: 1px solid var(--tk-border); border-radius: 6px; padding: 8px; margin-top: 8px; font-size: 0.82rem; }
       .save label { display: grid; gap: 4px; }
-      .save pre { max-height: 180px; overflow: auto; font-size: 0.72rem; background: var(--tk-bg); padding: 6px;
-        white-space: pre-wrap; overflow-wrap: anywhere; }
+      /* YAML lines unwrapped (a wrapped line would read as a new key); the box scrolls, not the page. */
+      .save pre { max-height: 180px; max-width: 100%; overflow: auto; font-size: 0.72rem; background: var(--tk-bg);
+        padding: 6px; white-space: pre; }
     `,
   ]
 
