@@ -84,6 +84,32 @@ describe.skipIf(reason !== null)("default horizon and Save as scenario, in Chrom
     }
   }, 300_000)
 
+  it("frames a live run once it reaches AGI: 4 years before it to the run's end", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const errors = watchErrors(page)
+    await page.goto(`${server.url}/?scenario=baseline&seed=7&until=2033`)
+    await page.locator("#scenario").waitFor()
+    await expect.poll(() => page.locator("#scenario-desc").textContent()).not.toBe("")
+    await page.locator("#run").click()
+    await expect
+      .poll(() => page.evaluate(() => (document.querySelector("takeoff-app") as any).stream.status), {
+        timeout: 120_000,
+      })
+      .toBe("done")
+    const agi = await page.evaluate(
+      () =>
+        (document.querySelector("takeoff-app") as any).stream.milestones.find((m: { kind: string }) => m.kind === "agi")
+          ?.date as string,
+    )
+    expect(agi).toMatch(/^20\d\d-\d\d$/)
+    const agiYear = Number(agi.slice(0, 4)) + (Number(agi.slice(5, 7)) - 1) / 12
+    await expect.poll(async () => (await rangeOf(page, "chart-ai-share"))?.[0]).toBeCloseTo(agiYear - 4, 6)
+    const [, hi] = (await rangeOf(page, "chart-ai-share"))!
+    expect(hi).toBeCloseTo(2033 + 11 / 12, 6)
+    expect(errors).toEqual([])
+    await page.close()
+  }, 180_000)
+
   it("saves edited parameters as a YAML scenario that extends the base and loads back to the same values", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
