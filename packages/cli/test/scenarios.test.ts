@@ -13,8 +13,8 @@ describe("takeoff scenarios NAME", () => {
     expect(r.stdout).toMatch(/^fast-takeoff: Fast takeoff \(2024-01 to 2100\)\n {2}Strong AI-accelerated research/)
     expect(r.stdout).toMatch(/Extends baseline, setting 3 parameters:\nparameter +baseline +this +source\n/)
     expect(r.stdout).toMatch(/\nai\.algorithmicProgressPerYear +2\.8 x\/yr +3\.5 x\/yr +Epoch newer estimate/)
-    // The value changed but the distribution is baseline's: the reader is told a sweep samples around 2.8.
-    expect(r.stdout).toMatch(/Note: ai\.aiResearchSpeedup, .* keep baseline's distribution/)
+    // The value is set here without a distribution: baseline's is dropped, and the reader is told so.
+    expect(r.stdout).toMatch(/Note: ai\.aiResearchSpeedup, .* sampled by baseline but fixed here/)
     expect(r.stdout).toMatch(/\nai\.flopGapScale +lognormal\(median 1, sigma 0\.6\) +0\.464× +1× +2\.16× +FTM presets/)
   })
 

@@ -69,10 +69,10 @@ export interface ScenarioOverride {
   readonly assumption: boolean
   readonly note?: string
   /**
-   * The file sets the value but not a distribution, so a sweep still samples the extended
-   * scenario's distribution for it (centred on the extended scenario's value, not this one).
+   * The extended scenario samples this parameter, but the file sets its value without a
+   * distribution, so here it is fixed: a sweep of this scenario does not vary it.
    */
-  readonly inheritsDistribution?: boolean
+  readonly dropsDistribution?: boolean
 }
 
 /** An uncertain parameter of a scenario: its distribution, where its P10..P90 lies, its source. */

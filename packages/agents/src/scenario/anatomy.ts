@@ -65,8 +65,8 @@ export const describeScenario = (nameOrPath: string, dir?: string): ScenarioAnat
       ...describeParam(config, path),
       base: parent.values[path],
       value: config.values[path],
-      ...(config.distributions[path] !== undefined && own.distributions[path] === undefined
-        ? { inheritsDistribution: true }
+      ...(parent.distributions[path] !== undefined && own.distributions[path] === undefined
+        ? { dropsDistribution: true }
         : {}),
     }))
   }

@@ -45,9 +45,10 @@ describe("renderScenarioYaml", () => {
     expect(loaded.values["macro.tfpGrowthPerYear"]).toBe(0.1 + 0.2 - 0.29)
     expect({ start: loaded.start, endYear: loaded.endYear }).toEqual({ start: base.start, endYear: base.endYear })
     expect(loaded.meta["ai.mfu"]).toMatchObject({ assumption: true, note: expect.stringMatching(/^TODO:/) })
-    // A file can only add distributions: the edited ones keep baseline's (the header comment says so).
-    expect(loaded.distributions).toEqual(base.distributions)
-    expect(yaml).toMatch(/^# .*macro\.tfpGrowthPerYear.* keep baseline's distribution/m)
+    // A value the file sets is fixed there: baseline's distribution of it is dropped (the header comment says so).
+    expect(loaded.distributions["macro.tfpGrowthPerYear"]).toBeUndefined()
+    expect(base.distributions["macro.tfpGrowthPerYear"]).toBeDefined()
+    expect(yaml).toMatch(/^# .*macro\.tfpGrowthPerYear.*: sampled by baseline, fixed here/m)
   })
 
   it("given no change, writes a file with no parameters: that loads as the base", () => {

@@ -61,7 +61,9 @@ export const renderScenarioYaml = (base: EconomyConfig, draft: ScenarioDraft): s
     `# Edited from ${base.name}. Before relying on it, replace each TODO note with the value's source`,
     "# (source: naming a data/calibration.csv row) or the reasoning behind the assumption.",
     ...(inherited.length
-      ? [`# ${inherited.join(", ")} keep ${base.name}'s distribution: a sweep samples around ${base.name}'s value.`]
+      ? [
+          `# ${inherited.join(", ")}: sampled by ${base.name}, fixed here (a sweep of this file does not vary them; add distribution: to sample).`,
+        ]
       : []),
     `name: ${draft.name}`,
     `title: ${JSON.stringify(draft.title ?? `${base.title}, edited`)}`,

@@ -45,10 +45,10 @@ export const formatAnatomy = (a: ScenarioAnatomy, parameters: ReadonlyArray<Para
       ]),
     )
   }
-  const inherited = a.overrides.filter((o) => o.inheritsDistribution && o.value !== o.base)
-  if (inherited.length > 0)
+  const fixed = a.overrides.filter((o) => o.dropsDistribution)
+  if (fixed.length > 0)
     out.push(
-      `Note: ${inherited.map((o) => o.path).join(", ")} ${inherited.length === 1 ? "is" : "are"} set here but keep${inherited.length === 1 ? "s" : ""} ${a.extends}'s distribution, so a sweep samples around ${a.extends}'s value, not this one (declare a distribution: here to change that).\n`,
+      `Note: ${fixed.map((o) => o.path).join(", ")} ${fixed.length === 1 ? "is" : "are"} sampled by ${a.extends} but fixed here: a sweep of this scenario does not vary ${fixed.length === 1 ? "it" : "them"} (declare a distribution: here to sample around this value).\n`,
     )
   if (a.distributions.length === 0) out.push("No distributions: a sweep of this scenario varies only --vary ranges.\n")
   else {
