@@ -9,6 +9,7 @@ export * from "./sensitivity.js"
 export * from "./stats.js"
 export * from "./backtest.js"
 export * from "./backtest-rules.js"
+export * from "./sweep/index.js"
 export {
   clusterPowerMw,
   type Derived,

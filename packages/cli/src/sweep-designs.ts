@@ -1,22 +1,20 @@
 import {
   DESIGNS,
-  designValues,
   type EconomyConfig,
   economyModel,
   type GridAxis,
   gridDesign,
   gridLevels,
   gridSize,
-  latinHypercube,
   medianTick,
   type OatRow,
   oatDesign,
   oatEffects,
-  saltelliDesign,
   sampledPaths,
   specOf,
+  sweepTasks,
 } from "@takeoff/agents"
-import { deriveSeed, type ModelKit } from "@takeoff/core"
+import { deriveSeed, type ModelKit, ScenarioRejected } from "@takeoff/core"
 import type { DesignName } from "@takeoff/protocol"
 import { usage } from "./errors.js"
 import { table } from "./format.js"
@@ -170,23 +168,16 @@ export const planDesign = (
   }
   const runs = opts.runs ?? 100
   const vary = opts.ranges()
-  if (design === "saltelli" && k === 0) throw usage("--design saltelli: the scenario declares no distributions")
-  if (design === "saltelli" && vary.length > 0)
-    throw usage("--design saltelli: --vary would break the design; declare a distribution instead")
-  const designed = !economy
-    ? undefined
-    : design === "lhs"
-      ? latinHypercube(base as EconomyConfig, runs, deriveSeed(seed, -1))
-      : design === "saltelli"
-        ? designValues(base as EconomyConfig, saltelliDesign(k, runs, deriveSeed(seed, -2)))
-        : undefined
-  const total = designed?.length ?? runs
-  const tasks = Array.from({ length: total }, (_, index) => ({
-    index,
-    seed: deriveSeed(seed, index),
-    ...(designed ? { draws: designed[index] } : {}),
-  }))
-  return { design, tasks, vary, k, reps: 1, announce: `${design} design: ${total} runs` }
+  // Latin hypercube, random and Saltelli: the shared sweep engine's plan, as the server's sweeps use.
+  let designed: ReturnType<typeof sweepTasks>
+  try {
+    designed = sweepTasks(kit, base, { design, runs, seed, vary, explicit: opts.design !== undefined })
+  } catch (e) {
+    if (e instanceof ScenarioRejected) throw usage(`--${e.field} ${e.message}`)
+    throw e
+  }
+  const { tasks } = designed
+  return { design, tasks, vary, k, reps: 1, announce: `${design} design: ${tasks.length} runs` }
 }
 
 /** Milestone ticks of each design row's repetitions (results in any order), for oatEffects. */

@@ -1,39 +1,5 @@
-import { type SobolIndex, sobolIndices } from "@takeoff/agents"
+import type { Influence, SobolIndex } from "@takeoff/agents"
 import { table } from "./format.js"
-import type { SweepRunResult } from "./sweep-run.js"
-import type { Influence } from "./sweep-stats.js"
-
-/** A milestone's outcome for sensitivity: its tick, or one year past the run's end if never reached. */
-const censoredTick = (r: SweepRunResult, label: string): number => r.milestones[label] ?? r.lastTick + 12
-
-/**
- * First- and total-order Sobol indices of each milestone's date from a complete Saltelli sweep
- * (results in design order: A, B, then AB_i for each parameter in path order).
- *
- * @example
- * saltelliIndices(results, ["AGI", "ASI"], sampledPaths(config), 64)["ai.flopGapScale"].AGI.total
- */
-export const saltelliIndices = (
-  results: ReadonlyArray<SweepRunResult>,
-  labels: ReadonlyArray<string>,
-  paths: ReadonlyArray<string>,
-  n: number,
-): Record<string, Record<string, SobolIndex>> => {
-  const ordered = [...results].sort((a, b) => a.index - b.index)
-  const k = paths.length
-  const out: Record<string, Record<string, SobolIndex>> = Object.fromEntries(paths.map((p) => [p, {}]))
-  for (const label of labels) {
-    const idx = sobolIndices(
-      ordered.map((r) => censoredTick(r, label)),
-      k,
-      n,
-    )
-    paths.forEach((p, i) => {
-      out[p][label] = idx[i]
-    })
-  }
-  return out
-}
 
 interface MilestoneRow {
   readonly label: string

@@ -1,5 +1,12 @@
 import * as os from "node:os"
-import { DESIGNS, type EconomyConfig, sampledPaths } from "@takeoff/agents"
+import {
+  DESIGNS,
+  type EconomyConfig,
+  fanChart,
+  saltelliIndices,
+  sampledPaths,
+  sweepStats,
+} from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
@@ -12,9 +19,8 @@ import { Progress } from "../progress.js"
 import { formatGrid, formatOat, gridReport, oatReport, planDesign } from "../sweep-designs.js"
 import { sweepCsvPath } from "../sweep-out.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
+import { formatMilestones, formatSensitivity } from "../sweep-sensitivity.js"
 import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type VaryRange } from "../sweep-run.js"
-import { fanChart, sweepStats } from "../sweep-stats.js"
-import { formatMilestones, formatSensitivity, saltelliIndices } from "../sweep-sensitivity.js"
 
 /** The years the milestone table reports "reached by" (those within the sweep's horizon). */
 const REACHED_BY_YEARS = [2060, 2100]

@@ -1,6 +1,6 @@
-import { firstOrderFromSample } from "@takeoff/agents"
-import { percentile, spearman } from "./stats.js"
-import type { SweepRunResult } from "./sweep-run.js"
+import { firstOrderFromSample, type SobolIndex, sobolIndices } from "../sensitivity.js"
+import { percentile, spearman } from "../stats.js"
+import type { SweepRunResult } from "./run.js"
 
 export interface MilestoneStats {
   readonly label: string
@@ -109,6 +109,38 @@ export const fanChart = (
       f.p90.push(vals.length ? percentile(vals, 0.9) : null)
     }
     out[k] = f
+  }
+  return out
+}
+
+/** A milestone's outcome for sensitivity: its tick, or one year past the run's end if never reached. */
+const censoredTick = (r: SweepRunResult, label: string): number => r.milestones[label] ?? r.lastTick + 12
+
+/**
+ * First- and total-order Sobol indices of each milestone's date from a complete Saltelli sweep
+ * (results in design order: A, B, then AB_i for each parameter in path order).
+ *
+ * @example
+ * saltelliIndices(results, ["AGI", "ASI"], sampledPaths(config), 64)["ai.flopGapScale"].AGI.total
+ */
+export const saltelliIndices = (
+  results: ReadonlyArray<SweepRunResult>,
+  labels: ReadonlyArray<string>,
+  paths: ReadonlyArray<string>,
+  n: number,
+): Record<string, Record<string, SobolIndex>> => {
+  const ordered = [...results].sort((a, b) => a.index - b.index)
+  const k = paths.length
+  const out: Record<string, Record<string, SobolIndex>> = Object.fromEntries(paths.map((p) => [p, {}]))
+  for (const label of labels) {
+    const idx = sobolIndices(
+      ordered.map((r) => censoredTick(r, label)),
+      k,
+      n,
+    )
+    paths.forEach((p, i) => {
+      out[p][label] = idx[i]
+    })
   }
   return out
 }

@@ -1,0 +1,65 @@
+import { deriveSeed, type ModelKit, ScenarioRejected } from "@takeoff/core"
+import { economyModel } from "../model.js"
+import type { EconomyConfig } from "../scenario.js"
+import { designValues, latinHypercube, sampledPaths } from "../scenario/sampling.js"
+import { saltelliDesign } from "../sensitivity.js"
+import type { SweepTask, VaryRange } from "./run.js"
+
+/** How a sweep samples the scenario's declared distributions. */
+export const SWEEP_DESIGNS = ["lhs", "random", "saltelli"] as const
+export type SweepDesign = (typeof SWEEP_DESIGNS)[number]
+
+export interface SweepDesignRequest {
+  readonly design: SweepDesign
+  /** Runs asked for (a Saltelli design's base rows: it runs runs x (parameters + 2)). */
+  readonly runs: number
+  /** The sweep seed: run i gets deriveSeed(seed, i); designs are drawn from it once. */
+  readonly seed: number
+  /** Uniform ranges drawn per run from its seed (not allowed with a Saltelli design). */
+  readonly vary: ReadonlyArray<VaryRange>
+  /** Whether the design was asked for explicitly (else the default may fall back to random). */
+  readonly explicit?: boolean
+}
+
+export interface SweepDesigned {
+  readonly tasks: SweepTask[]
+  /** How many declared distributions the design samples. */
+  readonly distributions: number
+}
+
+const refuse = (message: string) => new ScenarioRejected({ field: "design", message })
+
+/**
+ * The runs of a sweep: each one's index, seed and (for a Latin hypercube or Saltelli design) its
+ * parameter values, all drawn here, once, from the sweep seed, so results never depend on the
+ * workers. The designs need the economy's distributions; another model's runs draw from their
+ * seeds. Throws ScenarioRejected naming `design` for a design the scenario cannot take.
+ *
+ * @example
+ * const { tasks } = sweepTasks(economyKit, config, { design: "lhs", runs: 100, seed: 1, vary: [] })
+ */
+export const sweepTasks = (kit: ModelKit, base: unknown, req: SweepDesignRequest): SweepDesigned => {
+  const { design, runs, seed } = req
+  if (!SWEEP_DESIGNS.includes(design)) throw refuse(`${design}: expected one of ${SWEEP_DESIGNS.join(", ")}`)
+  const economy = kit.model.name === economyModel.name
+  if (design !== "random" && !economy && req.explicit)
+    throw refuse(`${design}: model ${kit.model.name} supports only random`)
+  const k = economy ? sampledPaths(base as EconomyConfig).length : 0
+  if (design === "saltelli" && k === 0) throw refuse("saltelli: the scenario declares no distributions")
+  if (design === "saltelli" && req.vary.length > 0)
+    throw refuse("saltelli: ranges to vary would break the design; declare a distribution instead")
+  const designed = !economy
+    ? undefined
+    : design === "lhs"
+      ? latinHypercube(base as EconomyConfig, runs, deriveSeed(seed, -1))
+      : design === "saltelli"
+        ? designValues(base as EconomyConfig, saltelliDesign(k, runs, deriveSeed(seed, -2)))
+        : undefined
+  const total = designed?.length ?? runs
+  const tasks: SweepTask[] = Array.from({ length: total }, (_, index) => ({
+    index,
+    seed: deriveSeed(seed, index),
+    ...(designed ? { draws: designed[index] } : {}),
+  }))
+  return { tasks, distributions: k }
+}
