@@ -15,7 +15,7 @@ export interface SweepPlan {
   readonly sets: ReadonlyArray<readonly [string, string]>
   readonly vary: ReadonlyArray<VaryRange>
   readonly lastTick: number
-  /** Metric keys recorded once a year for the fan charts. */
+  /** Metric keys recorded once a year: the fan charts and each run's time series (long-format output). */
   readonly fanKeys: ReadonlyArray<string>
   /** Metric keys recorded at the end of each run (per-run CSV). */
   readonly finalKeys: ReadonlyArray<string>
@@ -40,6 +40,8 @@ export interface SweepRunResult {
   readonly final: Record<string, number>
   /** Metric key -> value at the last tick of each simulated year (index 0 = the first year). */
   readonly yearly: Record<string, number[]>
+  /** The tick each `yearly` entry was taken at (December, or the run's last tick). */
+  readonly yearTicks: number[]
 }
 
 /**
@@ -62,6 +64,7 @@ export const runSweepMember = (kit: ModelKit, plan: SweepPlan, task: SweepTask, 
   const labels = new Map(kit.milestones.map((m) => [m.kind, m.label]))
   const milestones: Record<string, number | null> = Object.fromEntries([...labels.values()].map((l) => [l, null]))
   const yearly: Record<string, number[]> = Object.fromEntries(plan.fanKeys.map((k) => [k, []]))
+  const yearTicks: number[] = []
   const startYear = Number(kit.calendar.tickToDate(config, 0).slice(0, 4))
   let final: Record<string, number> = {}
   const loop = new RunLoop(sim, {
@@ -79,6 +82,7 @@ export const runSweepMember = (kit: ModelKit, plan: SweepPlan, task: SweepTask, 
         const m = kit.computeMetrics(state, config)
         const year = Number(date.slice(0, 4)) - startYear
         for (const k of plan.fanKeys) yearly[k][year] = m[k]
+        yearTicks[year] = r.tick
         if (last) final = m
       }
     },
@@ -92,6 +96,7 @@ export const runSweepMember = (kit: ModelKit, plan: SweepPlan, task: SweepTask, 
     lastTick: end?.lastTick ?? sim.tick - 1,
     final: Object.fromEntries(plan.finalKeys.map((k) => [k, final[k]])),
     yearly,
+    yearTicks,
   }
 }
 

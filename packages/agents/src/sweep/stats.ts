@@ -52,7 +52,8 @@ export const sweepStats = (
     const share = (last: number) => (results.length ? ticks.filter((t) => t <= last).length / results.length : 0)
     return {
       label,
-      reached: share(Number.POSITIVE_INFINITY),
+      // Never reached counts as Infinity, which is <= Infinity: count the finite ticks.
+      reached: results.length ? ticks.filter(Number.isFinite).length / results.length : 0,
       p5: percentile(ticks, 0.05),
       p10: percentile(ticks, 0.1),
       p50: percentile(ticks, 0.5),

@@ -20,6 +20,7 @@ import { formatGrid, formatOat, gridReport, oatReport, planDesign } from "../swe
 import { sweepCsvPath } from "../sweep-out.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
 import { formatMilestones, formatSensitivity } from "../sweep-sensitivity.js"
+import { seriesKeysOf, sweepLongRuns, writeSweepSeries } from "../sweep-series.js"
 import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type VaryRange } from "../sweep-run.js"
 
 /** The years the milestone table reports "reached by" (those within the sweep's horizon). */
@@ -89,6 +90,12 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         value: "FILE",
         help: "per-run CSV, or a directory for <scenario>-sweep.csv (default sweeps/<scenario>-sweep.csv)",
       },
+      {
+        name: "metrics",
+        kind: "list",
+        value: "a,b|all",
+        help: "metrics whose yearly series every run records (default: the headline ones)",
+      },
       { name: "json", kind: "boolean", help: "print the summary as JSON" },
       { name: "nats", kind: "string", value: "URL", help: "run on `takeoff worker` processes via NATS JetStream" },
       { name: "quiet", alias: "q", kind: "boolean", help: "no progress output" },
@@ -102,7 +109,8 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       "oat lists each parameter's low and high milestone dates, a tornado):",
       ...DESIGNS.map((d) => `  ${d.name.padEnd(9)}${d.title}: ${d.description}; ${d.runs} runs`),
       "Writes the per-run CSV (seed, drawn parameters, milestone dates, final metrics) and, beside it,",
-      "<out without .csv>.fan.json with P10/P50/P90 per year of the headline metrics.",
+      "<out without .csv>.fan.json with P10/P50/P90 per year of the headline metrics, and every run's yearly",
+      "series of --metrics in long format (<out>.series.csv and .series.parquet, with the run's draws).",
       "Any run can be rerun alone: takeoff run <scenario> --seed <its seed> --set <its draws>.",
       "Results do not depend on --workers.",
     ].join("\n"),
@@ -139,13 +147,14 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     checkWritable(out, "--out")
     const keys = summaryKeysOf(kit)
     const fanKeys = [keys.aiShare, keys.gdp, ...keys.peakAndFinal]
+    const seriesKeys = seriesKeysOf(kit, flags.metrics as string[] | undefined, fanKeys)
     const plan: SweepPlan = {
       model: kit.model.name,
       scenario,
       sets,
       vary,
       lastTick,
-      fanKeys,
+      fanKeys: [...new Set([...fanKeys, ...seriesKeys])],
       finalKeys: [keys.gdp, keys.aiShare, ...keys.peakAndFinal],
     }
     const total = tasks.length
@@ -200,6 +209,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     const paths = stats.influences.map((i) => i.path).sort()
     writeFileAtomic(out, toCsv(kit, results, paths, labels, plan.finalKeys, base))
     const fanFile = fanPathFor(out)
+    const series = writeSweepSeries(out, sweepLongRuns(kit, base, name, results, seriesKeys), seriesKeys)
     const fan = fanChart(results, fanKeys, years)
     const info = new Map(kit.metrics.map((m) => [m.key, m]))
     writeFileAtomic(
@@ -254,6 +264,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       ...(grid ? { grid: { axes: designPlan.axes, points: grid } } : {}),
       csv: out,
       fan: fanFile,
+      series: { csv: series.csv, parquet: series.parquet, rows: series.rows },
     }
     if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
     else {
@@ -274,6 +285,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         )
       }
       io.out(`Per-run results: ${out}; fan charts: ${fanFile}\n`)
+      io.out(`Every run's yearly series (${series.rows} rows, long format): ${series.csv}, ${series.parquet}\n`)
     }
     return results.length < total ? EXIT.interrupted : EXIT.ok
   },

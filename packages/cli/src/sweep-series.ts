@@ -1,0 +1,71 @@
+import type { SweepRunResult } from "@takeoff/agents"
+import type { ModelKit } from "@takeoff/core"
+import { writeFileAtomic } from "./atomic.js"
+import { usage } from "./errors.js"
+import { type LongRun, longCsv, longParquet } from "./long-format.js"
+
+/**
+ * The metrics whose yearly series every sweep run records: `--metrics a,b` (or `all`), else the
+ * headline ones the fan charts show. Unknown keys are refused by name.
+ * @example seriesKeysOf(kit, ["gdpUsd,aiShare"], ["aiShare"]) // ["gdpUsd", "aiShare"]
+ */
+export const seriesKeysOf = (
+  kit: ModelKit,
+  asked: ReadonlyArray<string> | undefined,
+  headline: ReadonlyArray<string>,
+): string[] => {
+  const known = kit.metrics.map((m) => m.key)
+  const keys = (asked ?? []).flatMap((m) => m.split(",")).filter((m) => m !== "")
+  if (keys.length === 0) return [...headline]
+  if (keys.includes("all")) return known
+  for (const k of keys)
+    if (!known.includes(k)) throw usage(`--metrics: unknown metric "${k}" (known: all, ${known.join(", ")})`)
+  return [...new Set(keys)]
+}
+
+/** `results.csv` -> `results.series.csv` / `results.series.parquet` (every run's yearly series, long form). */
+export const seriesPathFor = (out: string, ext: "csv" | "parquet"): string =>
+  `${out.replace(/\.csv$/, "")}.series.${ext}`
+
+/**
+ * Every sweep run's yearly metric series as long-format rows (run, scenario, seed, tick, date,
+ * metric, value, then the run's parameter draws as `param.<path>` columns), the shape pandas and
+ * polars load without reshaping.
+ */
+export const sweepLongRuns = (
+  kit: ModelKit,
+  config: unknown,
+  scenario: string,
+  results: ReadonlyArray<SweepRunResult>,
+  keys: ReadonlyArray<string>,
+): LongRun[] =>
+  [...results]
+    .sort((a, b) => a.index - b.index)
+    .map((r) => {
+      const ticks = r.yearTicks.filter((t) => t !== undefined)
+      return {
+        run: String(r.index),
+        scenario,
+        seed: r.seed,
+        draws: r.draws,
+        series: {
+          ticks,
+          dates: ticks.map((t) => kit.calendar.tickToDate(config, t)),
+          columns: Object.fromEntries(keys.map((k) => [k, r.yearly[k] ?? []])),
+        },
+      }
+    })
+
+/** Writes the long-format CSV and Parquet beside the per-run CSV; returns their paths and row count. */
+export const writeSweepSeries = (
+  out: string,
+  runs: ReadonlyArray<LongRun>,
+  keys: ReadonlyArray<string>,
+): { csv: string; parquet: string; rows: number } => {
+  const csv = seriesPathFor(out, "csv")
+  const parquet = seriesPathFor(out, "parquet")
+  writeFileAtomic(csv, longCsv(runs, keys))
+  writeFileAtomic(parquet, Buffer.from(longParquet(runs, keys)))
+  const rows = runs.reduce((n, r) => n + r.series.ticks.length * keys.length, 0)
+  return { csv, parquet, rows }
+}
