@@ -22,6 +22,8 @@ import {
   StateQuery,
 } from "./schemas.js"
 import type { StreamHub } from "./stream.js"
+import { mountSweepRoutes } from "./sweep-routes.js"
+import type { SweepManager } from "./sweeps.js"
 
 /** JSON request bodies (create, control). */
 export const MAX_JSON_BODY_BYTES = 64 * 1024
@@ -31,12 +33,14 @@ export const MAX_LOG_BODY_BYTES = 64 * 1024 * 1024
 export interface AppOptions {
   readonly manager: RunManager
   readonly hub: StreamHub
+  /** Sweeps on the server's worker threads (routes in sweep-routes.ts). */
+  readonly sweeps?: SweepManager
   readonly uiDir?: string
   /** Host, Origin and token checks for every request (see guard.ts). */
   readonly guard: ReturnType<typeof makeGuard>
 }
 
-const tooLarge = (limit: number) => () => {
+export const tooLarge = (limit: number) => () => {
   throw new ApiFailure({
     status: 413,
     code: "body-too-large",
@@ -44,7 +48,7 @@ const tooLarge = (limit: number) => () => {
   })
 }
 
-const parseJson = (text: string): unknown => {
+export const parseJson = (text: string): unknown => {
   if (text.length === 0) throw badRequest("body: expected a JSON object, got an empty body", "body")
   try {
     return JSON.parse(text)
@@ -70,7 +74,7 @@ const requireContentType = (accepted: ReadonlyArray<string>) =>
     }
     return next()
   })
-const jsonBody = requireContentType(["application/json"])
+export const jsonBody = requireContentType(["application/json"])
 const logBody = requireContentType(["application/x-ndjson", "application/octet-stream"])
 
 const MIME: Record<string, string> = {
@@ -91,7 +95,7 @@ const MIME: Record<string, string> = {
  * @example
  * const app = makeApp({ manager, hub, uiDir: "packages/ui/dist" })
  */
-export const makeApp = ({ manager, hub, uiDir, guard }: AppOptions): Hono => {
+export const makeApp = ({ manager, hub, sweeps, uiDir, guard }: AppOptions): Hono => {
   const app = new Hono()
   const { kit } = manager
 
@@ -262,6 +266,8 @@ export const makeApp = ({ manager, hub, uiDir, guard }: AppOptions): Hono => {
       return c.json((await manager.importLog(text)).summary(), 201)
     },
   )
+
+  if (sweeps) mountSweepRoutes(app, sweeps, manager)
 
   app.all("/api/*", (c) => {
     throw notFound(`no route ${c.req.method} ${c.req.path}`)

@@ -15,11 +15,20 @@ import {
   AuditQuery,
   ControlBodies,
   CreateRunBody,
+  CreateSweepBody,
   EventsQuery,
+  FanQuery,
   MetricsQuery,
   ScenarioYamlBody,
   StateQuery,
 } from "./schemas.js"
+import {
+  SweepDeletedSchema,
+  SweepDetailSchema,
+  SweepFanSchema,
+  SweepMemberSchema,
+  SweepSummarySchema,
+} from "./sweep-schemas.js"
 
 const json = (schema: unknown) => ({ "application/json": { schema } })
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
@@ -30,6 +39,8 @@ const idParam = {
   required: true,
   schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" },
 }
+
+const indexParam = { name: "index", in: "path", required: true, schema: { type: "integer", minimum: 0 } }
 
 /** Query parameters of a query schema, as OpenAPI parameters. */
 const queryParams = (schema: Schema.Top) => {
@@ -176,6 +187,56 @@ export const openApiDocument = () => ({
         responses: { 201: ok("The uploaded run", "RunSummary"), 413: errorResponse, 422: errorResponse },
       },
     },
+    "/api/sweeps": {
+      get: { summary: "All sweeps, newest first", responses: { 200: okList("Sweeps", "SweepSummary") } },
+      post: {
+        security: bearer,
+        summary: "Start a sweep: runs of a scenario over its distributions (a design) and ranges to vary",
+        requestBody: { required: true, content: json(bodySchema(CreateSweepBody)) },
+        responses: {
+          201: ok("The sweep, queued or running", "SweepSummary"),
+          400: errorResponse,
+          404: errorResponse,
+          413: errorResponse,
+          429: errorResponse,
+        },
+      },
+    },
+    "/api/sweeps/{id}": {
+      get: {
+        summary: "A sweep's progress and statistics over its finished members (poll while it runs)",
+        parameters: [idParam],
+        responses: { 200: ok("The sweep", "SweepDetail"), 404: errorResponse },
+      },
+      delete: {
+        security: bearer,
+        summary: "Stop a live sweep (keeping its finished members), or remove a finished one",
+        parameters: [idParam],
+        responses: { 200: ok("What was done", "SweepDeleted"), 404: errorResponse },
+      },
+    },
+    "/api/sweeps/{id}/fan": {
+      get: {
+        summary: "P10/P50/P90 per year of one metric over the finished members",
+        parameters: [idParam, ...queryParams(FanQuery)],
+        responses: { 200: ok("The fan chart", "SweepFan"), 400: errorResponse, 404: errorResponse },
+      },
+    },
+    "/api/sweeps/{id}/members/{index}": {
+      get: {
+        summary: "One finished member: seed, parameter draws and milestone dates",
+        parameters: [idParam, indexParam],
+        responses: { 200: ok("The member", "SweepMember"), 404: errorResponse, 409: errorResponse },
+      },
+    },
+    "/api/sweeps/{id}/members/{index}/run": {
+      post: {
+        security: bearer,
+        summary: "Rerun a member as an ordinary run (same scenario, seed and draws), to replay and audit",
+        parameters: [idParam, indexParam],
+        responses: { 201: ok("The run created", "RunSummary"), 404: errorResponse, 409: errorResponse },
+      },
+    },
     "/api/runs/{id}/stream": {
       get: {
         summary: "WebSocket: catch-up from `from`, then live ticks, milestones, notables and status",
@@ -209,6 +270,11 @@ export const openApiDocument = () => ({
       EventsPage: bodySchema(EventsPageSchema),
       Health: bodySchema(HealthSchema),
       ServerMessage: bodySchema(ServerMessageSchema),
+      SweepSummary: bodySchema(SweepSummarySchema),
+      SweepDetail: bodySchema(SweepDetailSchema),
+      SweepFan: bodySchema(SweepFanSchema),
+      SweepMember: bodySchema(SweepMemberSchema),
+      SweepDeleted: bodySchema(SweepDeletedSchema),
       ClientMessage: bodySchema(ClientMessageSchema),
       ScenarioYaml: bodySchema(ScenarioYamlSchema),
       ApiError: {

@@ -20,10 +20,10 @@ const Num = Schema.Finite
 const Int = Schema.Int
 const Str = Schema.String
 
-const MilestoneKind = Schema.Literals(["agi", "asi", "post-scarcity", "catastrophe"])
+export const MilestoneKind = Schema.Literals(["agi", "asi", "post-scarcity", "catastrophe"])
 const MilestoneInfo = Schema.Struct({ kind: MilestoneKind, tick: Int, date: Str, value: Num })
-const MilestoneThreshold = Schema.Struct({ kind: MilestoneKind, label: Str, metric: Str, value: Num })
-const MetricInfo = Schema.Struct({
+export const MilestoneThreshold = Schema.Struct({ kind: MilestoneKind, label: Str, metric: Str, value: Num })
+export const MetricInfo = Schema.Struct({
   key: Str,
   label: Str,
   unit: Str,

@@ -26,6 +26,34 @@ export const ScenarioYamlBody = Schema.Struct({
   overrides: Schema.Record(Schema.String, Schema.Unknown),
 })
 
+/** POST /api/sweeps */
+export const CreateSweepBody = Schema.Struct({
+  scenario: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  runs: Int(1, 1000),
+  seed: Schema.optional(Int(0, Number.MAX_SAFE_INTEGER)),
+  design: Schema.optional(Schema.Literals(["lhs", "random", "saltelli"])),
+  sample: Schema.optional(
+    Schema.Array(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128))).check(Schema.isMaxLength(200)),
+  ),
+  vary: Schema.optional(
+    Schema.Array(
+      Schema.Struct({
+        path: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+        lo: Schema.Finite,
+        hi: Schema.Finite,
+      }),
+    ).check(Schema.isMaxLength(50)),
+  ),
+  overrides: Schema.optional(Schema.Record(Schema.String, Schema.Unknown)),
+  untilYear: Schema.optional(Int(2024, 2500)),
+})
+
+/** GET /api/sweeps/:id/fan */
+export const FanQuery = Schema.Struct({ metric: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)) })
+
+/** The member index in /api/sweeps/:id/members/:index */
+export const MemberParam = Schema.Struct({ index: IntQuery(0, 1_000_000) })
+
 /** POST /api/runs/:id/control: the action is checked first, then the fields that action takes. */
 export const ControlAction = Schema.Struct({ action: Schema.Literals(["pause", "resume", "step", "speed", "stop"]) })
 export const ControlBodies = {

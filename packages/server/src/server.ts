@@ -9,6 +9,7 @@ import { ApiFailure } from "./errors.js"
 import { makeGuard, refuseUpgrade } from "./guard.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
+import { SweepManager } from "./sweeps.js"
 
 export interface ServerOptions {
   /** 0 picks a free port (default 4400). */
@@ -38,6 +39,7 @@ export interface RunningServer {
   readonly port: number
   readonly manager: RunManager
   readonly hub: StreamHub
+  readonly sweeps: SweepManager
   close(): Promise<void>
 }
 
@@ -69,6 +71,12 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     keyFile: options.keyFile ?? defaultKeyPath(process.env),
   })
   const hub = new StreamHub(manager, options.streamHighWaterBytes)
+  const sweeps = SweepManager.load({
+    dataDir,
+    kitUrl: options.kitUrl ?? defaultKitUrl(),
+    kit: manager.kit,
+    workers: Math.max(1, options.maxConcurrentRuns ?? 2),
+  })
   const offLoopback = !LOOPBACK.has(host)
   const wildcard = host === "0.0.0.0" || host === "::"
   const guard = makeGuard({
@@ -79,7 +87,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       ...(options.allowedHosts ?? []),
     ],
   })
-  const app = makeApp({ manager, hub, uiDir: options.uiDir, guard })
+  const app = makeApp({ manager, hub, sweeps, uiDir: options.uiDir, guard })
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server
   server.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url ?? "/", "http://localhost")
@@ -109,8 +117,10 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     port,
     manager,
     hub,
+    sweeps,
     close: async () => {
       hub.close()
+      await sweeps.close()
       await manager.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -1,7 +1,7 @@
 import { deriveSeed, type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { economyModel } from "../model.js"
 import type { EconomyConfig } from "../scenario.js"
-import { designValues, latinHypercube, sampledPaths } from "../scenario/sampling.js"
+import { designValues, latinHypercube, sampledPaths, sampleScenario } from "../scenario/sampling.js"
 import { saltelliDesign } from "../sensitivity.js"
 import type { SweepTask, VaryRange } from "./run.js"
 
@@ -17,6 +17,8 @@ export interface SweepDesignRequest {
   readonly seed: number
   /** Uniform ranges drawn per run from its seed (not allowed with a Saltelli design). */
   readonly vary: ReadonlyArray<VaryRange>
+  /** The declared distributions to sample (default all); the others keep the scenario's value. */
+  readonly sample?: ReadonlyArray<string>
   /** Whether the design was asked for explicitly (else the default may fall back to random). */
   readonly explicit?: boolean
 }
@@ -44,17 +46,23 @@ export const sweepTasks = (kit: ModelKit, base: unknown, req: SweepDesignRequest
   const economy = kit.model.name === economyModel.name
   if (design !== "random" && !economy && req.explicit)
     throw refuse(`${design}: model ${kit.model.name} supports only random`)
-  const k = economy ? sampledPaths(base as EconomyConfig).length : 0
+  const config = economy && req.sample ? sampleOnly(base as EconomyConfig, req.sample) : (base as EconomyConfig)
+  if (!economy && req.sample)
+    throw new ScenarioRejected({ field: "sample", message: `model ${kit.model.name} declares no distributions` })
+  const k = economy ? sampledPaths(config).length : 0
   if (design === "saltelli" && k === 0) throw refuse("saltelli: the scenario declares no distributions")
   if (design === "saltelli" && req.vary.length > 0)
     throw refuse("saltelli: ranges to vary would break the design; declare a distribution instead")
   const designed = !economy
     ? undefined
     : design === "lhs"
-      ? latinHypercube(base as EconomyConfig, runs, deriveSeed(seed, -1))
+      ? latinHypercube(config, runs, deriveSeed(seed, -1))
       : design === "saltelli"
-        ? designValues(base as EconomyConfig, saltelliDesign(k, runs, deriveSeed(seed, -2)))
-        : undefined
+        ? designValues(config, saltelliDesign(k, runs, deriveSeed(seed, -2)))
+        : req.sample
+          ? // Random draws of a subset: what each member would draw from its seed, of those paths only.
+            Array.from({ length: runs }, (_, i) => sampleScenario(config, deriveSeed(deriveSeed(seed, i), 1)).draws)
+          : undefined
   const total = designed?.length ?? runs
   const tasks: SweepTask[] = Array.from({ length: total }, (_, index) => ({
     index,
@@ -62,4 +70,17 @@ export const sweepTasks = (kit: ModelKit, base: unknown, req: SweepDesignRequest
     ...(designed ? { draws: designed[index] } : {}),
   }))
   return { tasks, distributions: k }
+}
+
+/** The config with only the named distributions declared; throws ScenarioRejected naming `sample` for an unknown one. */
+const sampleOnly = (config: EconomyConfig, paths: ReadonlyArray<string>): EconomyConfig => {
+  const declared = sampledPaths(config)
+  paths.forEach((p, i) => {
+    if (!declared.includes(p))
+      throw new ScenarioRejected({
+        field: `sample.${i}`,
+        message: `"${p}" has no distribution in this scenario (sampled: ${declared.join(", ")})`,
+      })
+  })
+  return { ...config, distributions: Object.fromEntries(paths.map((p) => [p, config.distributions[p]])) }
 }

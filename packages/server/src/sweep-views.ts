@@ -1,0 +1,80 @@
+import { fanChart, sweepStats } from "@takeoff/agents"
+import type { ModelKit } from "@takeoff/core"
+import type { SweepDetail, SweepFan, SweepMember } from "@takeoff/protocol"
+import { badRequest } from "./errors.js"
+import { memberOf, type Sweep } from "./sweeps.js"
+
+/** Influences shown per sweep (the tornado chart's bars). */
+const MAX_INFLUENCES = 16
+
+const configOf = (kit: ModelKit, sweep: Sweep) =>
+  kit.scenarios.load(sweep.summary.scenario, Object.fromEntries(sweep.meta.plan.sets))
+
+const dateOr = (kit: ModelKit, config: unknown, t: number | null): string | null =>
+  t === null || !Number.isFinite(t) ? null : kit.calendar.tickToDate(config, t)
+
+const cache = new WeakMap<Sweep, { version: number; detail: SweepDetail }>()
+
+/**
+ * A sweep's summary with its statistics over the members finished so far: milestone shares and
+ * P10/P50/P90 dates, the parameters' Spearman rho with each milestone date, and every member's
+ * milestone dates (the histograms and the table). Recomputed only when a member finished since.
+ */
+export const sweepDetail = (kit: ModelKit, sweep: Sweep): SweepDetail => {
+  const hit = cache.get(sweep)
+  if (hit && hit.version === sweep.version) return hit.detail
+  const config = configOf(kit, sweep)
+  const results = sweep.finished()
+  const labels = kit.milestones.map((m) => m.label)
+  const stats = sweepStats(results, labels)
+  const paramLabels = new Map(kit.scenarios.parameters(config).map((p) => [p.path, p.label]))
+  const detail: SweepDetail = {
+    summary: sweep.summary,
+    milestones: stats.milestones.map((m, i) => ({
+      kind: kit.milestones[i].kind,
+      label: m.label,
+      reached: m.reached,
+      p10: dateOr(kit, config, m.p10),
+      p50: dateOr(kit, config, m.p50),
+      p90: dateOr(kit, config, m.p90),
+    })),
+    influences: stats.influences.slice(0, MAX_INFLUENCES).map((inf) => ({
+      path: inf.path,
+      label: paramLabels.get(inf.path) ?? inf.path,
+      rho: Object.fromEntries(Object.entries(inf.rho).map(([l, v]) => [l, Number.isFinite(v) ? v : null])),
+    })),
+    members: results.map((r) => ({
+      index: r.index,
+      seed: r.seed,
+      milestones: Object.fromEntries(Object.entries(r.milestones).map(([l, t]) => [l, dateOr(kit, config, t)])),
+    })),
+    metrics: kit.metrics.filter((m) => sweep.meta.plan.fanKeys.includes(m.key)),
+    thresholds: kit.thresholds(config),
+  }
+  cache.set(sweep, { version: sweep.version, detail })
+  return detail
+}
+
+/** P10/P50/P90 per year of one metric over the finished members. */
+export const sweepFan = (kit: ModelKit, sweep: Sweep, metric: string): SweepFan => {
+  const keys = sweep.meta.plan.fanKeys
+  if (!keys.includes(metric))
+    throw badRequest(`metric: unknown metric "${metric}" (known: ${keys.join(", ")})`, "metric")
+  const config = configOf(kit, sweep)
+  const startYear = Number(kit.calendar.tickToDate(config, 0).slice(0, 4))
+  const years = Array.from({ length: sweep.summary.untilYear - startYear + 1 }, (_, i) => startYear + i)
+  const f = fanChart(sweep.finished(), [metric], years)[metric]
+  return { metric, years, ...f }
+}
+
+/** One finished member: its seed, draws and milestone dates, enough to rerun it alone. */
+export const sweepMember = (kit: ModelKit, sweep: Sweep, index: number): SweepMember => {
+  const r = memberOf(sweep, index)
+  const config = configOf(kit, sweep)
+  return {
+    index: r.index,
+    seed: r.seed,
+    draws: r.draws,
+    milestones: Object.fromEntries(Object.entries(r.milestones).map(([l, t]) => [l, dateOr(kit, config, t)])),
+  }
+}
