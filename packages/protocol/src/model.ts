@@ -27,6 +27,8 @@ export interface ParameterInfo {
   readonly min?: number
   readonly max?: number
   readonly description: string
+  /** The scenario's declared distribution for it (sampled by `--sample` and sweeps), e.g. "lognormal(median 1, sigma 0.6)". */
+  readonly distribution?: string
 }
 
 /** A scenario with its parameters (`GET /api/scenarios`). */

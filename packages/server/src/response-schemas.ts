@@ -82,6 +82,7 @@ export const ScenarioDetailSchema = Schema.Struct({
       min: Schema.optional(Num),
       max: Schema.optional(Num),
       description: Str,
+      distribution: Schema.optional(Str),
     }),
   ),
 })

@@ -1,6 +1,7 @@
 import type {
   ApiError,
   CreateRunRequest,
+  CreateSweepRequest,
   MetricsPage,
   NotableEvent,
   RunControl,
@@ -9,6 +10,9 @@ import type {
   ScenarioYaml,
   ScenarioYamlRequest,
   StateAtTick,
+  SweepDetail,
+  SweepFan,
+  SweepSummary,
 } from "@takeoff/protocol"
 
 /** A failed API call, carrying the server's code and the field it names (if any). */
@@ -81,6 +85,16 @@ export const api = {
   uploadLog: (text: string) =>
     call<RunSummary>("/api/logs", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: text }),
   logUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/log`,
+  createSweep: (req: CreateSweepRequest) => call<SweepSummary>("/api/sweeps", json("POST", req)),
+  listSweeps: () => call<SweepSummary[]>("/api/sweeps"),
+  sweep: (id: string) => call<SweepDetail>(`/api/sweeps/${encodeURIComponent(id)}`),
+  sweepFan: (id: string, metric: string) =>
+    call<SweepFan>(`/api/sweeps/${encodeURIComponent(id)}/fan${qs({ metric })}`),
+  /** Reruns a member of a sweep as an ordinary run (its scenario, seed and draws), to replay. */
+  runSweepMember: (id: string, index: number) =>
+    call<RunSummary>(`/api/sweeps/${encodeURIComponent(id)}/members/${index}/run`, json("POST", {})),
+  stopSweep: (id: string) =>
+    call<{ deleted: boolean; summary: SweepSummary }>(`/api/sweeps/${encodeURIComponent(id)}`, { method: "DELETE" }),
 }
 
 export type { NotableEvent, RunSummary }

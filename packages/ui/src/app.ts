@@ -3,18 +3,18 @@ import { css, html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
 import { ApiCallError, api } from "./api.js"
 import { CompareController } from "./controllers/compare.js"
+import { EnsembleController } from "./controllers/ensemble.js"
 import { MetricInfoController } from "./controllers/metric-info.js"
 import { ReplayController } from "./controllers/replay.js"
 import { UrlStateController } from "./controllers/url-state.js"
-import { type FanFile, parseFanFile } from "./fan.js"
 import { isTerminal, RunStreamController } from "./run-stream.js"
 import { RunSeries } from "./series.js"
 import { controlStyles } from "./theme.js"
 import type { UrlState } from "./url-state.js"
+import { ensembleView } from "./views/ensemble-binding.js"
 import type { MilestoneAudit } from "./views/live.js"
 import "./components/scenario-panel.js"
 import "./views/compare.js"
-import "./views/ensemble.js"
 import "./views/live.js"
 import "./views/runs.js"
 
@@ -76,6 +76,10 @@ export class TakeoffApp extends LitElement {
     onSeek: (at) => this.url.push({ at }, true),
     onError: (e) => this.fail(e),
   })
+  readonly ensemble = new EnsembleController(this, {
+    onError: (e) => this.fail(e),
+    onShow: (sweep) => this.url.push({ view: "ensemble", sweep }),
+  })
   readonly compare = new CompareController(this, {
     url: this.url,
     metrics: this.metricInfo,
@@ -92,7 +96,6 @@ export class TakeoffApp extends LitElement {
   @state() private selectedEvent: NotableEvent | null = null
   @state() private xRange: readonly [number, number] | null = null
   @state() private explain: MilestoneAudit | null = null
-  @state() private fan: FanFile | null = null
   @state() private moreOpen = false
   /**
    * Parameter edits as typed, invalid ones included, while the URL holds only the valid ones (a link
@@ -149,6 +152,7 @@ export class TakeoffApp extends LitElement {
     const u = this.url.state
     if (u.view === "runs" || u.view === "compare") void this.refreshRuns()
     if (u.view === "compare" && u.compare.length) await this.compare.load(u.compare)
+    if (u.view === "ensemble") void this.ensemble.refresh().then(() => this.ensemble.show(u.sweep))
     if (u.run && u.run !== this.stream.id && u.run !== this.replay.current?.run.id) await this.openRun(u.run, false)
   }
 
@@ -275,14 +279,6 @@ export class TakeoffApp extends LitElement {
     if (refusal) this.error = refusal
   }
 
-  private async loadFan(file: File) {
-    try {
-      this.fan = parseFanFile(await file.text())
-    } catch (err) {
-      this.fail(err)
-    }
-  }
-
   private selectEvent(ev: NotableEvent | null) {
     this.selectedEvent = ev
     const replay = this.replay.current
@@ -390,6 +386,8 @@ export class TakeoffApp extends LitElement {
   }
 
   private renderEnsemble() {
-    return html`<tk-ensemble-view .fan=${this.fan} @fan-file=${(e: Event) => void this.loadFan(detail<File>(e))}></tk-ensemble-view>`
+    const u = this.url.state
+    const page = { scenarios: this.scenarios, scenario: u.scenario ?? "", overrides: u.overrides }
+    return ensembleView(this.ensemble, page, (id) => this.openRun(id))
   }
 }

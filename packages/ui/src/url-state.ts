@@ -9,15 +9,22 @@ export interface UrlState {
   compare: string[]
   /** Replay position as "YYYY-MM". */
   at?: string
+  /** The sweep the Ensemble view shows; its shareable link is `#/ensemble/<id>`. */
+  sweep?: string
 }
 
 const VIEWS = new Set(["live", "runs", "compare", "ensemble"])
 
+const SWEEP_HASH = /^#\/ensemble\/([A-Za-z0-9-]{1,64})$/
+
 /**
- * Parses a query string; overrides are `o.<parameter path>=<value>`.
+ * Parses a query string; overrides are `o.<parameter path>=<value>`; a `#/ensemble/<id>` hash opens
+ * that sweep in the Ensemble view.
  * @example parseUrlState("?scenario=baseline&seed=7&o.labs.growth=2").overrides // { "labs.growth": "2" }
+ * @example parseUrlState("", "#/ensemble/mx1-ab12cd34").sweep // "mx1-ab12cd34"
  */
-export const parseUrlState = (search: string): UrlState => {
+export const parseUrlState = (search: string, hash = ""): UrlState => {
+  const sweep = SWEEP_HASH.exec(hash)?.[1]
   const p = new URLSearchParams(search)
   const overrides: Record<string, string> = {}
   for (const [k, v] of p) if (k.startsWith("o.")) overrides[k.slice(2)] = v
@@ -27,7 +34,7 @@ export const parseUrlState = (search: string): UrlState => {
   }
   const view = p.get("view") ?? "live"
   return {
-    view: (VIEWS.has(view) ? view : "live") as UrlState["view"],
+    view: sweep ? "ensemble" : ((VIEWS.has(view) ? view : "live") as UrlState["view"]),
     scenario: p.get("scenario") ?? undefined,
     seed: num("seed"),
     untilYear: num("until"),
@@ -35,6 +42,7 @@ export const parseUrlState = (search: string): UrlState => {
     run: p.get("run") ?? undefined,
     compare: (p.get("compare") ?? "").split(",").filter(Boolean),
     at: p.get("at") ?? undefined,
+    ...(sweep ? { sweep } : {}),
   }
 }
 
@@ -53,5 +61,6 @@ export const formatUrlState = (s: UrlState): string => {
   if (s.compare.length) p.set("compare", s.compare.join(","))
   if (s.at) p.set("at", s.at)
   const q = p.toString()
-  return q ? `?${q}` : ""
+  const hash = s.view === "ensemble" && s.sweep ? `#/ensemble/${s.sweep}` : ""
+  return q ? `?${q}${hash}` : hash
 }

@@ -155,4 +155,12 @@ export const scenarioParameters = (config: EconomyConfig): ScenarioParameter[] =
     min: p.min,
     max: p.max,
     description: p.description,
+    ...(config.distributions[p.path] ? { distribution: distributionText(config.distributions[p.path]) } : {}),
   }))
+
+/** A declared distribution in a few words: `lognormal(median 1, sigma 0.6)`. */
+const distributionText = (d: Distribution): string =>
+  `${d.type}(${Object.entries(d)
+    .filter(([k]) => k !== "type")
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ")})`

@@ -13,7 +13,7 @@ import { formatUrlState, parseUrlState, type UrlState } from "../url-state.js"
  * }
  */
 export class UrlStateController implements ReactiveController {
-  state: UrlState = parseUrlState(location.search)
+  state: UrlState = parseUrlState(location.search, location.hash)
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -24,10 +24,13 @@ export class UrlStateController implements ReactiveController {
 
   hostConnected(): void {
     addEventListener("popstate", this.onPop)
+    // A pasted `#/ensemble/<id>` link changes only the hash.
+    addEventListener("hashchange", this.onPop)
   }
 
   hostDisconnected(): void {
     removeEventListener("popstate", this.onPop)
+    removeEventListener("hashchange", this.onPop)
   }
 
   /** Merges `patch` into the state and records it: a new history entry, or (`replace`) the current one. */
@@ -46,7 +49,7 @@ export class UrlStateController implements ReactiveController {
   }
 
   private onPop = () => {
-    this.state = parseUrlState(location.search)
+    this.state = parseUrlState(location.search, location.hash)
     this.host.requestUpdate()
     this.onNavigate()
   }
