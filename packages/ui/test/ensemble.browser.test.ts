@@ -1,0 +1,121 @@
+import { mkdirSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import type { RunSummary, SweepDetail } from "@takeoff/protocol"
+import type { Browser, Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { launchChromium, type RunningServer, startRealServer, unavailableReason, watchErrors } from "./harness.js"
+
+const reason = await unavailableReason()
+if (reason) console.warn(`\n[ensemble browser tests] SKIPPED: ${reason}\n`)
+
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), "artifacts")
+const shoot = async (page: Page, name: string) => {
+  mkdirSync(artifacts, { recursive: true })
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
+}
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+
+describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real server", () => {
+  let server: RunningServer
+  let browser: Browser
+  beforeAll(async () => {
+    server = await startRealServer()
+    browser = await launchChromium()
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it("starts a 50-run sweep from the form, fills its histograms, tornado and fan chart, and opens one of its runs", async () => {
+    // Given the Ensemble page at laptop width
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const errors = watchErrors(page)
+    await page.goto(`${server.url}/?view=ensemble`)
+    await page.locator("#sweep-runs").waitFor()
+    // When a 50-run sweep of the baseline to 2027 is started from the form
+    await page.locator("#sweep-runs").fill("50")
+    await page.locator("#sweep-runs").dispatchEvent("change")
+    await page.locator("#sweep-until").fill("2027")
+    await page.locator("#sweep-until").dispatchEvent("change")
+    await page.locator("#sweep-design").selectOption("lhs")
+    await page.locator("#sweep-start").click()
+    // Then its link is in the address bar and its progress fills while it runs
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/#\/ensemble\/[a-z0-9]+-[0-9a-f]{8}$/)
+    const id = page.url().split("#/ensemble/")[1]
+    await expect
+      .poll(() => page.locator("#sweep-progress").evaluate((el) => (el as HTMLProgressElement).value), {
+        timeout: 120_000,
+        interval: 200,
+      })
+      .toBeGreaterThan(0)
+    await expect
+      .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 300_000, interval: 500 })
+      .toBe("completed")
+    expect(await page.locator("#sweep-progress").evaluate((el) => (el as HTMLProgressElement).value)).toBe(50)
+    // And the histograms hold all 50 runs (a bar per year reached, a hatched one for not by 2027)
+    const histRuns = (hist: string, p: Page = page) =>
+      p
+        .locator(`#${hist} rect.bar title`)
+        .evaluateAll((ts) => ts.reduce((n, t) => n + Number(/: (\d+) runs/.exec(t.textContent ?? "")?.[1] ?? 0), 0))
+    await expect.poll(() => histRuns("hist-AGI"), { timeout: 10_000 }).toBe(50)
+    expect(await histRuns("hist-ASI")).toBe(50)
+    // And the tornado ranks parameters by their rho with the AGI date, the largest first
+    const rhos = await page.locator(".t-row .t-val").allTextContents()
+    expect(rhos.length).toBeGreaterThan(3)
+    const abs = rhos.map((r) => Math.abs(Number(r)))
+    expect(abs).toEqual([...abs].sort((a, b) => b - a))
+    // And the fan chart of the metric picked has a point per year, 2024 to 2027
+    await page.locator("#fan-metric").selectOption("gdpUsd")
+    await expect
+      .poll(
+        () => page.locator("#sweep-fan").evaluate((el: any) => ({ x: el.data?.[0]?.length, series: el.data?.length })),
+        { timeout: 10_000 },
+      )
+      .toEqual({ x: 4, series: 4 })
+    // And the table lists every run with its milestone dates, as the API has them
+    const detail = (await (await fetch(`${server.url}/api/sweeps/${id}`)).json()) as SweepDetail
+    await expect.poll(() => page.locator("#sweep-members tbody tr").count(), { timeout: 10_000 }).toBe(50)
+    await shoot(page, "ensemble-laptop-1280")
+    expect(await overflow(page)).toBe(0)
+
+    // When the same link is opened on a phone
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    const phoneErrors = watchErrors(phone)
+    await phone.goto(`${server.url}/#/ensemble/${id}`)
+    await expect.poll(() => phone.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("completed")
+    await expect.poll(() => histRuns("hist-AGI", phone), { timeout: 10_000 }).toBe(50)
+    await phone.locator(".t-row").first().waitFor()
+    await phone.locator("#sweep-fan").waitFor()
+    // Then nothing scrolls sideways
+    expect(await overflow(phone)).toBe(0)
+    await shoot(phone, "ensemble-phone-390")
+    expect(phoneErrors).toEqual([])
+    await phone.close()
+
+    // When one run of the ensemble is opened
+    const member = detail.members.find((m) => m.index === 7)!
+    await page.locator('#sweep-members tr[data-member="7"] button.open').click()
+    // Then it is rerun as an ordinary run with the member's seed, which reaches AGI when the member did
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/run=/)
+    const runId = new URL(page.url()).searchParams.get("run")!
+    let run: RunSummary | undefined
+    await expect
+      .poll(
+        async () => {
+          run = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as RunSummary
+          return run.status
+        },
+        { timeout: 120_000, interval: 300 },
+      )
+      .toBe("completed")
+    expect(run!.seed).toBe(member.seed)
+    expect(run!.milestones.find((m) => m.kind === "agi")?.date ?? null).toBe(member.milestones.AGI)
+    await page.locator("#chart-ai-share").waitFor()
+    await shoot(page, "ensemble-member-run-1280")
+    expect(errors).toEqual([])
+    await page.close()
+  }, 420_000)
+})
