@@ -191,7 +191,9 @@ export const chartOptions = (input: ChartOptionsInput): uPlot.Options => {
         incrs: [1 / 12, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100],
         values: (_u, splits) => {
           const span = (splits[splits.length - 1] ?? 0) - (splits[0] ?? 0)
-          return splits.map((v) => (span < 3 ? yearToDate(v) : String(Math.round(v))))
+          // Half-year splits of a short span would print each year twice: name their months instead.
+          const whole = splits.every((v) => Math.abs(v - Math.round(v)) < 1e-6)
+          return splits.map((v) => (span < 3 || !whole ? yearToDate(v) : String(Math.round(v))))
         },
       },
       {

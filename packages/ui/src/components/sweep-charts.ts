@@ -47,7 +47,7 @@ export const histogramOf = (
 
 const W = 340
 const H = 150
-const PAD = { l: 28, r: 30, t: 10, b: 22 }
+const PAD = { l: 28, r: 36, t: 10, b: 22 }
 
 /**
  * A histogram of when members reached a milestone (bars: runs per year; the last, hatched bar: not
@@ -56,8 +56,10 @@ const PAD = { l: 28, r: 30, t: 10, b: 22 }
 export const histogramSvg = (h: MilestoneHistogram, id: string): TemplateResult => {
   const n = h.years.length + 1
   const bw = (W - PAD.l - PAD.r) / n
-  const max = Math.max(1, ...h.counts, h.notReached)
-  const y = (c: number) => PAD.t + (H - PAD.t - PAD.b) * (1 - c / max)
+  // Scaled to the years' bars, so a few early runs still show beside many never reaching it; the
+  // "later" bar is capped at the top and labelled with its count.
+  const max = Math.max(1, ...h.counts)
+  const y = (c: number) => PAD.t + (H - PAD.t - PAD.b) * (1 - Math.min(c, max) / max)
   const yShare = (s: number) => PAD.t + (H - PAD.t - PAD.b) * (1 - s)
   const every = Math.max(1, Math.ceil(h.years.length / 6))
   const line = h.cumulative.map((s, i) => `${PAD.l + bw * (i + 1)},${yShare(s)}`).join(" ")
@@ -71,7 +73,12 @@ export const histogramSvg = (h: MilestoneHistogram, id: string): TemplateResult 
         ? svg`<rect class="bar" x=${PAD.l + bw * i + 1} y=${y(c)} width=${Math.max(1, bw - 2)} height=${base - y(c)} fill="var(--tk-accent)"><title>${h.years[i]}: ${c} runs</title></rect>`
         : svg``,
     )}
-    ${h.notReached > 0 ? svg`<rect class="bar later" x=${PAD.l + bw * h.years.length + 1} y=${y(h.notReached)} width=${Math.max(1, bw - 2)} height=${base - y(h.notReached)} fill="url(#${id}-hatch)"><title>not reached: ${h.notReached} runs</title></rect>` : svg``}
+    ${
+      h.notReached > 0
+        ? svg`<rect class="bar later" x=${PAD.l + bw * h.years.length + 1} y=${y(h.notReached)} width=${Math.max(1, bw - 2)} height=${base - y(h.notReached)} fill="url(#${id}-hatch)"><title>not reached: ${h.notReached} runs</title></rect>
+      <text class="later-count" x=${PAD.l + bw * (h.years.length + 0.5)} y=${(y(h.notReached) + H - PAD.b) / 2 + 4} text-anchor="middle" fill="var(--tk-fg)" paint-order="stroke" stroke="var(--tk-panel)" stroke-width="3">${h.notReached}</text>`
+        : svg``
+    }
     ${h.years.length ? svg`<polyline points=${`${PAD.l},${yShare(0)} ${line}`} fill="none" stroke="var(--tk-fg)" stroke-width="1.5"></polyline>` : svg``}
     <line x1=${PAD.l} y1=${base} x2=${W - PAD.r} y2=${base} stroke="var(--tk-border)"></line>
     ${h.years.map((yr, i) => (i % every === 0 ? svg`<text x=${PAD.l + bw * (i + 0.5)} y=${H - 6} text-anchor="middle">${yr}</text>` : svg``))}

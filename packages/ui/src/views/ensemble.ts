@@ -46,14 +46,18 @@ export class TkEnsembleView extends LitElement {
       svg.hist { width: 100%; height: auto; display: block; font-size: 10px; fill: var(--tk-muted); }
       progress { width: 100%; }
       .tornado { display: grid; gap: 3px; }
-      .t-row { display: grid; grid-template-columns: minmax(0, 11rem) minmax(0, 1fr) 3rem; gap: 8px; align-items: center; font-size: 0.8rem; }
+      .t-row { display: grid; grid-template-columns: minmax(0, 16rem) minmax(0, 1fr) 3rem; gap: 8px; align-items: center; font-size: 0.8rem; }
       .t-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .t-track { position: relative; height: 14px; background: linear-gradient(var(--tk-border), var(--tk-border)) center / 1px 100% no-repeat; }
       .t-bar { position: absolute; top: 1px; bottom: 1px; border-radius: 2px; }
       .t-bar.neg { background: var(--tk-accent); }
       .t-bar.pos { background: var(--tk-warn, #c80); }
       .t-val { text-align: right; font-variant-numeric: tabular-nums; }
-      @media (max-width: 600px) { .t-row { grid-template-columns: minmax(0, 7rem) minmax(0, 1fr) 2.6rem; } }
+      /* On a phone the parameter's name takes its own line above its bar. */
+      @media (max-width: 600px) {
+        .t-row { grid-template-columns: minmax(0, 1fr) 2.6rem; gap: 0 6px; }
+        .t-label { grid-column: 1 / -1; white-space: normal; }
+      }
     `,
   ]
 
@@ -94,7 +98,7 @@ export class TkEnsembleView extends LitElement {
         <progress id="sweep-progress" max=${s.total} .value=${s.done}></progress>
         <p class="hint" id="sweep-status">${s.status} · ${s.done} of ${s.total} runs · ${s.elapsedS.toFixed(1)} s · seed ${s.seed}
           · <a href=${`#/ensemble/${s.id}`}>link</a>${s.error ? html` · <span class="error">${s.error}</span>` : nothing}</p>
-        <div class="table-wrap"><table class="stack"><thead><tr><th>Milestone</th><th>Reached</th><th>P10</th><th>P50</th><th>P90</th></tr></thead>
+        <div class="table-wrap"><table class="stack"><thead><tr><th>Milestone</th><th class="num">Reached</th><th>P10</th><th>P50</th><th>P90</th></tr></thead>
           <tbody>${d.milestones.map(
             (
               m,
@@ -128,7 +132,7 @@ export class TkEnsembleView extends LitElement {
       </section>
       <section class="card"><h2>Runs</h2>
         <p class="hint">Open reruns the member (its seed and parameter draws) as an ordinary run, to replay and audit.</p>
-        <div class="table-wrap"><table class="stack" id="sweep-members"><thead><tr><th>Run</th><th>Seed</th>${labels.map((l) => html`<th>${l}</th>`)}<th></th></tr></thead>
+        <div class="table-wrap"><table class="stack" id="sweep-members"><thead><tr><th class="num">Run</th><th class="num">Seed</th>${labels.map((l) => html`<th>${l}</th>`)}<th></th></tr></thead>
           <tbody>${d.members.slice(0, MAX_ROWS).map(
             (
               m,
@@ -143,7 +147,7 @@ export class TkEnsembleView extends LitElement {
   private renderList() {
     if (this.sweeps.length === 0) return nothing
     return html`<section class="card"><h2>Sweeps on this server</h2>
-      <div class="table-wrap"><table class="stack" id="sweep-list"><thead><tr><th>Scenario</th><th>Runs</th><th>Design</th><th>Until</th><th>Status</th><th>Started</th></tr></thead>
+      <div class="table-wrap"><table class="stack" id="sweep-list"><thead><tr><th>Scenario</th><th class="num">Runs</th><th>Design</th><th>Until</th><th>Status</th><th>Started</th></tr></thead>
         <tbody>${this.sweeps.map(
           (
             s,

@@ -12,7 +12,7 @@ export const viewStyles = [
     .card h2 { font-size: 0.95rem; margin: 0 0 6px; }
     table { border-collapse: collapse; width: 100%; font-size: 0.82rem; }
     td, th { padding: 4px 6px; border-bottom: 1px solid var(--tk-border); text-align: left; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
     .table-wrap { overflow-x: auto; }
     .hint { font-size: 0.85rem; color: var(--tk-muted); }
     label.file { display: inline-flex; gap: 6px; align-items: center; flex-wrap: wrap; max-width: 100%; }
