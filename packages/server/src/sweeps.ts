@@ -130,7 +130,7 @@ export class SweepManager {
     const overrides = req.overrides ?? {}
     const vary = req.vary ?? []
     const seed = req.seed ?? 1
-    const design = req.design ?? "lhs"
+    let design = req.design ?? "lhs"
     let base: unknown
     let lastTick: number
     let tasks: SweepTask[]
@@ -149,7 +149,8 @@ export class SweepManager {
           }
         }
       })
-      tasks = sweepTasks(kit, base, { design, runs: req.runs, seed, vary, sample: req.sample, explicit: true }).tasks
+      const explicit = req.design !== undefined
+      ;({ tasks, design } = sweepTasks(kit, base, { design, runs: req.runs, seed, vary, sample: req.sample, explicit }))
     } catch (e) {
       if (e instanceof ScenarioRejected) throw badRequest(`${e.field}: ${e.message}`, e.field)
       throw badRequest((e as Error).message, "overrides")

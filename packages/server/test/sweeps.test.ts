@@ -73,6 +73,21 @@ describe("sweeps over the API", () => {
     expect(reached.asi ?? null).toBe(member.milestones.ASI)
   }, 240_000)
 
+  it("sweeps another model's kit too: without distributions its runs differ by seed (random design)", async () => {
+    const dataDir = tmpDir("sweeps-walkers")
+    const s = await startServer({ port: 0, dataDir, kitUrl: import.meta.resolve("@takeoff/core/walkers-kit") })
+    servers.push(s)
+    const created = await api(s.url, "POST", "/api/sweeps", { scenario: "walkers", runs: 3 })
+    expect(created.status, created.text).toBe(201)
+    expect(created.json.design).toBe("random")
+    const d = await waitSweep(s.url, created.json.id, (x) => x.summary.status === "completed")
+    expect(d.members.map((m) => m.seed)).toHaveLength(3)
+    expect(new Set(d.members.map((m) => m.seed)).size).toBe(3)
+    const lhs = await api(s.url, "POST", "/api/sweeps", { scenario: "walkers", runs: 3, design: "lhs" })
+    expect(lhs.status).toBe(400)
+    expect(lhs.json.error.field).toBe("design")
+  })
+
   it("refuses a bad sweep naming the field", async () => {
     const s = await start()
     const bad = async (body: unknown, status: number, field: string) => {

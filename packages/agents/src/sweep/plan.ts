@@ -25,6 +25,8 @@ export interface SweepDesignRequest {
 
 export interface SweepDesigned {
   readonly tasks: SweepTask[]
+  /** The design used: the one asked for, or random for a model without distributions when none was asked for. */
+  readonly design: SweepDesign
   /** How many declared distributions the design samples. */
   readonly distributions: number
 }
@@ -69,7 +71,7 @@ export const sweepTasks = (kit: ModelKit, base: unknown, req: SweepDesignRequest
     seed: deriveSeed(seed, index),
     ...(designed ? { draws: designed[index] } : {}),
   }))
-  return { tasks, distributions: k }
+  return { tasks, distributions: k, design: economy ? design : "random" }
 }
 
 /** The config with only the named distributions declared; throws ScenarioRejected naming `sample` for an unknown one. */
