@@ -152,7 +152,9 @@ export class SweepManager {
       const explicit = req.design !== undefined
       ;({ tasks, design } = sweepTasks(kit, base, { design, runs: req.runs, seed, vary, sample: req.sample, explicit }))
     } catch (e) {
-      if (e instanceof ScenarioRejected) throw badRequest(`${e.field}: ${e.message}`, e.field)
+      // The scenario's own refusals name their parameter already; the sweep's (design, sample, vary) do not.
+      if (e instanceof ScenarioRejected)
+        throw badRequest(/^(design|sample|vary)/.test(e.field) ? `${e.field}: ${e.message}` : e.message, e.field)
       throw badRequest((e as Error).message, "overrides")
     }
     if (!Number.isInteger(lastTick) || lastTick < 0)

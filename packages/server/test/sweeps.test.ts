@@ -107,6 +107,13 @@ describe("sweeps over the API", () => {
     await bad({ scenario: "baseline", runs: 5, vary: [{ path: "ai.nope", lo: 1, hi: 2 }] }, 400, "vary.0")
     expect(await bad({ scenario: "baseline", runs: 100, design: "saltelli" }, 400, "runs")).toMatch(/at most 2000/)
     await bad({ scenario: "baseline", runs: 5, untilYear: 1999 }, 400, "untilYear")
+    expect(
+      await bad(
+        { scenario: "baseline", runs: 5, overrides: { "ai.flopGapScale": "abc" } },
+        400,
+        "overrides.ai.flopGapScale",
+      ),
+    ).toBe('ai.flopGapScale: expected a number in [0.05, 20] (x), got "abc"')
     expect((await api(s.url, "GET", "/api/sweeps/zzzzzz-00000000")).status).toBe(404)
   })
 
