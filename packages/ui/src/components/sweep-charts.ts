@@ -107,7 +107,7 @@ export const tornado = (influences: ReadonlyArray<SweepInfluence>, label: string
       return html`<div class="t-row" role="listitem" data-path=${i.path} title=${`${i.path}: rho ${formatNumber(r)}`}>
         <span class="t-label">${i.label}</span>
         <span class="t-track"><span class=${r < 0 ? "t-bar neg" : "t-bar pos"} style=${r < 0 ? `right:50%;width:${w}` : `left:50%;width:${w}`}></span></span>
-        <span class="t-val">${r.toFixed(2)}</span>
+        <span class="t-val">${formatNumber(r)}</span>
       </div>`
     })}
   </div>`

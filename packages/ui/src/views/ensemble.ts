@@ -1,4 +1,4 @@
-import type { ScenarioDetail, SweepDetail, SweepFan, SweepSummary } from "@takeoff/protocol"
+import { formatValue, type ScenarioDetail, type SweepDetail, type SweepFan, type SweepSummary } from "@takeoff/protocol"
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import { fanChart, thresholdLines } from "../dashboard.js"
@@ -20,7 +20,8 @@ const HISTOGRAMS = ["AGI", "ASI", "post-scarcity"]
 /** Members listed in the table at most (the rest are in the API and the CLI's files). */
 const MAX_ROWS = 200
 
-const pct = (x: number) => `${Math.round(x * 100)}%`
+/** Shares as the shared formatter writes them (CLI and UI alike). */
+const pct = (x: number) => formatValue(x, "share")
 
 /**
  * Sweeps on the server: a form to start one; the one shown fills in as its members finish
