@@ -21,5 +21,8 @@ export const ensembleView = (
     @sweep-metric=${(ev: Event) => void e.pickMetric(detail<string>(ev))}
     @sweep-member=${async (ev: Event) => {
       const id = await e.memberRun(detail<number>(ev))
-      if (id) await openRun(id)
+      if (id === undefined) return
+      await openRun(id)
+      // The table is far down the page: the run opens at its top, not where the row was.
+      scrollTo(0, 0)
     }}></tk-ensemble-view>`
