@@ -151,6 +151,7 @@ export class TakeoffApp extends LitElement {
   private async applyUrl() {
     const u = this.url.state
     if (u.view === "runs" || u.view === "compare") void this.refreshRuns()
+    if (u.view === "runs") void this.ensemble.refresh()
     if (u.view === "compare" && u.compare.length) await this.compare.load(u.compare)
     if (u.view === "ensemble") void this.ensemble.refresh().then(() => this.ensemble.show(u.sweep))
     if (u.run && u.run !== this.stream.id && u.run !== this.replay.current?.run.id) await this.openRun(u.run, false)
@@ -361,7 +362,7 @@ export class TakeoffApp extends LitElement {
   }
 
   private renderRuns() {
-    return html`<tk-runs-view .runs=${this.runs} @run-open=${(e: Event) => void this.openRun(detail<string>(e))}
+    return html`<tk-runs-view .runs=${this.runs} .sweeps=${this.ensemble.sweeps} @run-open=${(e: Event) => void this.openRun(detail<string>(e))}
       @log-upload=${(e: Event) => void this.uploadLog(detail<File>(e))} @runs-refresh=${() => void this.refreshRuns()}></tk-runs-view>`
   }
 

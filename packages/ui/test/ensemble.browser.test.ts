@@ -95,6 +95,15 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     expect(phoneErrors).toEqual([])
     await phone.close()
 
+    // When the Runs page is opened, the sweep is listed beside the runs, and its link opens it
+    const runsPage = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await runsPage.goto(`${server.url}/?view=runs`)
+    await runsPage.locator(`#runs-sweeps a[href="#/ensemble/${id}"]`).click()
+    await expect
+      .poll(() => runsPage.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 })
+      .toBe("completed")
+    await runsPage.close()
+
     // When one run of the ensemble is opened
     const member = detail.members.find((m) => m.index === 7)!
     await page.locator('#sweep-members tr[data-member="7"] button.open').click()

@@ -1,4 +1,4 @@
-import type { RunSummary } from "@takeoff/protocol"
+import type { RunSummary, SweepSummary } from "@takeoff/protocol"
 import { html, LitElement } from "lit"
 import { customElement, property } from "lit/decorators.js"
 import { api } from "../api.js"
@@ -27,6 +27,8 @@ export class TkRunsView extends LitElement {
   static override styles = viewStyles
 
   @property({ attribute: false }) runs: ReadonlyArray<RunSummary> = []
+  /** The server's sweeps, listed beside the runs (each opens in the Ensemble view). */
+  @property({ attribute: false }) sweeps: ReadonlyArray<SweepSummary> = []
 
   private onFile = (e: Event) => {
     const file = (e.target as HTMLInputElement).files?.[0]
@@ -53,6 +55,19 @@ export class TkRunsView extends LitElement {
                 </tr>`,
               )}</tbody></table></div>`
         }
-      </section>`
+      </section>
+      ${
+        this.sweeps.length === 0
+          ? ""
+          : html`<section class="card"><h2>Sweeps</h2><div class="table-wrap"><table class="stack" id="runs-sweeps">
+          <thead><tr><th>Sweep</th><th>Scenario</th><th class="num">Runs</th><th>Status</th><th>Started</th></tr></thead>
+          <tbody>${this.sweeps.map(
+            (
+              s,
+            ) => html`<tr><td data-label="sweep"><a href=${`#/ensemble/${s.id}`}>${s.id}</a></td><td data-label="scenario">${s.scenario}</td>
+              <td class="num" data-label="runs">${s.done}/${s.total}</td><td data-label="status">${s.status}</td>
+              <td data-label="started">${s.createdAt.slice(0, 16).replace("T", " ")}</td></tr>`,
+          )}</tbody></table></div></section>`
+      }`
   }
 }
