@@ -1,12 +1,5 @@
 import * as os from "node:os"
-import {
-  DESIGNS,
-  type EconomyConfig,
-  fanChart,
-  saltelliIndices,
-  sampledPaths,
-  sweepStats,
-} from "@takeoff/agents"
+import { DESIGNS, type EconomyConfig, fanChart, saltelliIndices, sampledPaths, sweepStats } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
