@@ -1,51 +1,21 @@
 import * as fs from "node:fs"
-import * as net from "node:net"
 import * as path from "node:path"
 import { deriveSeed } from "@takeoff/core"
-import { jetstream, jetstreamManager } from "@nats-io/jetstream"
+import { jetstream } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
-import { afterAll, describe, expect, it } from "vitest"
-import { runNatsSweep, runNatsWorker } from "../src/nats-sweep.js"
+import { afterAll, expect, it } from "vitest"
+// The built module: its job thread is a built file too.
+import { runNatsSweep, runNatsWorker } from "../dist/nats-sweep.js"
 import { runSweepMember, type SweepPlan } from "../src/sweep-run.js"
 import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
 
-const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222"
-const reachable = await new Promise<boolean>((resolve) => {
-  const u = new URL(url)
-  const s = net.connect({ host: u.hostname, port: Number(u.port || 4222) })
-  s.setTimeout(1500)
-  const settle = (ok: boolean) => {
-    s.destroy()
-    resolve(ok)
-  }
-  s.once("connect", () => settle(true))
-  s.once("error", () => settle(false))
-  s.once("timeout", () => settle(false))
-})
-const prefixes: string[] = []
-const prefixFor = (name: string) => {
-  const p = `TKQ${name}${process.pid}`
-  prefixes.push(p)
-  return p
-}
-afterAll(async () => {
-  if (!reachable) return
-  const nc = await connect({ servers: url })
-  const jsm = await jetstreamManager(nc)
-  for await (const si of jsm.streams.list()) {
-    if (prefixes.some((p) => si.config.name.startsWith(`${p}_`))) await jsm.streams.delete(si.config.name)
-  }
-  await nc.drain()
-})
-
-const suite = reachable ? describe : describe.skip
-if (!reachable && process.env.CI === "true") {
-  describe("distributed sweeps", () => {
-    it(`needs NATS with JetStream at ${url} (CI=true)`, () => {
-      throw new Error(`NATS is not reachable at ${url}`)
-    })
-  })
-}
+const url = natsUrl
+const reachable = await natsReachable()
+const prefixes = new StreamPrefixes()
+const prefixFor = (name: string) => prefixes.next(name)
+afterAll(() => (reachable ? prefixes.cleanup() : undefined))
+const suite = natsSuite(reachable)
 
 suite(`distributed sweeps over NATS JetStream${reachable ? "" : ` (skipped: no NATS at ${url})`}`, () => {
   it("given two worker processes, a sweep over NATS writes the same table as a local sweep", async () => {

@@ -183,7 +183,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       interrupt.dispose()
     }
     const elapsedS = (Date.now() - startedMs) / 1000
-    progress?.done(pool.done, `${workers} workers`)
+    progress?.done(pool.done, nats ? "NATS workers" : `${workers} workers`)
     const results = pool.results.filter((r): r is SweepRunResult => r !== undefined)
     const labels = [...milestoneLabels(kit).values()]
     const byYears = REACHED_BY_YEARS.filter((y) => y <= untilYear)

@@ -17,7 +17,10 @@ export const workerCommand: Command = {
     notes: [
       "Pairs with `takeoff sweep <scenario> --nats URL` on any machine. Each worker runs one job at a time;",
       "start as many as you have cores. A worker that dies mid-job is replaced: its job is redelivered.",
-      "Scenarios are loaded by name (or by a path that exists on every worker machine).",
+      "Scenarios are loaded by name (or by a path that exists on every worker machine). Every worker must run",
+      "the coordinator's build (same model version): a worker of another version fails the job, naming both.",
+      "Env: TAKEOFF_ACK_WAIT_MS (default 30000) how long a silent worker keeps a job; TAKEOFF_NATS_PREFIX",
+      "(default TAKEOFF) the stream names, the same on the coordinator and its workers.",
     ].join("\n"),
     examples: ["takeoff worker --nats nats://10.0.0.5:4222"],
   },
