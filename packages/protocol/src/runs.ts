@@ -52,6 +52,11 @@ export interface RunSummary {
    * this server's own; null for an unsigned upload.
    */
   readonly signer?: { readonly fingerprint: string; readonly trusted: boolean } | null
+  /**
+   * Set when another server simulates the run and this one relays it (servers sharing one NATS):
+   * that server's name. Such a run streams and replays here; its log and its controls stay there.
+   */
+  readonly hostedBy?: string
 }
 
 export type ServerMessage =

@@ -80,6 +80,8 @@ export class RunRegistry {
   }
 
   persist(run: Run): void {
+    // A remote run lives on its own server; here it is only held in memory.
+    if (run.meta.hostedBy !== undefined) return
     writeJsonAtomic(path.join(this.runsDir, `${run.id}.json`), run.meta)
   }
 
@@ -87,6 +89,11 @@ export class RunRegistry {
   add(run: Run): void {
     this.runs.set(run.id, run)
     this.persist(run)
+  }
+
+  /** Holds a run another server simulates (relayed over NATS), in memory only. */
+  addRemote(run: Run): void {
+    if (!this.runs.has(run.id)) this.runs.set(run.id, run)
   }
 
   list(): RunSummary[] {

@@ -63,6 +63,7 @@ export const RunSummarySchema = Schema.Struct({
   endedBy: Schema.optional(Str),
   ticksPerSecond: Schema.optional(Schema.NullOr(Num)),
   source: Schema.optional(Schema.Literals(["run", "upload"])),
+  hostedBy: Schema.optional(Str),
 })
 
 export const ScenarioDetailSchema = Schema.Struct({

@@ -21,6 +21,8 @@ export interface RunMeta {
   error?: string
   /** The end event that ended the run before its until tick (the end record's message). */
   endedBy?: string
+  /** Set on a run another server simulates and relays here (see relay.ts): that server's name. */
+  hostedBy?: string
 }
 
 /** The metric series of a run, shared by every client that follows it (one copy, whatever the fan-out). */
@@ -82,6 +84,7 @@ export class Run {
       ...(m.signer === undefined ? {} : { signer: m.signer }),
       ...(m.error === undefined ? {} : { error: m.error }),
       ...(m.endedBy === undefined ? {} : { endedBy: m.endedBy }),
+      ...(m.hostedBy === undefined ? {} : { hostedBy: m.hostedBy }),
     }
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import { EventEmitter } from "node:events"
 import type { CreateRunRequest, RunControl, RunSummary } from "@takeoff/protocol"
 import { loadKit, type LogSigner, loadOrCreateSigner, type ModelKit, ScenarioRejected } from "@takeoff/core"
-import { ApiFailure, badRequest, notFound } from "./errors.js"
+import { ApiFailure, badRequest, conflict, notFound } from "./errors.js"
 import { importLog, type JobRequest, JobRunner } from "./jobs.js"
 import { newRunId, RunRegistry } from "./registry.js"
 import { Run } from "./run.js"
@@ -122,7 +122,16 @@ export class RunManager extends EventEmitter {
 
   /** Applies a control; resolves once the run's worker has acted on it. */
   async control(id: string, c: RunControl): Promise<Run> {
-    return this.scheduler.control(this.get(id), c)
+    const run = this.get(id)
+    if (run.meta.hostedBy !== undefined)
+      throw conflict(`run ${id} is simulated by server ${run.meta.hostedBy}: control it there`)
+    return this.scheduler.control(run, c)
+  }
+
+  /** Adds a run another server simulates, relayed here (see relay.ts); announced as a status change. */
+  adoptRemote(run: Run): void {
+    this.registry.addRemote(run)
+    this.emit("status", run)
   }
 
   /** Runs a log-reading job in a worker (at most two at once); resolves with its value or throws ApiFailure. */

@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import * as os from "node:os"
 import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as path from "node:path"
@@ -7,6 +8,7 @@ import { defaultKeyPath } from "@takeoff/core"
 import { makeApp } from "./app.js"
 import { ApiFailure } from "./errors.js"
 import { makeGuard, refuseUpgrade } from "./guard.js"
+import { type RelayOptions, RunRelay } from "./relay.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
 import { SweepManager } from "./sweeps.js"
@@ -32,6 +34,12 @@ export interface ServerOptions {
   readonly kitUrl?: string
   /** Unsent bytes per WebSocket client before it is held back (default 256 KiB). */
   readonly streamHighWaterBytes?: number
+  /**
+   * Share live runs with every server on the same NATS JetStream (and prefix): this server's runs
+   * are published there, theirs are listed and streamed here (see relay.ts). The name defaults to
+   * `<hostname>:<port>`.
+   */
+  readonly nats?: RelayOptions
 }
 
 export interface RunningServer {
@@ -40,6 +48,8 @@ export interface RunningServer {
   readonly manager: RunManager
   readonly hub: StreamHub
   readonly sweeps: SweepManager
+  /** The NATS relay, when `nats` was given. */
+  readonly relay?: RunRelay
   close(): Promise<void>
 }
 
@@ -112,16 +122,28 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   })
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(":") ? `[${host}]` : host
+  let relay: RunRelay | undefined
+  try {
+    relay = options.nats && (await RunRelay.start(manager, { name: `${os.hostname()}:${port}`, ...options.nats }))
+  } catch (e) {
+    hub.close()
+    await manager.close()
+    server.close()
+    throw new Error(`--nats ${options.nats?.servers}: ${(e as Error).message}`)
+  }
   return {
     url: `http://${shownHost}:${port}`,
     port,
     manager,
     hub,
     sweeps,
+    ...(relay ? { relay } : {}),
     close: async () => {
       hub.close()
       await sweeps.close()
       await manager.close()
+      // After the manager: the runs it stopped are relayed as stopped.
+      await relay?.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

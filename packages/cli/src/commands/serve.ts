@@ -30,13 +30,20 @@ export const serveCommand: Command = {
         help: "a host name the server answers to besides localhost, 127.0.0.1 and [::1] (repeatable)",
       },
       { name: "ui", kind: "string", value: "DIR", help: "built UI to serve at / (default packages/ui/dist)" },
+      {
+        name: "nats",
+        kind: "string",
+        value: "URL",
+        help: "share live runs with every server on this NATS JetStream (default $TAKEOFF_NATS; off if unset)",
+      },
     ],
     notes:
-      "Requests addressed to other host names are refused (403), as are WebSocket opens and changes from\nother origins. Off loopback, every API call and stream needs the token (Authorization: Bearer, or\n?token= on a stream). Runs are signed with this installation's key (TAKEOFF_KEY, else\n~/.takeoff/signing-key.pem).\nCtrl-C stops the server: running simulations are stopped with their logs sealed.",
+      "Requests addressed to other host names are refused (403), as are WebSocket opens and changes from\nother origins. Off loopback, every API call and stream needs the token (Authorization: Bearer, or\n?token= on a stream). Runs are signed with this installation's key (TAKEOFF_KEY, else\n~/.takeoff/signing-key.pem).\nCtrl-C stops the server: running simulations are stopped with their logs sealed.\nWith --nats, servers on the same NATS (and TAKEOFF_NATS_PREFIX) list, stream and replay each other's\nruns: each publishes its runs' ticks, the others relay them to their clients (marked hostedBy).",
     examples: [
       "takeoff serve",
       "takeoff serve --port 8080 --data runs/",
       "TAKEOFF_TOKEN=... takeoff serve --host 0.0.0.0 --allow-host sim.example.org",
+      "takeoff serve --port 4401 --nats nats://127.0.0.1:4222",
     ],
   },
   async run({ flags }, io) {
@@ -46,6 +53,7 @@ export const serveCommand: Command = {
     if (flags.ui !== undefined && !fs.existsSync(path.join(uiDir, "index.html"))) {
       throw usage(`--ui ${uiDir}: no index.html there (build the UI with npx turbo run build)`)
     }
+    const nats = (flags.nats as string | undefined) ?? process.env.TAKEOFF_NATS
     let server: Awaited<ReturnType<typeof startServer>>
     try {
       server = await startServer({
@@ -55,6 +63,7 @@ export const serveCommand: Command = {
         uiDir,
         token: (flags.token as string | undefined) ?? process.env.TAKEOFF_TOKEN,
         allowedHosts: flags["allow-host"] as string[] | undefined,
+        ...(nats ? { nats: { servers: nats, prefix: process.env.TAKEOFF_NATS_PREFIX } } : {}),
       })
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
@@ -64,6 +73,7 @@ export const serveCommand: Command = {
       throw usage((e as Error).message)
     }
     io.out(`Takeoff at ${server.url}  (data: ${path.resolve((flags.data as string | undefined) ?? ".takeoff-data")})\n`)
+    if (server.relay) io.out(`Sharing live runs over NATS at ${nats} as ${server.relay.name}\n`)
     if (!fs.existsSync(path.join(uiDir, "index.html"))) io.err(`note: no built UI at ${uiDir}; serving the API only\n`)
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve)

@@ -1,0 +1,151 @@
+import * as net from "node:net"
+import { jetstreamManager } from "@nats-io/jetstream"
+import { connect } from "@nats-io/transport-node"
+import type { RunSummary } from "@takeoff/protocol"
+import { afterAll, afterEach, describe, expect, it } from "vitest"
+import { type RunningServer, startServer } from "../src/index.js"
+import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
+
+const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
+const NATS = process.env.NATS_URL ?? "nats://127.0.0.1:4222"
+const reachable = await new Promise<boolean>((resolve) => {
+  const u = new URL(NATS)
+  const s = net.connect({ host: u.hostname, port: Number(u.port || 4222) })
+  s.setTimeout(1500)
+  const settle = (ok: boolean) => {
+    s.destroy()
+    resolve(ok)
+  }
+  s.once("connect", () => settle(true))
+  s.once("error", () => settle(false))
+  s.once("timeout", () => settle(false))
+})
+if (!reachable && process.env.CI === "true") {
+  describe("live runs across servers", () => {
+    it(`needs NATS with JetStream at ${NATS} (CI=true)`, () => {
+      throw new Error(`NATS is not reachable at ${NATS}`)
+    })
+  })
+}
+
+const prefixes: string[] = []
+const servers: RunningServer[] = []
+const clients: StreamClient[] = []
+/** Two servers on one NATS, with a stream prefix no other test uses. */
+const pair = async () => {
+  const prefix = `TKRELAY${process.pid}x${prefixes.length}`
+  prefixes.push(prefix)
+  const start = async (name: string) => {
+    const s = await startServer({
+      port: 0,
+      dataDir: tmpDir(name),
+      kitUrl: WALKERS,
+      nats: { servers: NATS, prefix, name },
+    })
+    servers.push(s)
+    return s
+  }
+  return [await start("A"), await start("B")] as const
+}
+const stream = (base: string, id: string, from?: number) => {
+  const c = new StreamClient(base, id, from)
+  clients.push(c)
+  return c
+}
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close()
+  for (const s of servers.splice(0)) await s.close()
+})
+afterAll(async () => {
+  if (!reachable) return
+  const nc = await connect({ servers: NATS })
+  const jsm = await jetstreamManager(nc)
+  for await (const si of jsm.streams.list()) {
+    if (prefixes.some((p) => si.config.name === `${p}_LIVE`)) await jsm.streams.delete(si.config.name)
+  }
+  await nc.drain()
+})
+
+/** Polls B's run list until it holds `id`. */
+const listedOn = async (base: string, id: string): Promise<RunSummary> => {
+  const until = Date.now() + 30_000
+  for (;;) {
+    const { json } = await api(base, "GET", "/api/runs")
+    const found = (json as RunSummary[]).find((r) => r.id === id)
+    if (found) return found
+    if (Date.now() > until) throw new Error(`run ${id} never listed on ${base}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const tickValues = (c: StreamClient) =>
+  c.messages.flatMap((m) =>
+    m.type === "tick"
+      ? [[m.tick, m.metrics.meanPosition]]
+      : m.type === "catchup"
+        ? m.ticks.map((t, i) => [t, m.columns.meanPosition[i]])
+        : [],
+  )
+
+const suite = reachable ? describe : describe.skip
+suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped: no NATS at ${NATS})`}`, () => {
+  it("given a run started on A, B lists it as hosted by A and streams every tick once, in order, to the same end", async () => {
+    const [a, b] = await pair()
+    // Given: a paced run on A.
+    const created = await api(a.url, "POST", "/api/runs", {
+      scenario: "walkers",
+      seed: 7,
+      untilYear: 2030,
+      ticksPerSecond: 50,
+    })
+    expect(created.status, created.text).toBe(201)
+    const id = (created.json as RunSummary).id
+    // When: B's run list shows it, and a client of each server follows it live.
+    const onB = await listedOn(b.url, id)
+    expect(onB).toMatchObject({ id, scenario: "walkers", seed: 7, untilTick: 83, hostedBy: "A" })
+    const fromA = stream(a.url, id)
+    const fromB = stream(b.url, id)
+    const endA = await fromA.finished()
+    const endB = await fromB.finished()
+    // Then: B delivered ticks 0..83, each once and in order, ending where A did, with A's values.
+    expect(endA.run.status).toBe("completed")
+    expect(endB.run).toMatchObject({ status: "completed", tick: endA.run.tick, hostedBy: "A" })
+    expect(fromB.ticks).toEqual(range(0, 83))
+    // B's client followed it live: relayed ticks reached it as they were sealed on A.
+    expect(fromB.messages.some((m) => m.type === "tick")).toBe(true)
+    expect(fromA.ticks).toEqual(range(0, 83))
+    expect(tickValues(fromB)).toEqual(tickValues(fromA))
+    expect(endB.run.milestones).toEqual(endA.run.milestones)
+    // A's own list shows the run as its own; B's as A's, and B refuses to control it.
+    expect((await waitRun(a.url, id, (r) => r.status === "completed")).hostedBy).toBeUndefined()
+    expect((await api(b.url, "GET", `/api/runs/${id}`)).json).toMatchObject({ status: "completed", hostedBy: "A" })
+    const control = await api(b.url, "POST", `/api/runs/${id}/control`, { action: "pause" })
+    expect(control.status, control.text).toBe(409)
+    expect(control.json.error.message).toContain("simulated by server A")
+  })
+
+  it("given a finished run of A's, B replays it from any tick, and a server started later still lists it", async () => {
+    const [a, b] = await pair()
+    const created = await api(a.url, "POST", "/api/runs", { scenario: "walkers", seed: 3, untilYear: 2027 })
+    const id = (created.json as RunSummary).id
+    await waitRun(a.url, id, (r) => r.status === "completed")
+    await waitRun(b.url, id, (r) => r.status === "completed")
+    const replay = stream(b.url, id, 10)
+    const end = await replay.finished()
+    expect(replay.ticks).toEqual(range(10, end.run.tick))
+    // A third server joining afterwards reads the stream from its start.
+    const prefix = prefixes[prefixes.length - 1]
+    const c = await startServer({
+      port: 0,
+      dataDir: tmpDir("C"),
+      kitUrl: WALKERS,
+      nats: { servers: NATS, prefix, name: "C" },
+    })
+    servers.push(c)
+    const onC = await waitRun(c.url, id, (r) => r.status === "completed")
+    expect(onC).toMatchObject({ hostedBy: "A", tick: end.run.tick })
+    const full = stream(c.url, id)
+    await full.finished()
+    expect(full.ticks).toEqual(range(0, end.run.tick))
+  })
+})
