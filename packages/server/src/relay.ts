@@ -152,7 +152,9 @@ export class RunRelay {
       // The header carries no history: the ticks follow it.
       await send({ kind: "header", origin: this.name, meta: { ...run.meta, tick: -1, date: null, milestones: [] } })
     }
-    if (run.lastTick > p.tick) {
+    // Ticks sealed while a publish was in flight go first: a status read after them (synchronously,
+    // with no tick left unsent) never overtakes a tick it follows, e.g. "completed" its last tick.
+    while (run.lastTick > p.tick) {
       const reports = ticksSince(run, p.tick)
       p.tick = run.lastTick
       await send({ kind: "ticks", origin: this.name, reports })

@@ -68,6 +68,8 @@ export class RunManager extends EventEmitter {
 
   /** The path of a run's log; the id is checked first, so no request can name a path of its own. */
   logFile(id: string): string {
+    const hostedBy = this.registry.runs.get(id)?.meta.hostedBy
+    if (hostedBy !== undefined) throw notFound(`run "${id}" is hosted by ${hostedBy}: its log is read there`, "id")
     return this.registry.logFile(id)
   }
 

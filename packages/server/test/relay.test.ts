@@ -119,6 +119,14 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
     // A's own list shows the run as its own; B's as A's, and B refuses to control it.
     expect((await waitRun(a.url, id, (r) => r.status === "completed")).hostedBy).toBeUndefined()
     expect((await api(b.url, "GET", `/api/runs/${id}`)).json).toMatchObject({ status: "completed", hostedBy: "A" })
+    // B serves the relayed history over REST too; the log and what is read from it stay on A.
+    const metricsA = await api(a.url, "GET", `/api/runs/${id}/metrics?keys=meanPosition`)
+    const metricsB = await api(b.url, "GET", `/api/runs/${id}/metrics?keys=meanPosition`)
+    expect(metricsB.json).toEqual(metricsA.json)
+    for (const route of ["log", "state?tick=5", "audit?why=agi", "events"]) {
+      const r = await api(b.url, "GET", `/api/runs/${id}/${route}`)
+      expect([route, r.status, r.json?.error?.message]).toEqual([route, 404, expect.stringContaining("hosted by A")])
+    }
     const control = await api(b.url, "POST", `/api/runs/${id}/control`, { action: "pause" })
     expect(control.status, control.text).toBe(409)
     expect(control.json.error.message).toContain("simulated by server A")
