@@ -8,7 +8,7 @@ import { defaultKeyPath } from "@takeoff/core"
 import { makeApp } from "./app.js"
 import { ApiFailure } from "./errors.js"
 import { makeGuard, refuseUpgrade } from "./guard.js"
-import { type RelayOptions, RunRelay } from "./relay.js"
+import type { RelayOptions, RunRelay } from "./relay.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
 import { SweepManager } from "./sweeps.js"
@@ -124,7 +124,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const shownHost = host.includes(":") ? `[${host}]` : host
   let relay: RunRelay | undefined
   try {
-    relay = options.nats && (await RunRelay.start(manager, { name: `${os.hostname()}:${port}`, ...options.nats }))
+    // NATS is loaded only by servers that use it.
+    if (options.nats) {
+      const { RunRelay } = await import("./relay.js")
+      relay = await RunRelay.start(manager, { name: `${os.hostname()}:${port}`, ...options.nats })
+    }
   } catch (e) {
     hub.close()
     await manager.close()
