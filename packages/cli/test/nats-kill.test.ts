@@ -8,7 +8,7 @@ import { afterAll, expect, it } from "vitest"
 // The built module: its job thread is a built file too.
 import { runNatsSweep, runNatsWorker } from "../dist/nats-sweep.js"
 import type { SweepPlan } from "../src/sweep-run.js"
-import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
+import { takeoffAsync, tempDir } from "./helpers.js"
 import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
 
 const reachable = await natsReachable()
@@ -52,8 +52,9 @@ suite(`worker failures over NATS JetStream${reachable ? "" : ` (skipped: no NATS
     const dir = tempDir()
     const runs = 6
     const args = ["sweep", "baseline", "--runs", String(runs), "--until", "2032", "--seed", "11"]
-    const local = takeoff([...args, "--workers", "1", "-q", "--out", path.join(dir, "local.csv")])
-    expect(local.code, local.stderr).toBe(0)
+    // The local sweep runs while the workers start.
+    const local = takeoffAsync([...args, "--workers", "1", "-q", "--out", path.join(dir, "local.csv")])
+    const localLines = linesOf(local)
     const prefix = prefixes.next("kill")
     const env = { ...process.env, TAKEOFF_NATS_PREFIX: prefix, TAKEOFF_ACK_WAIT_MS: "1500" }
     const workers = [0, 1, 2].map(() => takeoffAsync(["worker", "--nats", natsUrl], { env }))
@@ -75,6 +76,7 @@ suite(`worker failures over NATS JetStream${reachable ? "" : ` (skipped: no NATS
           interval: 100,
         })
         .toBe(true)
+      expect(await exited(local), localLines.join("\n")).toBe(0)
       const coordinator = takeoffAsync([...args, "--nats", natsUrl, "--json", "--out", path.join(dir, "nats.csv")], {
         env,
       })
@@ -83,9 +85,10 @@ suite(`worker failures over NATS JetStream${reachable ? "" : ` (skipped: no NATS
       const progress = linesOf(coordinator)
       const code = await exited(coordinator)
       expect(code, progress.join("\n")).toBe(0)
+      const why = JSON.stringify({ victimLines, survivorLines })
 
       // Then: the victim died holding a job, and that job ran to completion on a survivor.
-      expect(killedIndex).toBeGreaterThanOrEqual(0)
+      expect(killedIndex, why).toBeGreaterThanOrEqual(0)
       await exited(victim)
       expect(victim.signalCode).toBe("SIGKILL")
       for (const w of survivors) w.kill("SIGINT")
@@ -93,7 +96,7 @@ suite(`worker failures over NATS JetStream${reachable ? "" : ` (skipped: no NATS
       const ranBySurvivors = survivorLines.flatMap(jobsIn).sort((a, b) => a - b)
       expect(ranBySurvivors).toContain(killedIndex)
       // Every run ran exactly once on the live workers: heartbeats kept their jobs from being handed out again.
-      expect(ranBySurvivors).toEqual(Array.from({ length: runs }, (_, i) => i))
+      expect(ranBySurvivors, why).toEqual(Array.from({ length: runs }, (_, i) => i))
       // The table is the local sweep's, byte for byte, and the coordinator counted each run once.
       expect(fs.readFileSync(path.join(dir, "nats.csv"), "utf8")).toBe(
         fs.readFileSync(path.join(dir, "local.csv"), "utf8"),
@@ -105,9 +108,10 @@ suite(`worker failures over NATS JetStream${reachable ? "" : ` (skipped: no NATS
       // And the sweep left nothing behind in the streams.
       expect(await messagesIn(prefix)).toEqual({ jobs: 0, results: 0 })
     } finally {
-      for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill("SIGKILL")
+      for (const w of [...workers, local]) if (w.exitCode === null && w.signalCode === null) w.kill("SIGKILL")
     }
-  })
+    // Five node processes at once: on a loaded 2-core machine this takes minutes, not seconds.
+  }, 300_000)
 
   it("given runs longer than the ack wait, live workers keep their jobs: each run is delivered once", async () => {
     const options = { servers: natsUrl, prefix: prefixes.next("beat"), ackWaitMs: 400 }

@@ -43,6 +43,11 @@ export interface RelayOptions {
   readonly name?: string
   /** How long the stream keeps a run's messages (default 24 h). */
   readonly maxAgeMs?: number
+  /**
+   * How often this server says it is alive (default 5 s). A host silent for three of these has its
+   * unfinished runs marked interrupted here (it crashed, or lost NATS); its next message revives them.
+   */
+  readonly heartbeatMs?: number
 }
 
 type RelayMessage =
@@ -74,6 +79,11 @@ export class RunRelay {
   private reading: Promise<void> = Promise.resolve()
   /** Messages published and relayed, for /api/health-style checks and tests. */
   readonly counts = { published: 0, relayed: 0, failed: 0 }
+  /** When each other server was last heard from (any message or heartbeat), by name. */
+  private readonly lastHeard = new Map<string, number>()
+  private liveness: NodeJS.Timeout | undefined
+  /** Remote runs marked interrupted because their host fell silent (not because it said so). */
+  private readonly silenced = new Set<Run>()
 
   private constructor(
     private readonly manager: RunManager,
@@ -110,6 +120,7 @@ export class RunRelay {
     }
     const relay = new RunRelay(manager, nc, jetstream(nc), stream, subject, name)
     await relay.startReading()
+    relay.startLiveness(options.heartbeatMs ?? 5000)
     manager.on("tick", (run: Run) => relay.changed(run))
     manager.on("status", (run: Run) => relay.changed(run))
     return relay
@@ -188,6 +199,7 @@ export class RunRelay {
           continue
         }
         if (msg.origin === this.name) continue
+        this.lastHeard.set(msg.origin, Date.now())
         const id = m.subject.slice(this.subject.length + 1)
         this.relay(id, msg)
       }
@@ -207,6 +219,13 @@ export class RunRelay {
     // A run whose header went before this server could read it (the stream aged it out) is skipped.
     if (existing === undefined || existing.meta.hostedBy !== msg.origin) return
     this.counts.relayed++
+    if (this.silenced.delete(existing) && msg.kind === "ticks") {
+      // Its host is back: the run goes on.
+      existing.meta.status = "running"
+      delete existing.meta.error
+      existing.statusVersion++
+      this.manager.emit("status", existing)
+    }
     if (msg.kind === "ticks") {
       // JSON has no NaN: a metric without a value, or a tick with no seal time, arrives as null.
       for (const r of msg.reports)
@@ -217,14 +236,46 @@ export class RunRelay {
       m.status = msg.status
       m.ticksPerSecond = msg.ticksPerSecond
       if (msg.error !== undefined) m.error = msg.error
+      else delete m.error
       if (msg.endedBy !== undefined) m.endedBy = msg.endedBy
       existing.statusVersion++
       this.manager.emit("status", existing)
     }
   }
 
+  /**
+   * Heartbeats on plain NATS (`<prefix>.alive`, outside the stream: nothing to replay), and a check
+   * at the same pace for hosts that fell silent while their runs were unfinished.
+   */
+  private startLiveness(everyMs: number) {
+    const subject = `${this.subject.slice(0, -".live".length)}.alive`
+    const beats = this.nc.subscribe(subject)
+    void (async () => {
+      for await (const m of beats) {
+        const origin = m.string()
+        if (origin !== this.name) this.lastHeard.set(origin, Date.now())
+      }
+    })()
+    this.liveness = setInterval(() => {
+      this.nc.publish(subject, this.name)
+      const now = Date.now()
+      for (const run of this.manager.runs.values()) {
+        const host = run.meta.hostedBy
+        if (host === undefined || run.terminal || now - (this.lastHeard.get(host) ?? 0) < 3 * everyMs) continue
+        this.silenced.add(run)
+        run.meta.status = "interrupted"
+        run.meta.error = `server ${host} stopped answering (no word for ${Math.round((3 * everyMs) / 1000)} s)`
+        run.statusVersion++
+        this.manager.emit("status", run)
+      }
+    }, everyMs)
+    this.liveness.unref()
+    this.nc.publish(subject, this.name)
+  }
+
   /** Publishes what is pending, then stops reading and closes the connection. */
   async close(): Promise<void> {
+    clearInterval(this.liveness)
     this.chain = this.chain.then(() => this.pump())
     await this.chain
     this.stopReading?.()

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process"
 import * as net from "node:net"
 import { jetstreamManager } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
@@ -156,4 +157,59 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
     await full.finished()
     expect(full.ticks).toEqual(range(0, end.run.tick))
   })
+
+  it("given A killed mid-run, B marks A's run interrupted at the last tick relayed, and streams it to there", async () => {
+    const prefix = `TKRELAY${process.pid}x${prefixes.length}`
+    prefixes.push(prefix)
+    // Given: A in its own process (so it can die as a crash would), B in this one, both beating every 300 ms.
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        new URL("./fixtures/serve-nats.ts", import.meta.url).pathname,
+        tmpDir("A"),
+        NATS,
+        prefix,
+        "A",
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    )
+    try {
+      const urlA = await new Promise<string>((resolve, reject) => {
+        child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))
+        child.once("exit", (code) => reject(new Error(`server A exited (${code})`)))
+      })
+      const b = await startServer({
+        port: 0,
+        dataDir: tmpDir("B"),
+        kitUrl: WALKERS,
+        nats: { servers: NATS, prefix, name: "B", heartbeatMs: 300 },
+      })
+      servers.push(b)
+      const created = await api(urlA, "POST", "/api/runs", {
+        scenario: "walkers",
+        seed: 5,
+        untilYear: 2035,
+        ticksPerSecond: 20,
+      })
+      const id = (created.json as RunSummary).id
+      await waitRun(b.url, id, (r) => r.tick >= 3)
+      // When: A dies without a word.
+      const killed = new Promise((resolve) => child.once("exit", resolve))
+      child.kill("SIGKILL")
+      await killed
+      // Then: B soon says the run was interrupted, and streams it to the last tick it had.
+      const run = await waitRun(b.url, id, (r) => r.status === "interrupted", 15_000)
+      expect(run).toMatchObject({ hostedBy: "A", error: expect.stringContaining("server A stopped answering") })
+      expect(run.tick).toBeLessThan(run.untilTick)
+      const c = stream(b.url, id)
+      const end = await c.finished()
+      expect(end.run.status).toBe("interrupted")
+      expect(c.ticks).toEqual(range(0, run.tick))
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+    }
+    // A server process started through tsx: slow to start on a loaded machine.
+  }, 180_000)
 })
