@@ -163,27 +163,50 @@ export const runNatsSweep = async (
   }
 }
 
-/** The worker's job thread, with one job at a time in flight. */
+/** The job thread stopped (crashed or exited) with a job in flight: the job is not at fault. */
+class JobThreadDied extends Error {}
+
+/**
+ * The worker's job thread, with one job at a time in flight. A thread that dies is replaced on the
+ * next job, and the job in flight fails with JobThreadDied rather than wait forever (a worker that
+ * kept saying working() for a job no thread was running would hold it for good).
+ */
 class JobThread {
-  private readonly worker = new Worker(new URL("./nats-job-thread.js", import.meta.url))
-  private pending: { resolve: (r: unknown) => void; reject: (e: Error) => void } | undefined
-  constructor() {
-    this.worker.on("message", (m: { ok: true; result: unknown } | { ok: false; error: string }) => {
+  private worker: Worker | undefined
+  private pending: { resolve: (r: SweepRunResult) => void; reject: (e: Error) => void } | undefined
+
+  private spawn(): Worker {
+    const w = new Worker(new URL("./nats-job-thread.js", import.meta.url))
+    const fail = (why: string) => {
+      if (this.worker === w) this.worker = undefined
+      const p = this.pending
+      this.pending = undefined
+      p?.reject(new JobThreadDied(why))
+    }
+    w.on("message", (m: { ok: true; result: SweepRunResult } | { ok: false; error: string }) => {
       const p = this.pending
       this.pending = undefined
       if (m.ok) p?.resolve(m.result)
       else p?.reject(new Error(m.error))
     })
-    this.worker.on("error", (e) => this.pending?.reject(e))
+    w.on("error", (e) => fail(`job thread failed: ${e.message}`))
+    w.on("exit", (code) => fail(`job thread exited (code ${code})`))
+    return w
   }
+
   run(plan: SweepPlan, task: SweepTask): Promise<SweepRunResult> {
+    this.worker ??= this.spawn()
+    const w = this.worker
     return new Promise((resolve, reject) => {
-      this.pending = { resolve: resolve as (r: unknown) => void, reject }
-      this.worker.postMessage({ plan, task })
+      this.pending = { resolve, reject }
+      w.postMessage({ plan, task })
     })
   }
-  close(): Promise<number> {
-    return this.worker.terminate()
+
+  async close(): Promise<void> {
+    const w = this.worker
+    this.worker = undefined
+    await w?.terminate()
   }
 }
 
@@ -192,7 +215,11 @@ export interface NatsWorkerOptions extends NatsQueueOptions {
   /** Called when a job is taken (before it runs). */
   readonly onJob?: (job: SweepTask) => void
   /** Called when a job's result is stored and the job acknowledged, with how long it ran. */
-  readonly onDone?: (job: SweepTask, ms: number) => void
+  readonly onDone?: (
+    job: SweepTask,
+    ms: number,
+  ) => void /** Called when the job thread died under a job (the job is handed back to the queue). */
+  readonly onThreadDied?: (job: SweepTask, why: string) => void
 }
 
 /**
@@ -236,6 +263,14 @@ export const runNatsWorker = async (options: NatsWorkerOptions, signal: AbortSig
           )
         body = JSON.stringify(await thread.run(plan, task))
       } catch (e) {
+        if (e instanceof JobThreadDied) {
+          // Not the run's fault as far as we know: back to the queue now (another worker, or a new
+          // thread here, takes it; a run that kills every thread ends at MAX_DELIVER, see above).
+          clearInterval(heartbeat)
+          m.nak()
+          options.onThreadDied?.(task, e.message)
+          continue
+        }
         body = JSON.stringify({ index: task.index, error: (e as Error).message })
       } finally {
         clearInterval(heartbeat)

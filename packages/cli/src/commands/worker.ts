@@ -41,6 +41,7 @@ export const workerCommand: Command = {
           ackWaitMs: process.env.TAKEOFF_ACK_WAIT_MS ? Number(process.env.TAKEOFF_ACK_WAIT_MS) : undefined,
           prefix: process.env.TAKEOFF_NATS_PREFIX,
           onJob: flags.quiet ? undefined : (t) => io.err(`run ${t.index} (seed ${t.seed})\n`),
+          onThreadDied: (t, why) => io.err(`run ${t.index}: ${why}; handed back to the queue\n`),
         },
         ac.signal,
       )
