@@ -106,7 +106,8 @@ try {
     console.log(
       `sweep over NATS, ${k} worker process${k === 1 ? "" : "es"}: ${r.runs}/${RUNS} runs to ${UNTIL} in ${r.elapsedS.toFixed(1)} s = ${r.runsPerSecond.toFixed(2)} runs/s wall (x${(r.runsPerSecond / rates[0]).toFixed(2)} vs 1); ` +
         `worker CPU ${r.cpu.map((c) => c.toFixed(1)).join("+")} s, ${(r.cpu.reduce((a, b) => a + b, 0) / r.runs).toFixed(3)} CPU-s/run, ` +
-        `a core per worker: ${bound.at(-1).toFixed(2)} runs/s (x${(bound.at(-1) / bound[0]).toFixed(2)})`,
+        `a core per worker: ${bound.at(-1).toFixed(2)} runs/s (x${(bound.at(-1) / bound[0]).toFixed(2)}); ` +
+        `busiest worker's share of the CPU ${((100 * busiest) / r.cpu.reduce((a, b) => a + b, 0)).toFixed(0)}% (even: ${(100 / k).toFixed(0)}%)`,
     )
   }
   console.log(
