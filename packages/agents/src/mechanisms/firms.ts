@@ -149,18 +149,22 @@ export const systems: Systems<typeof events> = [
   },
 ]
 
-/** The firm loop: plain loops over typed arrays, no allocation per firm. */
+/**
+ * The firm loop: plain loops over typed arrays, no allocation per firm. Firms are stored contiguous
+ * by sector (`economy/calibrate.ts`; an entrant takes a failed firm's slot), so the loop runs sector
+ * by sector with that sector's weights, means and running sums in locals. Each sector's sums add
+ * its firms in index order, as a single pass over all firms would: the results are bit-identical.
+ */
 const applyFirmsStepped = (st: EconomyState, d: (typeof FirmsStepped)["schema"]["Type"]): void => {
-  const { p, firmSector, firmZ, firmRate, firmScale, firmAuto, sectorAuto, sectorCost, sectorScale } = st
+  const { p, firmZ, firmRate, firmScale, firmAuto, sectorAuto, sectorCost, sectorScale } = st
   const v = p.v
-  const n = p.nFirms
   const { shock, target, labourCost, machineCost } = d
   const omega = p.omega
+  const perSector = p.firmsPerSector
   const realloc = v["firms.reallocationPerYear"] / 12
   const shockScale = v["firms.shockSdPerYear"] / Math.sqrt(12) / SHOCK_SD
   const exitShare = v["firms.exitShare"]
   const zSd = v["firms.productivitySd"] / SHOCK_SD
-  const ns = S
   // The four occupations are unrolled: this loop runs once per firm per month.
   const t0 = target[0]
   const t1 = target[1]
@@ -170,86 +174,91 @@ const applyFirmsStepped = (st: EconomyState, d: (typeof FirmsStepped)["schema"][
   const l1 = labourCost[1]
   const l2 = labourCost[2]
   const l3 = labourCost[3]
-  const m0 = machineCost[0]
-  const m1 = machineCost[1]
-  const m2 = machineCost[2]
-  const m3 = machineCost[3]
-  const accA = new Float64Array(ns * 4)
-  const accScale = new Float64Array(ns)
-  const accCost = new Float64Array(ns)
-  const count = new Float64Array(ns)
+  const d0 = machineCost[0] - l0
+  const d1 = machineCost[1] - l1
+  const d2 = machineCost[2] - l2
+  const d3 = machineCost[3] - l3
   let failures = 0
-  for (let i = 0; i < n; i++) {
-    const s = firmSector[i]
-    const rate = firmRate[i]
-    const b = i * 4
+  let first = 0
+  for (let s = 0; s < S; s++) {
+    const end = first + perSector[s]
+    if (end === first) continue
     const ob = s * 4
-    let a0 = firmAuto[b]
-    let a1 = firmAuto[b + 1]
-    let a2 = firmAuto[b + 2]
-    let a3 = firmAuto[b + 3]
-    a0 += rate * (t0 - a0)
-    a1 += rate * (t1 - a1)
-    a2 += rate * (t2 - a2)
-    a3 += rate * (t3 - a3)
-    let cost =
-      (omega[ob] * (l0 + a0 * (m0 - l0)) +
-        omega[ob + 1] * (l1 + a1 * (m1 - l1)) +
-        omega[ob + 2] * (l2 + a2 * (m2 - l2)) +
-        omega[ob + 3] * (l3 + a3 * (m3 - l3))) /
-      firmZ[i]
+    const o0 = omega[ob]
+    const o1 = omega[ob + 1]
+    const o2 = omega[ob + 2]
+    const o3 = omega[ob + 3]
     const mean = sectorCost[s]
-    // Log growth is small (a few % a month): exp(g) by its second-order expansion.
-    // Below -1 the expansion would turn upward again (a firm far costlier than its sector would grow):
-    // at most a firm halves in a month.
-    const g = Math.max(-1, (mean > 0 ? realloc * (1 - cost / mean) : 0) + shockScale * shock[i])
-    let scale = firmScale[i] * (1 + g + 0.5 * g * g)
-    if (scale < exitShare * sectorScale[s]) {
-      // Exit: an entrant takes the slot with a fresh productivity draw and the sector's current practice.
-      failures++
-      scale = sectorScale[s]
-      firmZ[i] = Math.exp(zSd * shock[i])
-      a0 = sectorAuto[ob]
-      a1 = sectorAuto[ob + 1]
-      a2 = sectorAuto[ob + 2]
-      a3 = sectorAuto[ob + 3]
-      cost =
-        (omega[ob] * (l0 + a0 * (m0 - l0)) +
-          omega[ob + 1] * (l1 + a1 * (m1 - l1)) +
-          omega[ob + 2] * (l2 + a2 * (m2 - l2)) +
-          omega[ob + 3] * (l3 + a3 * (m3 - l3))) /
-        firmZ[i]
+    const meanScale = sectorScale[s]
+    const exitBelow = exitShare * meanScale
+    const e0 = sectorAuto[ob]
+    const e1 = sectorAuto[ob + 1]
+    const e2 = sectorAuto[ob + 2]
+    const e3 = sectorAuto[ob + 3]
+    // An entrant's cost before its productivity: the sector's current practice.
+    const entrantCost = o0 * (l0 + e0 * d0) + o1 * (l1 + e1 * d1) + o2 * (l2 + e2 * d2) + o3 * (l3 + e3 * d3)
+    let sumA0 = 0
+    let sumA1 = 0
+    let sumA2 = 0
+    let sumA3 = 0
+    let sumScale = 0
+    let sumCost = 0
+    for (let i = first, b = first * 4; i < end; i++, b += 4) {
+      const rate = firmRate[i]
+      let a0 = firmAuto[b]
+      let a1 = firmAuto[b + 1]
+      let a2 = firmAuto[b + 2]
+      let a3 = firmAuto[b + 3]
+      a0 += rate * (t0 - a0)
+      a1 += rate * (t1 - a1)
+      a2 += rate * (t2 - a2)
+      a3 += rate * (t3 - a3)
+      let cost = (o0 * (l0 + a0 * d0) + o1 * (l1 + a1 * d1) + o2 * (l2 + a2 * d2) + o3 * (l3 + a3 * d3)) / firmZ[i]
+      // Log growth is small (a few % a month): exp(g) by its second-order expansion.
+      // Below -1 the expansion would turn upward again (a firm far costlier than its sector would grow):
+      // at most a firm halves in a month.
+      const g = Math.max(-1, (mean > 0 ? realloc * (1 - cost / mean) : 0) + shockScale * shock[i])
+      let scale = firmScale[i] * (1 + g + 0.5 * g * g)
+      if (scale < exitBelow) {
+        // Exit: an entrant takes the slot with a fresh productivity draw and the sector's current practice.
+        failures++
+        scale = meanScale
+        const z = Math.fround(Math.exp(zSd * shock[i]))
+        firmZ[i] = z
+        a0 = e0
+        a1 = e1
+        a2 = e2
+        a3 = e3
+        cost = entrantCost / z
+      }
+      firmAuto[b] = a0
+      firmAuto[b + 1] = a1
+      firmAuto[b + 2] = a2
+      firmAuto[b + 3] = a3
+      // Stored as f32: accumulate the stored value so sector figures match the firms exactly.
+      scale = Math.fround(scale)
+      firmScale[i] = scale
+      sumA0 += scale * a0
+      sumA1 += scale * a1
+      sumA2 += scale * a2
+      sumA3 += scale * a3
+      sumScale += scale
+      sumCost += scale * cost
     }
-    firmAuto[b] = a0
-    firmAuto[b + 1] = a1
-    firmAuto[b + 2] = a2
-    firmAuto[b + 3] = a3
-    // Stored as f32: accumulate the stored value so sector figures match the firms exactly.
-    scale = Math.fround(scale)
-    firmScale[i] = scale
-    accA[ob] += scale * a0
-    accA[ob + 1] += scale * a1
-    accA[ob + 2] += scale * a2
-    accA[ob + 3] += scale * a3
-    accScale[s] += scale
-    accCost[s] += scale * cost
-    count[s]++
-  }
-  for (let s = 0; s < ns; s++) {
-    if (count[s] === 0) continue
-    for (let k = 0; k < 4; k++) sectorAuto[s * 4 + k] = accA[s * 4 + k] / accScale[s]
-    sectorCost[s] = accCost[s] / accScale[s]
-    sectorScale[s] = accScale[s] / count[s]
-  }
-  // Only relative scales matter: a sector whose mean drifted far from 1 (fast reallocation, large
-  // shocks, decades) is rescaled before its f32 scales overflow or vanish.
-  const drifted = (m: number): boolean => m > 1e6 || m < 1e-6
-  if (sectorScale.some(drifted)) {
-    for (let i = 0; i < n; i++) {
-      const m = sectorScale[firmSector[i]]
-      if (drifted(m)) firmScale[i] = Math.fround(firmScale[i] / m)
+    sectorAuto[ob] = sumA0 / sumScale
+    sectorAuto[ob + 1] = sumA1 / sumScale
+    sectorAuto[ob + 2] = sumA2 / sumScale
+    sectorAuto[ob + 3] = sumA3 / sumScale
+    sectorCost[s] = sumCost / sumScale
+    sectorScale[s] = sumScale / (end - first)
+    // Only relative scales matter: a sector whose mean drifted far from 1 (fast reallocation, large
+    // shocks, decades) is rescaled before its f32 scales overflow or vanish.
+    const m = sectorScale[s]
+    if (m > 1e6 || m < 1e-6) {
+      for (let i = first; i < end; i++) firmScale[i] = Math.fround(firmScale[i] / m)
+      sectorScale[s] = 1
     }
-    for (let s = 0; s < ns; s++) if (drifted(sectorScale[s])) sectorScale[s] = 1
+    first = end
   }
   st.flow[F.firmFailures] = failures * 12
   st.x[X.firmFailuresTotal] += failures
