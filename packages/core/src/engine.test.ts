@@ -322,6 +322,9 @@ describe("Rng", () => {
     for (let i = 0; i < 10; i++) a.nextU32()
     const b = Rng.fromState(a.state)
     for (let i = 0; i < 100; i++) expect(b.nextU32()).toBe(a.nextU32())
+    // The saved words are uint32s (as logs record them), whatever the generator keeps internally.
+    for (const w of a.state) expect(Number.isInteger(w) && w >= 0 && w < 2 ** 32).toBe(true)
+    expect(a.state.some((w) => w >= 2 ** 31)).toBe(true)
   })
 })
 

@@ -10,16 +10,18 @@
 export type RngState = readonly [number, number, number, number]
 
 export class Rng {
-  private a: number
-  private b: number
-  private c: number
-  private d: number
+  /**
+   * The four words as int32 bit patterns. A typed array rather than four number fields: words
+   * above 2^30 in fields are boxed as heap numbers, so every draw allocated; here nothing does.
+   */
+  private readonly s = new Int32Array(4)
 
   private constructor(a: number, b: number, c: number, d: number) {
-    this.a = a >>> 0
-    this.b = b >>> 0
-    this.c = c >>> 0
-    this.d = d >>> 0
+    const s = this.s
+    s[0] = a
+    s[1] = b
+    s[2] = c
+    s[3] = d
   }
 
   /** Seeds from any safe integer (splitmix32 expands it to four words), then discards 12 draws. */
@@ -43,18 +45,21 @@ export class Rng {
   }
 
   get state(): RngState {
-    return [this.a, this.b, this.c, this.d]
+    const s = this.s
+    return [s[0] >>> 0, s[1] >>> 0, s[2] >>> 0, s[3] >>> 0]
   }
 
-  /** Next uniform uint32. */
+  /** Next uniform uint32. Words are int32 patterns: every sum wraps mod 2^32 when stored. */
   nextU32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0
-    this.d = (this.d + 1) >>> 0
-    this.a = (this.b ^ (this.b >>> 9)) >>> 0
-    this.b = (this.c + (this.c << 3)) >>> 0
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0
-    this.c = (this.c + t) >>> 0
-    return t
+    const s = this.s
+    const b = s[1]
+    const c = s[2]
+    const t = (s[0] + b + s[3]) | 0
+    s[3] = s[3] + 1
+    s[0] = b ^ (b >>> 9)
+    s[1] = c + (c << 3)
+    s[2] = ((c << 21) | (c >>> 11)) + t
+    return t >>> 0
   }
 
   /** Uniform float in [0, 1) with 32 bits of randomness. */
