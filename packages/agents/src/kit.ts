@@ -17,6 +17,7 @@ import {
   METRICS,
   notableEvent,
   OCCUPATIONS,
+  overrideScenario,
   ScenarioError,
   sampleScenario,
   scenarioParameters,
@@ -86,7 +87,8 @@ const rejected = (e: unknown, overrides: Readonly<Record<string, unknown>>): nev
   throw e
 }
 
-const load = (nameOrFile: string, overrides: Readonly<Record<string, unknown>> = {}): EconomyConfig => {
+/** Overrides as `--set` pairs; a value that is neither a number nor a string is refused by name. */
+const overridePairs = (overrides: Readonly<Record<string, unknown>>): Array<[string, string]> => {
   const set: Array<[string, string]> = []
   for (const [path, value] of Object.entries(overrides)) {
     if (typeof value !== "number" && typeof value !== "string") {
@@ -97,8 +99,22 @@ const load = (nameOrFile: string, overrides: Readonly<Record<string, unknown>> =
     }
     set.push([path, String(value)])
   }
+  return set
+}
+
+const load = (nameOrFile: string, overrides: Readonly<Record<string, unknown>> = {}): EconomyConfig => {
+  const set = overridePairs(overrides)
   try {
     return loadScenario(nameOrFile, { set })
+  } catch (e) {
+    return rejected(e, overrides)
+  }
+}
+
+const override = (config: EconomyConfig, overrides: Readonly<Record<string, unknown>>): EconomyConfig => {
+  const set = overridePairs(overrides)
+  try {
+    return overrideScenario(config, set)
   } catch (e) {
     return rejected(e, overrides)
   }
@@ -138,6 +154,7 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
       const values = Object.fromEntries(Object.keys(request.overrides).map((p) => [p, edited.values[p]]))
       return renderScenarioYaml(base, { ...request, values })
     },
+    override,
     sample: (config, seed) => sampleScenario(config, seed),
   },
   calendar: {

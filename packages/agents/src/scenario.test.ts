@@ -8,6 +8,7 @@ import {
   findScenariosDir,
   listScenarios,
   loadScenario,
+  overrideScenario,
   ScenarioError,
   sampleScenario,
   scenarioParameters,
@@ -105,6 +106,32 @@ describe("scenarios", () => {
       () => loadScenario("baseline", { set: [["ai.mfu", "7"]] }),
       "ai.mfu",
       /expected a number in \[0.01, 1\]/,
+    )
+  })
+
+  it("given a loaded scenario, when more overrides are applied to it, then it equals loading with all of them", () => {
+    // Given: the baseline loaded once with a sweep's fixed --set (as a sweep worker holds it).
+    const sets: Array<[string, string]> = [
+      ["firms.count", "500"],
+      ["endYear", "2070"],
+    ]
+    const draws: Array<[string, string]> = [
+      ["macro.tfpGrowthPerYear", "0.0171"],
+      ["firms.count", "800"],
+    ]
+    const base = loadScenario("baseline", { set: sets })
+    // When: a run's draws are applied without reading the files again.
+    const run = overrideScenario(base, draws)
+    // Then: the same config as loading with every pair, the drawn parameter no longer sampled.
+    expect(run).toEqual(loadScenario("baseline", { set: [...sets, ...draws] }))
+    expect(JSON.stringify(run)).toBe(JSON.stringify(loadScenario("baseline", { set: [...sets, ...draws] })))
+    expect(base.distributions["macro.tfpGrowthPerYear"]).toBeDefined()
+    expect(run.distributions["macro.tfpGrowthPerYear"]).toBeUndefined()
+    expect(base.values["firms.count"]).toBe(500)
+    expectScenarioError(
+      () => overrideScenario(base, [["firms.count", "-3"]]),
+      "firms.count",
+      /expected a number in \[1, 10000000\]/,
     )
   })
 

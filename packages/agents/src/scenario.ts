@@ -22,7 +22,7 @@ export {
   SCENARIO_NAME,
   type ScenarioDraft,
 } from "./scenario/draft.js"
-export { findScenariosDir, type LoadOptions, listScenarios, loadScenario } from "./scenario/files.js"
+export { findScenariosDir, type LoadOptions, listScenarios, loadScenario, overrideScenario } from "./scenario/files.js"
 export {
   DESIGNS,
   designValues,

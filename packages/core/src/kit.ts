@@ -48,6 +48,11 @@ export interface ScenarioCatalog<C> {
    * naming `name` or `overrides.<path>`.
    */
   draftYaml?(request: ScenarioYamlRequest): string
+  /**
+   * A loaded config with further overrides applied: what `load` gives with them after its own,
+   * without reading files again (a sweep worker loads its scenario once). Throws ScenarioRejected.
+   */
+  override?(config: C, overrides: Readonly<Record<string, unknown>>): C
   /** Draws the scenario's uncertain parameters (those with a distribution) from `seed`. */
   sample?(config: C, seed: number): { readonly config: C; readonly draws: Readonly<Record<string, number>> }
 }

@@ -190,11 +190,41 @@ export interface LoadOptions {
 export const loadScenario = (nameOrPath: string, options: LoadOptions = {}): EconomyConfig => {
   const file = resolveScenarioFile(nameOrPath, options.dir)
   const { doc, layer, start, endYear } = loadLayers(file, [])
-  const values = { ...layer.values }
-  const meta = { ...layer.meta }
-  const distributions = { ...layer.distributions }
-  let end = endYear ?? 2100
-  for (const [path, raw] of options.set ?? []) {
+  const fileName = file
+    .split("/")
+    .pop()!
+    .replace(/\.ya?ml$/, "")
+  const config: EconomyConfig = {
+    name: typeof doc.name === "string" ? doc.name : fileName,
+    title: typeof doc.title === "string" ? doc.title : fileName,
+    description: typeof doc.description === "string" ? doc.description : "",
+    start: start ?? "2024-01",
+    endYear: endYear ?? 2100,
+    values: layer.values,
+    meta: layer.meta,
+    distributions: layer.distributions,
+  }
+  return overrideScenario(config, options.set ?? [], file)
+}
+
+/**
+ * A loaded config with further `--set` overrides applied and validated: the config `loadScenario`
+ * gives with these pairs after its own, without reading the files again (a sweep's workers load
+ * the scenario once and apply each run's draws). An overridden parameter loses its distribution.
+ *
+ * @example
+ * const run = overrideScenario(loadScenario("baseline"), [["ai.algorithmicProgressPerYear", "3"]])
+ */
+export const overrideScenario = (
+  config: EconomyConfig,
+  set: ReadonlyArray<readonly [string, string]>,
+  file = "<config>",
+): EconomyConfig => {
+  const values = { ...config.values }
+  const meta = { ...config.meta }
+  const distributions = { ...config.distributions }
+  let end = config.endYear
+  for (const [path, raw] of set) {
     if (path === "endYear") {
       end = Number(raw)
       continue
@@ -203,21 +233,5 @@ export const loadScenario = (nameOrPath: string, options: LoadOptions = {}): Eco
     meta[path] = { ...(meta[path] ?? { assumption: true }), overridden: true }
     delete distributions[path]
   }
-  const fileName = file
-    .split("/")
-    .pop()!
-    .replace(/\.ya?ml$/, "")
-  return validateConfig(
-    {
-      name: typeof doc.name === "string" ? doc.name : fileName,
-      title: typeof doc.title === "string" ? doc.title : fileName,
-      description: typeof doc.description === "string" ? doc.description : "",
-      start: start ?? "2024-01",
-      endYear: end,
-      values,
-      meta,
-      distributions,
-    },
-    file,
-  )
+  return validateConfig({ ...config, endYear: end, values, meta, distributions }, file)
 }

@@ -59,7 +59,7 @@ export const runSweepMember = (kit: ModelKit, plan: SweepPlan, task: SweepTask, 
   const draws: Record<string, number> = { ...sampled }
   const rng = Rng.fromSeed(deriveSeed(task.seed, 2))
   for (const v of plan.vary) draws[v.path] = v.lo + (v.hi - v.lo) * rng.float()
-  const config = kit.scenarios.load(plan.scenario, Object.fromEntries([...plan.sets, ...drawSets(draws)]))
+  const config = configFor(kit, plan, baseConfig, draws)
   const sim = Simulation.create(kit.model, config, { seed: task.seed, log: false })
   const labels = new Map(kit.milestones.map((m) => [m.kind, m.label]))
   const milestones: Record<string, number | null> = Object.fromEntries([...labels.values()].map((l) => [l, null]))
@@ -103,3 +103,16 @@ export const runSweepMember = (kit: ModelKit, plan: SweepPlan, task: SweepTask, 
 /** Draws as `--set` pairs: numbers in shortest round-trip form, so a rerun gets the same bits. */
 export const drawSets = (draws: Record<string, number>): Array<[string, string]> =>
   Object.entries(draws).map(([p, v]) => [p, String(v)])
+
+/**
+ * The run's config: the scenario with the sweep's `--set` pairs and then the run's draws, exactly
+ * as `takeoff run --set ...` loads it. A kit that can override a loaded config does so without
+ * rereading the scenario's files (most of a short run's set-up); others load it again.
+ */
+const configFor = (kit: ModelKit, plan: SweepPlan, base: unknown, draws: Record<string, number>): unknown => {
+  const sets = drawSets(draws)
+  if (sets.length === 0) return base
+  if (kit.scenarios.override === undefined)
+    return kit.scenarios.load(plan.scenario, Object.fromEntries([...plan.sets, ...sets]))
+  return kit.scenarios.override(base, Object.fromEntries(sets))
+}
