@@ -70,11 +70,26 @@ export const solveMarkets = (
   const sL = new Float64Array(S * K)
   const sM = new Float64Array(S * K)
   const totL = new Float64Array(K)
+  const sX = new Float64Array(S)
   const inv = 1 / sigmaTask
+  const invFixed = 1 / rFixed
+  // What does not change across iterations, computed once: each slice's weight times its
+  // automation term, and the log of sector TFP (the same values, so the same bits, as inline).
+  const wH = new Float64Array(S * K)
+  const wM = new Float64Array(S * K)
+  const lnZ = new Float64Array(S)
+  for (let s = 0; s < S; s++) {
+    lnZ[s] = Math.log(inp.zSector[s])
+    for (let k = 0; k < K; k++) {
+      const w = omega[s * K + k]
+      const a = inp.auto[s * K + k]
+      wH[s * K + k] = w * (1 - a) ** inv
+      wM[s * K + k] = a > 0 ? w * a ** inv : 0
+    }
+  }
   let gdp = 0
   for (let it = 0; it < iterations; it++) {
     let lnE = 0
-    const sX = new Float64Array(S)
     for (let s = 0; s < S; s++) {
       if (beta[s] <= 0) continue
       // Task bundle (Acemoglu-Restrepo): slices done by people (1 - a) and by machines (a).
@@ -94,8 +109,8 @@ export const solveMarkets = (
           if (h > 0) lnT += h * Math.log(L / (1 - a))
           if (m > 0) lnT += m * Math.log(M / a)
         } else {
-          const h = w * (1 - a) ** inv * L ** rhoTask
-          const m = a > 0 ? w * a ** inv * M ** rhoTask : 0
+          const h = wH[s * K + k] * L ** rhoTask
+          const m = a > 0 ? wM[s * K + k] * M ** rhoTask : 0
           sL[s * K + k] = h
           sM[s * K + k] = m
           D += h + m
@@ -108,13 +123,13 @@ export const solveMarkets = (
         }
         lnT = Math.log(D) / rhoTask
       }
-      const lnX = Math.log(inp.zSector[s]) + alpha * Math.log(Math.max(allocK[s], 1e-6)) + (1 - alpha) * lnT
+      const lnX = lnZ[s] + alpha * Math.log(Math.max(allocK[s], 1e-6)) + (1 - alpha) * lnT
       const X = Math.exp(lnX)
       const Fq = Math.max(allocF[s], 1e-6)
       // Fixed-factor nest: Y = [(1-phi) X^r + phi F^r]^(1/r); r < 0 makes F bind as X grows.
       const a1 = (1 - phi) * X ** rFixed
       const a2 = phi * Fq ** rFixed
-      const Y = (a1 + a2) ** (1 / rFixed)
+      const Y = (a1 + a2) ** invFixed
       sX[s] = a1 / (a1 + a2)
       sectorY[s] = Y
       lnE += beta[s] * Math.log(Y / beta[s])
