@@ -1,6 +1,6 @@
 import type { MachineCosts } from "./costs.js"
 import type { Derived } from "./derive.js"
-import { K, OCCUPATIONS, S } from "./sets.js"
+import { K, S } from "./sets.js"
 import { type EconomyState, X } from "./state.js"
 
 /**
@@ -23,12 +23,11 @@ export const normCdf = (z: number): number => {
 
 /** Share of an occupation's tasks AI (or robots driven by AI) can technically do at a capability. */
 export const automatable = (p: Derived, k: number, frontierLog10: number): number => {
-  const o = OCCUPATIONS[k]
   // The shift and the gap scale are common to every occupation: how much compute automation needs
   // is uncertain by orders of magnitude for all work at once (Davidson's requirements and FLOP gap).
-  const threshold = p.v[`occupations.${o}.thresholdLog10Flop`] + p.v["ai.requirementShiftLog10"]
-  const spread = p.v[`occupations.${o}.spreadLog10`] * p.v["ai.flopGapScale"]
-  return 1 / (1 + Math.exp(-(frontierLog10 - threshold) / spread))
+  // threshold = occupations.<o>.thresholdLog10Flop + ai.requirementShiftLog10,
+  // spread = occupations.<o>.spreadLog10 x ai.flopGapScale (resolved in `derive.ts`).
+  return 1 / (1 + Math.exp(-(frontierLog10 - p.automatableThreshold[k]) / p.automatableSpread[k]))
 }
 
 /**

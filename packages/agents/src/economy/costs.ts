@@ -1,5 +1,5 @@
 import type { Derived } from "./derive.js"
-import { NP, POWER_SOURCES, USER } from "./sets.js"
+import { NP, USER } from "./sets.js"
 import { type EconomyState, F, X } from "./state.js"
 
 /**
@@ -66,7 +66,8 @@ export const energyPrice = (st: EconomyState): number => {
   const v = st.p.v
   const cap = powerCapacityGw(st)
   let cost = 0
-  for (let j = 0; j < NP; j++) cost += st.power[j] * v[`energy.${POWER_SOURCES[j]}.costUsdPerMwh`]
+  // energy.<source>.costUsdPerMwh, resolved in `derive.ts`.
+  for (let j = 0; j < NP; j++) cost += st.power[j] * st.p.powerCostUsdPerMwh[j]
   const base = cap > 0 ? cost / cap : v["energy.grid.costUsdPerMwh"]
   return Math.max(base, st.flow[F.powerClearingPrice])
 }

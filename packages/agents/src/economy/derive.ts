@@ -1,7 +1,7 @@
 import type { ParamPath } from "../params.js"
 import type { EconomyConfig } from "../scenario/config.js"
 import { deriveGenerations, type Generation } from "./generations.js"
-import { K, OCCUPATION_KIND, OCCUPATIONS, S, SECTORS } from "./sets.js"
+import { K, OCCUPATION_KIND, OCCUPATIONS, POWER_SOURCES, S, SECTORS } from "./sets.js"
 
 /** Config values resolved into the typed form the systems and reducers use. */
 export interface Derived {
@@ -23,6 +23,15 @@ export interface Derived {
   readonly sigmaTask: number
   readonly y0: number
   readonly firmsPerSector: Int32Array
+  /**
+   * Per occupation: the capability threshold plus the common requirement shift (log10 FLOP), and
+   * the logistic spread times the FLOP-gap scale (`economy/automation.ts`). Resolved once: looking
+   * up a parameter by a path built at run time costs more than the logistic it feeds.
+   */
+  readonly automatableThreshold: Float64Array
+  readonly automatableSpread: Float64Array
+  /** Per power source, its cost (USD/MWh, `economy/costs.ts`). */
+  readonly powerCostUsdPerMwh: Float64Array
   /** Fractional calendar year of tick 0. */
   readonly startYear: number
 }
@@ -76,6 +85,13 @@ export const derive = (config: EconomyConfig): Derived => {
     // January 2024 level such that the 2024 average of monthly output is 2023 GDP grown by the 2024 rate.
     y0: v["macro.gdp2023UsdT"] * 1e12 * (1 + v["macro.realGrowth2024"]) ** (6.5 / 12),
     firmsPerSector,
+    automatableThreshold: new Float64Array(
+      OCCUPATIONS.map((o) => v[`occupations.${o}.thresholdLog10Flop`] + v["ai.requirementShiftLog10"]),
+    ),
+    automatableSpread: new Float64Array(
+      OCCUPATIONS.map((o) => v[`occupations.${o}.spreadLog10`] * v["ai.flopGapScale"]),
+    ),
+    powerCostUsdPerMwh: new Float64Array(POWER_SOURCES.map((j) => v[`energy.${j}.costUsdPerMwh`])),
     startYear,
   }
 }
