@@ -19,9 +19,17 @@ export interface PoolOptions<T, R> {
 }
 
 /**
+ * Tasks queued on each worker at once: the next one is already there when a run finishes, so a
+ * worker does not idle while a busy main thread gets round to answering it (on a loaded machine
+ * that can take longer than a short run). Two keeps the balancing: a worker is never more than
+ * one task ahead.
+ */
+const QUEUED_PER_WORKER = 2
+
+/**
  * Runs tasks on worker threads and returns results in task order, so the outcome never depends
- * on how many workers ran them or which finished first. Each worker takes the next task when it
- * finishes one (no up-front partition: long and short runs balance themselves).
+ * on how many workers ran them or which finished first. Each worker holds at most two tasks and
+ * gets another when it finishes one (no up-front partition: long and short runs balance themselves).
  *
  * @example
  * const results = await runPool({ workerUrl, init, tasks, workers: 2 })
@@ -36,6 +44,7 @@ export const runPool = <T, R>(options: PoolOptions<T, R>): Promise<{ results: Ar
     let live = 0
     let failed = false
     const workers: Worker[] = []
+    const queued = new Map<Worker, number>()
     const finish = (error?: Error) => {
       if (failed) return
       if (error) failed = true
@@ -44,11 +53,16 @@ export const runPool = <T, R>(options: PoolOptions<T, R>): Promise<{ results: Ar
       else resolve({ results, done })
     }
     const feed = (w: Worker) => {
-      if (next < tasks.length && !options.shouldStop?.()) {
+      let n = queued.get(w) ?? 0
+      while (n < QUEUED_PER_WORKER && next < tasks.length && !options.shouldStop?.()) {
         const index = next++
         w.postMessage({ index, task: tasks[index] })
-        return
+        n++
       }
+      queued.set(w, n)
+      if (n > 0) return
+      // Nothing left for this worker: it retires once.
+      queued.delete(w)
       live--
       if (live === 0) finish()
     }
@@ -61,6 +75,7 @@ export const runPool = <T, R>(options: PoolOptions<T, R>): Promise<{ results: Ar
         if (!reply.ok) return finish(new Error(`run ${reply.index}: ${reply.error}`))
         results[reply.index] = reply.result
         done++
+        queued.set(w, (queued.get(w) ?? 1) - 1)
         options.onResult?.(reply.index, reply.result)
         feed(w)
       })
