@@ -227,6 +227,10 @@ describe("takeoff sweep", () => {
     expect(s2.milestones).toEqual(s1.milestones)
     expect(s2.influences).toEqual(s1.influences)
     expect(s1.runs).toBe(6)
+    // Sweep runs have at most SWEEP_FIRMS firms (the baseline has 10,000), recorded with the sweep's sets.
+    expect(s1.firmsPerRun).toBe(2000)
+    expect(s1.sets).toEqual(["firms.count=2000"])
+    expect(s1.cpuS).toBeGreaterThan(0)
     const fan = JSON.parse(fs.readFileSync(path.join(dir, "one.fan.json"), "utf8"))
     expect(fan.years[0]).toBe(2024)
     expect(fan.years.at(-1)).toBe(2030)
@@ -235,7 +239,7 @@ describe("takeoff sweep", () => {
       for (let i = 0; i < fan.years.length; i++) expect(m.p10[i]).toBeLessThanOrEqual(m.p90[i])
     }
 
-    // Rerun run 3 alone with its seed and draws: same final metrics as in the sweep's table.
+    // Rerun run 3 alone with its seed, the sweep's sets and its draws: same final metrics as in the sweep's table.
     const csv = fs
       .readFileSync(one, "utf8")
       .trim()
@@ -245,7 +249,10 @@ describe("takeoff sweep", () => {
     const row = csv[4]
     expect(row[0]).toBe("3")
     const firstMilestone = head.indexOf("AGI")
-    const sets = head.slice(2, firstMilestone).flatMap((p, i) => ["--set", `${p}=${row[2 + i]}`])
+    const sets = [
+      ...s1.sets.flatMap((p: string) => ["--set", p]),
+      ...head.slice(2, firstMilestone).flatMap((p, i) => ["--set", `${p}=${row[2 + i]}`]),
+    ]
     const alone = takeoff([
       "run",
       "baseline",

@@ -1,5 +1,13 @@
 import * as os from "node:os"
-import { DESIGNS, type EconomyConfig, fanChart, saltelliIndices, sampledPaths, sweepStats } from "@takeoff/agents"
+import {
+  DESIGNS,
+  type EconomyConfig,
+  economyModel,
+  fanChart,
+  saltelliIndices,
+  sampledPaths,
+  sweepStats,
+} from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
@@ -40,6 +48,42 @@ export const parseVary = (
     return { path: m[1], lo, hi }
   })
 
+/**
+ * Firms per sweep run unless `--firms` or `--set firms.count` says otherwise: milestone
+ * percentiles at this count match those at ten times as many (docs/model.md, "Sweeps: firms per
+ * run"), at a fraction of the cost of a 10,000-firm run.
+ */
+export const SWEEP_FIRMS = 2000
+
+/**
+ * The sweep's fixed overrides: the user's `--set` pairs and, for the economy, the firm count per
+ * run (`--firms`, else the scenario's count capped at SWEEP_FIRMS; an explicit --set firms.count wins).
+ */
+const sweepSets = (
+  kit: ModelKit,
+  scenario: string,
+  userSets: ReadonlyArray<readonly [string, string]>,
+  firmsFlag: number | undefined,
+): { sets: Array<readonly [string, string]>; firms: number | undefined; scenarioFirms: number | undefined } => {
+  const economy = kit.model.name === economyModel.name
+  if (!economy) {
+    if (firmsFlag !== undefined) throw usage(`--firms: model ${kit.model.name} has no firms`)
+    return { sets: [...userSets], firms: undefined, scenarioFirms: undefined }
+  }
+  if (firmsFlag !== undefined && firmsFlag < 1) throw usage(`--firms: expected a positive integer, got ${firmsFlag}`)
+  const scenarioFirms = (loadScenarioOrFail(kit, scenario, userSets) as EconomyConfig).values["firms.count"]
+  const explicit = userSets.some(([p]) => p === "firms.count")
+  const firms = firmsFlag ?? (explicit ? scenarioFirms : Math.min(scenarioFirms, SWEEP_FIRMS))
+  const sets = firms === scenarioFirms ? [...userSets] : [...userSets, ["firms.count", String(firms)] as const]
+  return { sets, firms, scenarioFirms }
+}
+
+/** CPU seconds (user + system) this process used since `start`, all its threads included. */
+const cpuSeconds = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / 1e6
+}
+
 /** One worker per core, at most 4 (runs are CPU-bound and share the machine). */
 const defaultWorkers = (): number => Math.max(1, Math.min(4, os.availableParallelism()))
 
@@ -64,6 +108,12 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       { name: "seed", kind: "seed", value: "S", help: "sweep seed; run i uses deriveSeed(S, i) (default 1)" },
       { name: "until", kind: "int", value: "YEAR", help: "last simulated year (default: the scenario's end)" },
       { name: "set", kind: "list", value: "path=value", help: "fixed override for every run (repeatable)" },
+      {
+        name: "firms",
+        kind: "int",
+        value: "N",
+        help: `firms per run (default: the scenario's count, at most ${SWEEP_FIRMS}; see docs/model.md)`,
+      },
       {
         name: "vary",
         kind: "list",
@@ -104,7 +154,9 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       "Writes the per-run CSV (seed, drawn parameters, milestone dates, final metrics) and, beside it,",
       "<out without .csv>.fan.json with P10/P50/P90 per year of the headline metrics, and every run's yearly",
       "series of --metrics in long format (<out>.series.csv and .series.parquet, with the run's draws).",
-      "Any run can be rerun alone: takeoff run <scenario> --seed <its seed> --set <its draws>.",
+      `Each run has the scenario's firms, at most ${SWEEP_FIRMS} (milestone percentiles match 10x as many;`,
+      'docs/model.md, "Sweeps: firms per run"); --firms N sets the count.',
+      "Any run can be rerun alone: takeoff run <scenario> --seed <its seed> --set <the sweep's sets and its draws>.",
       "Results do not depend on --workers.",
     ].join("\n"),
     examples: [
@@ -122,8 +174,11 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     const workers = (flags.workers as number | undefined) ?? defaultWorkers()
     if (workers < 1) throw usage(`--workers: expected a positive integer, got ${workers}`)
     const seed = (flags.seed as number | undefined) ?? 1
-    const sets = parseSets(flags.set as string[] | undefined)
-    const base = loadScenarioOrFail(kit, scenario, sets)
+    const cpuStart = process.cpuUsage()
+    const userSets = parseSets(flags.set as string[] | undefined)
+    const { sets, firms, scenarioFirms } = sweepSets(kit, scenario, userSets, flags.firms as number | undefined)
+    // The user's pairs were checked by sweepSets; a refusal here is the firm count's.
+    const base = loadScenarioOrFail(kit, scenario, sets, sets.length > userSets.length ? "--firms" : "--set")
     const lastTick = untilTickOrFail(kit, base, flags.until as number | undefined)
     const untilYear = Number(kit.calendar.tickToDate(base, lastTick).slice(0, 4))
     const designPlan = planDesign(kit, scenario, sets, base, {
@@ -240,6 +295,11 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       untilYear,
       elapsedS,
       runsPerSecond: results.length / elapsedS,
+      // This process's CPU time, its worker threads included (not NATS workers'): runs per
+      // CPU-second hardly depend on how busy the machine is.
+      ...(nats ? {} : { cpuS: cpuSeconds(cpuStart) }),
+      ...(firms !== undefined ? { firmsPerRun: firms } : {}),
+      sets: sets.map(([p, v]) => `${p}=${v}`),
       design,
       milestones: stats.milestones.map((m) => ({
         label: m.label,
@@ -262,19 +322,20 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
     else {
       io.out(
-        `${name}: ${results.length} runs (${designPlan.axes || designPlan.oat ? designPlan.announce : `${design} design over ${k} distributions${vary.length ? ` and ${vary.length} --vary ranges` : ""}`}) to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n\n`,
+        `${name}: ${results.length} runs (${designPlan.axes || designPlan.oat ? designPlan.announce : `${design} design over ${k} distributions${vary.length ? ` and ${vary.length} --vary ranges` : ""}`}) to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n`,
       )
+      if (firms !== undefined && firms !== scenarioFirms)
+        io.out(`${firms} firms per run (the scenario has ${scenarioFirms}; --firms N to change)\n`)
+      io.out("\n")
       io.out(formatMilestones(summary.milestones, byYears, untilYear))
       if (grid) io.out(formatGrid(grid, designPlan.axes!, labels))
       if (oat) io.out(formatOat(oat, labels))
       else io.out(formatSensitivity(stats.influences, labels, sobol))
       const r0 = results[0]
       if (r0) {
-        const sets = drawSets(r0.draws)
-          .map(([p, v]) => ` --set ${p}=${v}`)
-          .join("")
+        const rerunSets = [...sets, ...drawSets(r0.draws)].map(([p, v]) => ` --set ${p}=${v}`).join("")
         io.out(
-          `\nRerun any run alone, e.g. run 0: takeoff run ${scenario} --seed ${r0.seed} --until ${untilYear}${sets}\n`,
+          `\nRerun any run alone, e.g. run 0: takeoff run ${scenario} --seed ${r0.seed} --until ${untilYear}${rerunSets}\n`,
         )
       }
       io.out(`Per-run results: ${out}; fan charts: ${fanFile}\n`)
