@@ -274,6 +274,17 @@ describe("takeoff sweep", () => {
   })
 })
 
+describe("takeoff sweep --firms", () => {
+  it("given a firm count that is not a positive count within the registry's bounds, then it refuses naming --firms", () => {
+    const zero = takeoff(["sweep", "baseline", "--runs", "2", "--firms", "0", "--until", "2025", "-q"])
+    expect(zero.code).toBe(2)
+    expect(zero.stderr).toMatch(/--firms: expected a positive integer, got 0/)
+    const huge = takeoff(["sweep", "baseline", "--runs", "2", "--firms", "20000000", "--until", "2025", "-q"])
+    expect(huge.code).toBe(2)
+    expect(huge.stderr).toMatch(/--firms firms\.count: expected a number in \[1, 10000000\]/)
+  })
+})
+
 describe("takeoff sweep, interrupted", () => {
   it("Ctrl-C stops handing out runs, reports the finished ones and exits 130", async () => {
     const dir = tempDir()
