@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Worker } from "node:worker_threads"
-import { type SweepPlan, type SweepRunResult, type SweepTask, sweepTasks } from "@takeoff/agents"
+import { type SweepPlan, type SweepRunResult, type SweepTask, sweepFirmsDefault, sweepTasks } from "@takeoff/agents"
 import type { CreateSweepRequest, SweepStatus, SweepSummary } from "@takeoff/protocol"
 import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, conflict, notFound } from "./errors.js"
@@ -127,7 +127,7 @@ export class SweepManager {
         code: "too-many-sweeps",
         message: `${this.queue.length} sweeps are already waiting; try again later`,
       })
-    const overrides = req.overrides ?? {}
+    let overrides: Record<string, unknown> = { ...(req.overrides ?? {}) }
     const vary = req.vary ?? []
     const seed = req.seed ?? 1
     let design = req.design ?? "lhs"
@@ -136,6 +136,12 @@ export class SweepManager {
     let tasks: SweepTask[]
     try {
       base = kit.scenarios.load(req.scenario, overrides)
+      // As the CLI's sweeps: the scenario's firms, at most SWEEP_FIRMS per run (docs/model.md).
+      const firms = sweepFirmsDefault(kit, base, overrides)
+      if (firms !== undefined) {
+        overrides = { ...overrides, "firms.count": firms }
+        base = kit.scenarios.load(req.scenario, overrides)
+      }
       lastTick = kit.calendar.untilTick(base, req.untilYear)
       vary.forEach((v, i) => {
         if (!(v.lo < v.hi)) throw new ScenarioRejected({ field: `vary.${i}.hi`, message: "expected lo < hi" })

@@ -86,3 +86,27 @@ const sampleOnly = (config: EconomyConfig, paths: ReadonlyArray<string>): Econom
   })
   return { ...config, distributions: Object.fromEntries(paths.map((p) => [p, config.distributions[p]])) }
 }
+
+/**
+ * Firms per sweep run unless the sweep sets `firms.count` itself: milestone percentiles at this
+ * count match those at ten times as many (docs/model.md, "Sweeps: firms per run"), at a fraction
+ * of the cost of a 10,000-firm run.
+ */
+export const SWEEP_FIRMS = 2000
+
+/**
+ * The firm count a sweep of the economy runs with when it does not say: the scenario's own count,
+ * at most SWEEP_FIRMS. Undefined for another model, or when the overrides set `firms.count`.
+ *
+ * @example
+ * sweepFirmsDefault(economyKit, baseline, {}) // 2000 (baseline has 10,000)
+ */
+export const sweepFirmsDefault = (
+  kit: ModelKit,
+  base: unknown,
+  overrides: Readonly<Record<string, unknown>>,
+): number | undefined => {
+  if (kit.model.name !== economyModel.name || "firms.count" in overrides) return undefined
+  const count = (base as EconomyConfig).values["firms.count"]
+  return count > SWEEP_FIRMS ? SWEEP_FIRMS : undefined
+}

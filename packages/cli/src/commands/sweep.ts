@@ -6,6 +6,7 @@ import {
   fanChart,
   saltelliIndices,
   sampledPaths,
+  SWEEP_FIRMS,
   sweepStats,
 } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
@@ -47,13 +48,6 @@ export const parseVary = (
     for (const end of [m[2], m[3]]) loadScenarioOrFail(kit, scenario, [...sets, [m[1], end]], "--vary")
     return { path: m[1], lo, hi }
   })
-
-/**
- * Firms per sweep run unless `--firms` or `--set firms.count` says otherwise: milestone
- * percentiles at this count match those at ten times as many (docs/model.md, "Sweeps: firms per
- * run"), at a fraction of the cost of a 10,000-firm run.
- */
-export const SWEEP_FIRMS = 2000
 
 /**
  * The sweep's fixed overrides: the user's `--set` pairs and, for the economy, the firm count per
