@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest"
 import type { EconomyEvent } from "./events.js"
 import { economyModel } from "./model.js"
 import { loadScenario, withValues } from "./scenario.js"
+import { FOUNDRIES } from "./economy/sets.js"
 import { PARAM_BY_PATH, PARAMS, POWER_SOURCES } from "./params.js"
-import { type EconomyState, F, initialEconomyState, K, powerCapacityGw, RING, X } from "./state.js"
+import { type EconomyState, F, initialEconomyState, K, powerCapacityGw, X } from "./state.js"
 
 /** Given-when-then for each agent kind: a state, one system's decision, the reducer's effect. */
 const config = loadScenario("baseline", { set: [["firms.count", "100"]] })
@@ -75,28 +76,25 @@ describe("AI labs", () => {
 })
 
 describe("chip fabs", () => {
-  it("given budgets above supply at cost, when chips clear, then scarcity prices them and fabs order capacity", () => {
+  it("given budgets above supply at cost, when the foundries sell and chips add up, then scarcity prices them and data centres get the labs' chips", () => {
     const st = given()
-    st.fabPipe.fill(0)
+    apply(st, when(st, "foundries"))
     const events = when(st, "chips")
     const [sold] = only(events, "ChipsSold")
     expect(sold.data.priceUsdPerH100e).toBeGreaterThan(
       sold.data.costUsdPerH100e * (1 + config.values["chips.minMarkup"]),
     )
-    const [order] = only(events, "FabCapacityOrdered")
-    expect(order.data.scarcity).toBeGreaterThan(1)
-    expect(order.data.onlineTick).toBe(1 + config.values["chips.fabLeadTimeMonths"])
     const before = st.chipStock[0]
     apply(st, events)
     // Data centres get the labs' share of the units made; robot makers take the rest on board.
     const toLabs = sold.data.h100e / (sold.data.h100e + sold.data.robotH100e)
     expect(st.chipStock[0]).toBeCloseTo(before + sold.data.units[0] * toLabs, 6)
-    expect(st.fabPipe[order.data.onlineTick % RING]).toBeGreaterThan(0)
   })
 
   it("given little money, when chips clear, then they sell at the cost floor and fewer are made", () => {
     const st = given()
     st.labBudget.fill(1e6)
+    apply(st, when(st, "foundries"))
     const [sold] = only(when(st, "chips"), "ChipsSold")
     expect(sold.data.priceUsdPerH100e).toBeCloseTo(
       sold.data.costUsdPerH100e * (1 + config.values["chips.minMarkup"]),
@@ -105,10 +103,12 @@ describe("chip fabs", () => {
     expect(sold.data.h100e).toBeLessThan((st.x[X.fabCapacity] / 12) * 0.01)
   })
 
-  it("given more cumulative output, when chips clear, then the learning curve lowers unit cost", () => {
+  it("given more cumulative output of a generation, when chips clear, then the learning curve lowers unit cost", () => {
     const st = given()
+    apply(st, when(st, "foundries"))
     const [a] = only(when(st, "chips"), "ChipsSold")
     st.chipCum[0] = 1e8
+    apply(st, when(st, "foundries"))
     const [b] = only(when(st, "chips"), "ChipsSold")
     expect(b.data.costUsdPerH100e).toBeLessThan(a.data.costUsdPerH100e)
   })
@@ -143,35 +143,38 @@ describe("energy", () => {
 })
 
 describe("robot factories", () => {
-  it("given robots that earn more than they cost and chips for them, when robots decide, then factories run full and expand", () => {
+  it("given robots that earn more than they cost and chips for them, when makers sell and robots add up, then factories run full", () => {
     const st = given()
     st.flow[F.robotPricePerWorkerYear] = 1e6
     st.flow[F.robotChipH100e] = 1e9
-    const events = when(st, "robots")
-    const [built] = only(events, "RobotsBuilt")
+    apply(st, when(st, "robot-makers"))
+    const [built] = only(when(st, "robots"), "RobotsBuilt")
     expect(built.data.valueToCost).toBeGreaterThan(1)
     expect(built.data.units).toBeCloseTo(st.x[X.robotCapacity] / 12, 6)
-    expect(only(events, "RobotFactoryExpanded")).toHaveLength(1)
   })
 
-  it("given robots that do not pay, when robots decide, then fewer are bought and no factory is built", () => {
+  it("given robots that do not pay, when robots add up, then fewer are bought", () => {
     const st = given()
     st.flow[F.robotPricePerWorkerYear] = 10
-    const events = when(st, "robots")
-    expect(only(events, "RobotsBuilt")[0].data.units).toBeLessThan(st.x[X.robotCapacity] / 12 / 100)
-    expect(only(events, "RobotFactoryExpanded")).toHaveLength(0)
+    apply(st, when(st, "robot-makers"))
+    expect(only(when(st, "robots"), "RobotsBuilt")[0].data.units).toBeLessThan(st.x[X.robotCapacity] / 12 / 100)
   })
 
-  it("given cumulative output doubles, then Wright's law cuts unit cost by the learning rate; robot staff cut factory capex", () => {
+  it("given every maker's output doubles, then Wright's law cuts unit cost by the learning rate; robot staff cut factory capex", () => {
     const st = given()
     st.flow[F.robotPricePerWorkerYear] = 1e6
+    st.flow[F.robotChipH100e] = 1e9
+    const cum = st.makerCum.slice()
+    apply(st, when(st, "robot-makers"))
     const [a] = only(when(st, "robots"), "RobotsBuilt")
-    st.x[X.robotCum] *= 2
+    for (let i = 0; i < st.makerCum.length; i++) st.makerCum[i] = 2 * cum[i]
+    const events = when(st, "robot-makers")
+    apply(st, events)
     const [b] = only(when(st, "robots"), "RobotsBuilt")
     expect(b.data.unitCostUsd / a.data.unitCostUsd).toBeCloseTo(1 - config.values["robots.learningRate"], 6)
-    const [plain] = only(when(st, "robots"), "RobotFactoryExpanded")
+    const [plain] = only(events, "RobotMakerExpanded")
     for (let s = 0; s < 4; s++) st.sectorAuto[s * K + 2] = 0.8
-    const [staffed] = only(when(st, "robots"), "RobotFactoryExpanded")
+    const [staffed] = only(when(st, "robot-makers"), "RobotMakerExpanded")
     expect(staffed.data.selfReplicationSaving).toBeGreaterThan(0.5)
     expect(staffed.data.capexUsd / staffed.data.unitsPerYear).toBeLessThan(
       plain.data.capexUsd / plain.data.unitsPerYear,
@@ -285,18 +288,48 @@ describe("pipeline bookkeeping", () => {
   const orders: ReadonlyArray<
     readonly [path: string, order: (onlineTick: number) => EconomyEvent, ring: (st: EconomyState) => Float64Array]
   > = [
+    ...FOUNDRIES.map(
+      (foundry) =>
+        [
+          `foundries.${foundry}.fabLeadTimeMonths`,
+          (t: number): EconomyEvent => ({
+            type: "FoundryCapacityOrdered",
+            data: {
+              foundry,
+              kind: "fab",
+              unitsPerYear: 1e6,
+              onlineTick: t,
+              capexUsd: 0,
+              demandUnitsPerYear: 0,
+              limitedBy: "demand",
+            },
+          }),
+          (st: EconomyState) => st.foundryFabPipe,
+        ] as const,
+    ),
     [
-      "chips.fabLeadTimeMonths",
-      (t) => ({ type: "FabCapacityOrdered", data: { unitsPerYear: 1e6, onlineTick: t, capexUsd: 0, scarcity: 1 } }),
-      (st) => st.fabPipe,
+      "foundries.packagingLeadTimeMonths",
+      (t) => ({
+        type: "FoundryCapacityOrdered",
+        data: {
+          foundry: "tsmc",
+          kind: "packaging",
+          unitsPerYear: 1e6,
+          onlineTick: t,
+          capexUsd: 0,
+          demandUnitsPerYear: 0,
+          limitedBy: "demand",
+        },
+      }),
+      (st) => st.foundryPackPipe,
     ],
     [
       "robots.factoryLeadTimeMonths",
       (t) => ({
-        type: "RobotFactoryExpanded",
-        data: { unitsPerYear: 1e6, onlineTick: t, capexUsd: 0, selfReplicationSaving: 0 },
+        type: "RobotMakerExpanded",
+        data: { maker: "japan", unitsPerYear: 1e6, onlineTick: t, capexUsd: 0, selfReplicationSaving: 0 },
       }),
-      (st) => st.robotPipe,
+      (st) => st.makerPipe,
     ],
     ...POWER_SOURCES.map(
       (source) =>
@@ -322,7 +355,10 @@ describe("pipeline bookkeeping", () => {
   const month = (t: number): EconomyEvent => ({ type: "MonthBegan", data: { year: 2024 + t / 12 } })
 
   it("covers every lead-time parameter of the registry", () => {
-    const delays = PARAMS.filter((p) => /leadTimeMonths$|retrainMonths$/i.test(p.path)).map((p) => p.path)
+    // chips.fabLeadTimeMonths only spreads the capacity committed before the start (calibrate.ts).
+    const delays = PARAMS.filter(
+      (p) => /leadTimeMonths$|retrainMonths$/i.test(p.path) && p.path !== "chips.fabLeadTimeMonths",
+    ).map((p) => p.path)
     expect(orders.map(([path]) => path).sort()).toEqual(delays.sort())
   })
 
@@ -330,7 +366,7 @@ describe("pipeline bookkeeping", () => {
     it(`holds an order for ${path} at the longest its bounds allow until it is due`, () => {
       const lead = Math.round(PARAM_BY_PATH.get(path)!.max)
       const st = given()
-      for (const r of [st.fabPipe, st.robotPipe, st.powerPipe, st.retrainPipe]) r.fill(0)
+      for (const r of [st.foundryFabPipe, st.foundryPackPipe, st.makerPipe, st.powerPipe, st.retrainPipe]) r.fill(0)
       apply(st, [order(1 + lead)], 1)
       for (let t = 2; t <= lead; t++) apply(st, [month(t)], t)
       expect(sum(ring(st)), "still waiting the month before it is due").toBeGreaterThan(0)

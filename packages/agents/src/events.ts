@@ -1,9 +1,16 @@
 import { type Event, type EventCatalogue, type EventDefinition, makeCatalogue } from "@takeoff/core"
 import { MECHANISMS } from "./mechanisms/index.js"
 
-export { ChipsSold, FabCapacityOrdered } from "./mechanisms/chips.js"
+export { ChipsSold } from "./mechanisms/chips.js"
 export { PowerOrdered } from "./mechanisms/energy.js"
 export { FirmsFounded, FirmsStepped } from "./mechanisms/firms.js"
+export {
+  FoundriesSold,
+  FoundryCapacityOrdered,
+  FoundryEntered,
+  FoundryExited,
+  FoundryOutage,
+} from "./mechanisms/foundries.js"
 export { WorkersRetrained } from "./mechanisms/labour.js"
 export { ComputeSplit, LabsFunded, ModelReleased } from "./mechanisms/labs.js"
 export { MarketsCleared } from "./mechanisms/markets.js"
@@ -15,7 +22,14 @@ export {
   SectorAutomationShifted,
 } from "./mechanisms/milestones.js"
 export { MonthBegan } from "./mechanisms/month.js"
-export { RobotFactoryExpanded, RobotsBuilt } from "./mechanisms/robots.js"
+export {
+  RobotMakerEntered,
+  RobotMakerExited,
+  RobotMakerExpanded,
+  RobotMakerRedesigned,
+  RobotMakersSold,
+} from "./mechanisms/robot-makers.js"
+export { RobotsBuilt } from "./mechanisms/robots.js"
 
 /**
  * The economy's events, each defined beside the mechanism that emits it. Every state change is one

@@ -22,6 +22,20 @@ const usd = (x: number): string =>
           ? `$${fmt(x / 1e3, 3)}k`
           : `$${fmt(x, 3)}`
 
+/** A supplier's name for people. */
+export const SUPPLIER_NAMES: Readonly<Record<string, string>> = {
+  tsmc: "TSMC",
+  samsung: "Samsung Foundry",
+  intel: "Intel Foundry",
+  smic: "SMIC",
+  japan: "Japanese robot makers",
+  europe: "European robot makers",
+  china: "Chinese robot makers",
+  tesla: "Tesla (Optimus)",
+  unitree: "Unitree",
+}
+const supplierName = (id: string): string => SUPPLIER_NAMES[id] ?? id
+
 /** Big enough to show in a feed: capex of at least this much is notable. */
 const NOTABLE_CAPEX_USD = 5e9
 /** The power system serves the whole economy: orders of a few GW a month are routine. */
@@ -48,12 +62,50 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
         data: d,
       }
     }
-    case "FabCapacityOrdered":
+    case "FoundryCapacityOrdered":
       if (event.data.capexUsd < NOTABLE_CAPEX_USD) return undefined
       return {
         ...base,
-        agent: "fabs",
-        summary: `Fabs order ${fmt(event.data.unitsPerYear / 1e6, 3)}M chips/yr of capacity (${usd(event.data.capexUsd)}), online ${tickToDate(config, event.data.onlineTick)}`,
+        agent: `foundry-${event.data.foundry}`,
+        summary: `${supplierName(event.data.foundry)} orders ${fmt(event.data.unitsPerYear / 1e6, 3)}M chips/yr of ${event.data.kind === "fab" ? "fab" : "packaging"} capacity (${usd(event.data.capexUsd)}), online ${tickToDate(config, event.data.onlineTick)}`,
+        data: event.data,
+      }
+    case "FoundryOutage":
+      return {
+        ...base,
+        agent: `foundry-${event.data.foundry}`,
+        summary:
+          event.data.shareLost > 0
+            ? `${supplierName(event.data.foundry)} loses ${pct(event.data.shareLost)} of its output until ${tickToDate(config, event.data.untilTick)} (outage or export control)`
+            : `${supplierName(event.data.foundry)} recovers its full output`,
+        data: event.data,
+      }
+    case "FoundryEntered":
+    case "RobotMakerEntered": {
+      const who = event.type === "FoundryEntered" ? event.data.foundry : event.data.maker
+      return {
+        ...base,
+        agent: event.type === "FoundryEntered" ? `foundry-${who}` : `robot-maker-${who}`,
+        summary: `${supplierName(who)} enters the ${event.type === "FoundryEntered" ? "AI chip" : "robot"} market with ${fmt(event.data.unitsPerYear, 3)} a year of capacity`,
+        data: event.data,
+      }
+    }
+    case "FoundryExited":
+    case "RobotMakerExited": {
+      const who = event.type === "FoundryExited" ? event.data.foundry : event.data.maker
+      return {
+        ...base,
+        agent: event.type === "FoundryExited" ? `foundry-${who}` : `robot-maker-${who}`,
+        summary: `${supplierName(who)} leaves the ${event.type === "FoundryExited" ? "AI chip" : "robot"} market (${pct(event.data.unitShare)} of units)`,
+        data: event.data,
+      }
+    }
+    case "RobotMakerRedesigned":
+      if (event.data.costFactor === 1 && event.data.generation % 2 === 1) return undefined
+      return {
+        ...base,
+        agent: `robot-maker-${event.data.maker}`,
+        summary: `${supplierName(event.data.maker)} releases design ${event.data.generation}: capability ${fmt(event.data.capability, 3)}x${event.data.costFactor < 1 ? `, unit cost x${fmt(event.data.costFactor, 2)}` : ""}`,
         data: event.data,
       }
     case "PowerOrdered":
@@ -64,12 +116,12 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
         summary: `${event.data.source} power ordered: ${fmt(event.data.gw, 3)} GW, online ${tickToDate(config, event.data.onlineTick)}${event.data.shortfallGw > 0 ? ` (${fmt(event.data.shortfallGw, 2)} GW short now)` : ""}`,
         data: event.data,
       }
-    case "RobotFactoryExpanded":
+    case "RobotMakerExpanded":
       if (event.data.capexUsd < NOTABLE_CAPEX_USD) return undefined
       return {
         ...base,
-        agent: "robot-factories",
-        summary: `Robot factories add ${fmt(event.data.unitsPerYear / 1e6, 3)}M robots/yr (${usd(event.data.capexUsd)}${event.data.selfReplicationSaving > 0.05 ? `, ${pct(event.data.selfReplicationSaving)} cheaper with robot staff` : ""})`,
+        agent: `robot-maker-${event.data.maker}`,
+        summary: `${supplierName(event.data.maker)} adds ${fmt(event.data.unitsPerYear / 1e6, 3)}M robots/yr (${usd(event.data.capexUsd)}${event.data.selfReplicationSaving > 0.05 ? `, ${pct(event.data.selfReplicationSaving)} cheaper with robot staff` : ""})`,
         data: event.data,
       }
     case "SectorAutomationShifted": {

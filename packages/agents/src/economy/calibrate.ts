@@ -15,8 +15,8 @@ import {
 import { type Derived, derive } from "./derive.js"
 import { solveMarkets } from "./markets.js"
 import { restPowerGw2024 } from "./power.js"
-import { K, NP, NU, OCCUPATIONS, POWER, S, USER } from "./sets.js"
-import { DECILES, type EconomyState, F, NF, NHH, NX, RING, X } from "./state.js"
+import { FOUNDRIES, K, NFD, NMK, NP, NU, OCCUPATIONS, POWER, ROBOT_MAKERS, S, USER } from "./sets.js"
+import { DECILES, type EconomyState, F, FL, NF, NHH, NML, NMKT, NFL, NX, RING, X } from "./state.js"
 
 /**
  * Calibration at the start (docs/model.md, "Calibration"): the January state reproduces world GDP,
@@ -86,12 +86,30 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
     labTraining: new Float64Array(L).fill(v["ai.trainingShare"]),
     chipStock,
     chipCum: new Float64Array(nG),
-    fabPipe: new Float64Array(RING),
+    foundryFab: new Float64Array(NFD),
+    foundryPack: new Float64Array(NFD),
+    foundryFabPipe: new Float64Array(RING * NFD),
+    foundryPackPipe: new Float64Array(RING * NFD),
+    foundryCum: new Float64Array(NFD),
+    foundryCash: new Float64Array(NFD),
+    foundryLost: new Float64Array(NFD),
+    foundryStatus: new Uint8Array(NFD),
+    foundryWeak: new Float64Array(NFD),
+    foundryLast: new Float64Array(NFD * NFL),
     power: new Float64Array(NP),
     powerPipe: new Float64Array(RING * NP),
     powerDemandGw: new Float64Array(NU),
     powerServedGw: new Float64Array(NU),
-    robotPipe: new Float64Array(RING),
+    makerCap: new Float64Array(NMK),
+    makerPipe: new Float64Array(RING * NMK),
+    makerCum: new Float64Array(NMK),
+    makerGen: new Float64Array(NMK),
+    makerCapability: new Float64Array(NMK),
+    makerCostFactor: new Float64Array(NMK).fill(1),
+    makerStatus: new Uint8Array(NMK),
+    makerWeak: new Float64Array(NMK),
+    makerLast: new Float64Array(NMK * NML),
+    supplyMarket: new Float64Array(NMKT),
     shiftRef: new Float64Array(S),
     driverRef: new Float64Array(S * NDRIVER),
     sectorScale: new Float64Array(S).fill(1),
@@ -137,7 +155,7 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   // Committed fab capacity (ordered before the start) arrives over the lead time.
   const g = Math.log(1 + v["chips.committedGrowthPerYear"]) / 12
   const lead = Math.round(v["chips.fabLeadTimeMonths"])
-  for (let m = 1; m <= lead; m++) st.fabPipe[m % RING] = x[X.fabCapacity] * (Math.exp(g * m) - Math.exp(g * (m - 1)))
+  initialSuppliers(st, x[X.fabCapacity], g, lead)
   // One power system: the grid serves the rest of the economy, robots, factories and the AI data
   // centres (with their headroom), plus the reserve held for peaks and outages.
   const reserve = 1 + v["energy.reserveShare"]
@@ -242,6 +260,48 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
       st.wage[k],
     )
   return st
+}
+
+/**
+ * The suppliers in January: each foundry's share of the calibrated output (wafers at its yield,
+ * packaging at its ratio) with the committed growth on order over the lead time, and each robot
+ * maker's share of 2024 output and stock. Entrants wait for their entry year.
+ */
+const initialSuppliers = (st: EconomyState, capacity: number, g: number, lead: number): void => {
+  const v = st.p.v
+  const budget = v["ai.capex2024UsdB"] * 1e9
+  // Shares are of the suppliers already in the market, normalised to sum to one.
+  const inMarket = (year: number) => year <= st.p.startYear
+  let fShares = 0
+  for (const f of FOUNDRIES) if (inMarket(v[`foundries.${f}.entryYear`])) fShares += v[`foundries.${f}.share2024`]
+  let mShares = 0
+  for (const m of ROBOT_MAKERS)
+    if (inMarket(v[`robotMakers.${m}.entryYear`])) mShares += v[`robotMakers.${m}.share2024`]
+  for (let i = 0; i < NFD; i++) {
+    const f = FOUNDRIES[i]
+    if (!inMarket(v[`foundries.${f}.entryYear`])) continue
+    const share = fShares > 0 ? v[`foundries.${f}.share2024`] / fShares : 0
+    st.foundryStatus[i] = 1
+    const good = share * capacity
+    st.foundryFab[i] = good / v[`foundries.${f}.yield2024`]
+    st.foundryPack[i] = good * v[`foundries.${f}.packagingRatio2024`]
+    for (let m = 1; m <= lead; m++) {
+      const add = Math.exp(g * m) - Math.exp(g * (m - 1))
+      st.foundryFabPipe[(m % RING) * NFD + i] = st.foundryFab[i] * add
+      st.foundryPackPipe[(m % RING) * NFD + i] = st.foundryPack[i] * add
+    }
+    // Standing contracts at the start follow the 2024 shares of output.
+    st.foundryLast[i * NFL + FL.spend] = (share * budget) / 12
+  }
+  for (let i = 0; i < NMK; i++) {
+    const m = ROBOT_MAKERS[i]
+    st.makerCapability[i] = v[`robotMakers.${m}.capability2024`]
+    if (!inMarket(v[`robotMakers.${m}.entryYear`])) continue
+    const share = mShares > 0 ? v[`robotMakers.${m}.share2024`] / mShares : 0
+    st.makerStatus[i] = 1
+    st.makerCap[i] = share * v["robots.production2024"]
+    st.makerCum[i] = share * v["robots.stock2024"]
+  }
 }
 
 const sumCol = (p: Derived, k: number): number => {

@@ -20,12 +20,21 @@ const NON_NEGATIVE = [
   "sectorY",
   "chipStock",
   "chipCum",
-  "fabPipe",
+  "foundryFab",
+  "foundryPack",
+  "foundryFabPipe",
+  "foundryPackPipe",
+  "foundryCum",
+  "foundryLost",
+  "makerCap",
+  "makerPipe",
+  "makerCum",
+  "makerCapability",
+  "makerCostFactor",
   "power",
   "powerPipe",
   "powerDemandGw",
   "powerServedGw",
-  "robotPipe",
 ] as const satisfies ReadonlyArray<keyof EconomyState>
 
 /** Scalar stocks that may not go below zero. */

@@ -17,6 +17,18 @@ export const POWER_SOURCES = ["grid", "gas", "solar", "nuclear"] as const
 /** Users of the power system, each with its own demand and willingness to pay (`economy/power.ts`). */
 export const POWER_USERS = ["dataCentres", "robots", "factories", "rest"] as const
 
+/**
+ * The foundries that make AI accelerators (`mechanisms/foundries.ts`): the leading-edge foundry and
+ * its followers. Each stands for the supply chain of the accelerators made on its lines (the wafer
+ * maker, its packaging and the chip designers it serves).
+ */
+export const FOUNDRIES = ["tsmc", "samsung", "intel", "smic"] as const
+/**
+ * The robot makers (`mechanisms/robot-makers.ts`): the incumbents of 2024 by where they are based,
+ * then humanoid entrants.
+ */
+export const ROBOT_MAKERS = ["japan", "europe", "china", "tesla", "unitree"] as const
+
 export type Occupation = (typeof OCCUPATIONS)[number]
 export type Sector = (typeof SECTORS)[number]
 export type PowerSource = (typeof POWER_SOURCES)[number]
@@ -34,6 +46,14 @@ export const POWER = indexOf(POWER_SOURCES)
 /** Index of each power user in per-user arrays. */
 export const USER = indexOf(POWER_USERS)
 
+/** Index of each foundry in per-foundry arrays. */
+export const FOUNDRY = indexOf(FOUNDRIES)
+/** Index of each robot maker in per-maker arrays. */
+export const MAKER = indexOf(ROBOT_MAKERS)
+export type Foundry = (typeof FOUNDRIES)[number]
+export type RobotMaker = (typeof ROBOT_MAKERS)[number]
+export const NFD = FOUNDRIES.length
+export const NMK = ROBOT_MAKERS.length
 export const S = SECTORS.length
 export const K = OCCUPATIONS.length
 export const NP = POWER_SOURCES.length

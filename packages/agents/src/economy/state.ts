@@ -99,13 +99,41 @@ export interface EconomyState {
   readonly labTraining: Float64Array
   readonly chipStock: Float64Array
   readonly chipCum: Float64Array
-  readonly fabPipe: Float64Array
+  /** Per foundry (`FOUNDRIES`): wafer capacity (accelerators a year at full yield), packaging capacity (a year). */
+  readonly foundryFab: Float64Array
+  readonly foundryPack: Float64Array
+  /** Per foundry: fab and packaging capacity on order, `RING` slots of `NFD`. */
+  readonly foundryFabPipe: Float64Array
+  readonly foundryPackPipe: Float64Array
+  /** Per foundry: cumulative good accelerators made (its learning curve), cash (USD), share of output lost to an outage. */
+  readonly foundryCum: Float64Array
+  readonly foundryCash: Float64Array
+  readonly foundryLost: Float64Array
+  /** Per foundry: 0 not yet entered, 1 in the market, 2 exited; months in a row below the exit share. */
+  readonly foundryStatus: Uint8Array
+  readonly foundryWeak: Float64Array
+  /** Per foundry, the last clearing (`FL` slots each): units, H100e to labs and robots, price, cost, spend, shares. */
+  readonly foundryLast: Float64Array
   readonly power: Float64Array
   readonly powerPipe: Float64Array
   /** Last dispatch: power each user asked for and was served (GW, by `POWER_USERS`). */
   readonly powerDemandGw: Float64Array
   readonly powerServedGw: Float64Array
-  readonly robotPipe: Float64Array
+  /** Per robot maker (`ROBOT_MAKERS`): factory capacity (robots/yr), capacity on order (`RING` x `NMK`). */
+  readonly makerCap: Float64Array
+  readonly makerPipe: Float64Array
+  /** Per maker: cumulative robots made, design generation, capability index, cost factor of redesigns. */
+  readonly makerCum: Float64Array
+  readonly makerGen: Float64Array
+  readonly makerCapability: Float64Array
+  readonly makerCostFactor: Float64Array
+  /** Per maker: 0 not yet entered, 1 in the market, 2 exited; months in a row below the exit share. */
+  readonly makerStatus: Uint8Array
+  readonly makerWeak: Float64Array
+  /** Per maker, the last month's sales (`ML` slots each): units, price, unit cost, market share, buyers' share. */
+  readonly makerLast: Float64Array
+  /** The last supplier clearings as a whole (`MKT` slots): what held chips and robots, value over cost. */
+  readonly supplyMarket: Float64Array
   /** Each sector's AI-share contribution at its last SectorAutomationShifted. */
   readonly shiftRef: Float64Array
   /** Per sector, the drivers at its last shift: frontier, AI chip and power cost, robot capital and power cost, wages. */
@@ -130,6 +158,27 @@ export interface EconomyState {
   /** Each decile's flows of the last tick, `HH` slots per decile (annualised USD, the decile's total). */
   readonly hhFlow: Float64Array
 }
+
+/** Slots of `foundryLast` per foundry. */
+export const FL = {
+  units: 0,
+  labH100e: 1,
+  robotH100e: 2,
+  price: 3,
+  cost: 4,
+  spend: 5,
+  unitShare: 6,
+  buyerShare: 7,
+  available: 8,
+  capacity: 9,
+} as const
+export const NFL = 10
+/** Slots of `makerLast` per robot maker. */
+export const ML = { units: 0, price: 1, cost: 2, unitShare: 3, buyerShare: 4 } as const
+export const NML = 5
+/** Slots of `supplyMarket`: the codes of what held chips and robots (index into their limit lists), robot value/cost. */
+export const MKT = { chipLimit: 0, robotLimit: 1, robotValueToCost: 2, robotWanted: 3 } as const
+export const NMKT = 4
 
 /** Income groups: deciles of people. */
 export const DECILES = 10

@@ -1,23 +1,25 @@
-import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Column, defineEvent } from "@takeoff/core"
 import { Schema } from "effect"
 import { fleetH100e, productionMix } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
-import { servedShare, sparePowerGw } from "../economy/power.js"
-import { robotsWanted } from "./robots.js"
-import { USER } from "../economy/sets.js"
-import { F, isOver, RING, X } from "../economy/state.js"
+import { NFD } from "../economy/sets.js"
+import { type EconomyState, F, FL, isOver, MKT, NFL, X } from "../economy/state.js"
 
 /**
- * Chip fabs (docs/model.md, "Chip fabs"). Capacity C (units/yr) makes C/12 units a month, the
- * newest generation ramping in over `chips.rampMonths`. Each generation's unit cost follows a
- * learning curve, cost_g = price_g x (1 - margin) x (1 + cum_g / 1e6)^log2(1 - learning rate).
- *   price per H100e = max(cost x (1 + min markup), lab budgets / supply)       (scarcity pricing)
- *   sold            = min(supply, powerable H100e, budgets / price)              (dark chips unmade)
- *   capacity order  = min(max growth x C / 12, budgets at the floor price - C - pipeline)
+ * Chip fabs (docs/model.md, "Chip fabs"): the chip market as the sum of the foundries
+ * (`mechanisms/foundries.ts`, which clear it supplier by supplier and order capacity). Output mixes
+ * the newest generation in over `chips.rampMonths`; each generation's unit cost follows a learning
+ * curve, cost_g = price_g x (1 - margin) x (1 + cum_g / 1e6)^log2(1 - learning rate).
+ *   sold  = sum over foundries of H100e sold to labs; price = their spend / sold   (mean price)
+ *   units = (sold + robot makers' H100e) / H100e per unit of the mix, by generation
  * Generations are scenario data (`economy/generations.ts`): `chips.<generation>.{year, h100e,
- * watts, priceUsd}` per named generation, then `chips.later*` steps.
+ * watts, priceUsd}` per named generation, then `chips.later*` steps; they are the foundries' products.
  */
+
+/** What held the labs' chips: their budgets, fab output, packaging, or power for the chips. */
+export const CHIP_LIMITS = ["budget", "fabs", "packaging", "power"] as const
+export type ChipLimit = (typeof CHIP_LIMITS)[number]
 
 export const params = [
   param("chips.h100FlopPerSec", "FLOP/s", 1e13, 1e17, "H100 FLOP/s", "Dense BF16 peak of one H100 (one H100e)."),
@@ -72,7 +74,14 @@ export const params = [
     "Chip learning rate",
     "Unit cost fall per doubling of a generation's cumulative output.",
   ),
-  param("chips.fabLeadTimeMonths", "months", 1, 120, "Fab lead time", "Months from a capacity order to output."),
+  param(
+    "chips.fabLeadTimeMonths",
+    "months",
+    1,
+    120,
+    "Committed fab lead time",
+    "Months over which the capacity committed before the start arrives (each foundry orders on its own lead time).",
+  ),
   param(
     "chips.fabCapexUsdPerUnitYear",
     "USD per unit/yr",
@@ -87,7 +96,7 @@ export const params = [
     0,
     20,
     "Fab growth limit",
-    "Largest capacity order per year relative to current capacity.",
+    "Largest capacity order per year relative to current capacity (every foundry, fab and packaging).",
   ),
   param(
     "chips.fabMwhPerUnit",
@@ -120,19 +129,41 @@ export const params = [
   param("chips.laterPriceStep", "x", 0.1, 10, "Later price step", "Launch price multiple per later generation."),
 ]
 
-/** The chip market clears: production by generation, price, and each lab's purchase (H100e). */
-/** What held the labs' purchases: their budgets, the fabs' output, or power for the chips. */
-const CHIP_LIMITS = ["budget", "fabs", "power"] as const
-type ChipLimit = (typeof CHIP_LIMITS)[number]
+/**
+ * The month's output mix per unit of capacity (the newest generation ramping in) and what a unit of
+ * it holds: H100e, unit cost on each generation's learning curve, and power at the wall.
+ */
+export const chipMix = (st: EconomyState, tick: number) => {
+  const { p } = st
+  const v = p.v
+  const nG = p.gens.length
+  const { newest, share } = productionMix(p, tick)
+  const mix = new Float64Array(nG)
+  mix[newest] = share
+  if (newest > 0) mix[newest - 1] += 1 - share
+  const b = Math.log2(1 - v["chips.learningRate"])
+  let h100ePerUnit = 0
+  let costPerUnit = 0
+  let kwPerUnit = 0
+  for (let g = 0; g < nG; g++) {
+    if (mix[g] === 0) continue
+    const unitCost = p.gens[g].priceUsd * (1 - v["chips.grossMargin2024"]) * (1 + st.chipCum[g] / 1e6) ** b
+    h100ePerUnit += mix[g] * p.gens[g].h100e
+    costPerUnit += mix[g] * unitCost
+    kwPerUnit += mix[g] * p.gens[g].kw
+  }
+  return { mix, h100ePerUnit, costPerUnit, kwPerUnit }
+}
 
 /**
- * The chip market clears: units made by generation, the labs' H100e with its price and cost, each
- * lab's purchase, the robot makers' on-board computers (H100e) and what held the labs back. v2
- * added the robot makers' chips and the limit (v1 logs: none to robots, budget-limited).
+ * The chip market as a whole, the sum of the foundries' sales (`mechanisms/foundries.ts`): units
+ * made by generation, the labs' H100e with its mean price and cost, each lab's purchase, the robot
+ * makers' on-board computers (H100e) and what held the labs back. v2 added the robot makers' chips
+ * and the limit (v1 logs: none to robots, budget-limited); v3 added packaging as a limit.
  */
 export const ChipsSold = defineEvent(
   "ChipsSold",
-  2,
+  3,
   Schema.Struct({
     units: Column.f64,
     h100e: Schema.Number,
@@ -142,105 +173,62 @@ export const ChipsSold = defineEvent(
     robotH100e: Schema.Number,
     limitedBy: Schema.Literals(CHIP_LIMITS),
   }),
-  { 1: (d) => ({ ...(d as object), robotH100e: 0, limitedBy: "budget" }) },
+  { 1: (d) => ({ ...(d as object), robotH100e: 0, limitedBy: "budget" }), 2: (d) => d },
 )
 
-/** A fab capacity order: arrives after the lead time. */
-export const FabCapacityOrdered = defineEvent(
-  "FabCapacityOrdered",
-  1,
-  Schema.Struct({
-    unitsPerYear: Schema.Number,
-    onlineTick: Schema.Int,
-    capexUsd: Schema.Number,
-    scarcity: Schema.Number,
-  }),
-)
+export const events = [ChipsSold] as const
 
-export const events = [ChipsSold, FabCapacityOrdered] as const
-
-/** Chip fabs: output by generation, scarcity pricing over a learning-curve cost, capacity orders. */
+/** The chip market: the foundries' sales summed, split among labs by budget, by generation by the output mix. */
 export const systems: Systems<typeof events> = [
   {
     name: "chips",
     decide: (st, { tick }) => {
       if (isOver(st)) return []
-      const { p, x } = st
-      const v = p.v
-      const nG = p.gens.length
-      const { newest, share } = productionMix(p, tick)
-      // The month's output mix per unit of capacity (newest generation ramping in), then what the
-      // power of last month's dispatch lets the fabs make.
-      const mix = new Float64Array(nG)
-      mix[newest] = share
-      if (newest > 0) mix[newest - 1] += 1 - share
-      const b = Math.log2(1 - v["chips.learningRate"])
-      let h100ePerUnit = 0
-      let costPerUnit = 0
-      let kwPerUnit = 0
-      for (let g = 0; g < nG; g++) {
-        if (mix[g] === 0) continue
-        const unitCost = p.gens[g].priceUsd * (1 - v["chips.grossMargin2024"]) * (1 + st.chipCum[g] / 1e6) ** b
-        h100ePerUnit += mix[g] * p.gens[g].h100e
-        costPerUnit += mix[g] * unitCost
-        kwPerUnit += mix[g] * p.gens[g].kw
+      const { p } = st
+      const { mix, h100ePerUnit } = chipMix(st, tick)
+      let sold = 0
+      let robotH100e = 0
+      let spend = 0
+      let costs = 0
+      let floorCost = 0
+      let available = 0
+      for (let i = 0; i < NFD; i++) {
+        const o = i * NFL
+        sold += st.foundryLast[o + FL.labH100e]
+        robotH100e += st.foundryLast[o + FL.robotH100e]
+        spend += st.foundryLast[o + FL.labH100e] * st.foundryLast[o + FL.price]
+        costs += st.foundryLast[o + FL.labH100e] * st.foundryLast[o + FL.cost]
+        floorCost += st.foundryLast[o + FL.available] * st.foundryLast[o + FL.cost]
+        available += st.foundryLast[o + FL.available]
       }
-      const costPerH100e = costPerUnit / h100ePerUnit
-      // Power per H100e of this month's output mix: at a launch the newest generation is a sliver of
-      // output, and pricing power by it alone bought a burst of chips that then sat dark.
-      const kwPerH100e = kwPerUnit / h100ePerUnit
-      const fabUnits = (x[X.fabCapacity] / 12) * servedShare(st, USER.factories)
-      const supplyH100e = fabUnits * h100ePerUnit
-      // Robot makers buy the on-board computers of the robots they mean to build first: a robot's
-      // computer is a small part of its price, so they outbid labs for the same wafers.
-      const robotH100e = Math.min(supplyH100e, robotsWanted(st, tick) * v["robots.chipH100ePerRobot"])
-      const labSupplyH100e = supplyH100e - robotH100e
+      // With nothing sold, the price is the supply-weighted floor (what a first chip would cost).
+      let inMarket = 0
+      let meanCost = 0
+      for (let i = 0; i < NFD; i++)
+        if (st.foundryStatus[i] === 1) {
+          inMarket++
+          meanCost += st.foundryLast[i * NFL + FL.cost]
+        }
+      const cost =
+        sold > 0 ? costs / sold : available > 0 ? floorCost / available : inMarket > 0 ? meanCost / inMarket : 0
+      const price = sold > 0 ? spend / sold : cost * (1 + p.v["chips.minMarkup"])
       let budget = 0
       for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
-      // Labs buy only chips they can power within the deployment time: spare capacity, power arriving
-      // soon, and the power of chips retiring this month. Past that, chips would sit dark.
-      const retiringH100e = fleetH100e(st) / (v["chips.lifetimeYears"] * 12)
-      const powerableH100e = Math.max(0, (sparePowerGw(st, tick, USER.dataCentres) * 1e6) / kwPerH100e) + retiringH100e
-      const floor = costPerH100e * (1 + v["chips.minMarkup"])
-      // Fab scarcity sets the chip price; when power is what binds, the unsold chips are not made.
-      const price = labSupplyH100e > 0 ? Math.max(floor, budget / labSupplyH100e) : floor
-      const sold = Math.min(labSupplyH100e, powerableH100e, budget / price)
-      const limitedBy: ChipLimit = sold >= budget / price ? "budget" : sold >= labSupplyH100e ? "fabs" : "power"
-      const units = new Float64Array(nG)
-      for (let g = 0; g < nG; g++) units[g] = (mix[g] * (sold + robotH100e)) / h100ePerUnit
+      const units = new Float64Array(mix.length)
+      for (let g = 0; g < mix.length; g++) units[g] = (mix[g] * (sold + robotH100e)) / h100ePerUnit
       const labH100e = new Float64Array(p.nLabs)
       for (let l = 0; l < p.nLabs; l++) labH100e[l] = budget > 0 ? (sold * st.labBudget[l]) / 12 / budget : 0
-      const out: EventOf<typeof events>[] = [
+      return [
         ChipsSold.make({
           units,
           h100e: sold,
           priceUsdPerH100e: price,
-          costUsdPerH100e: costPerH100e,
+          costUsdPerH100e: cost,
           labH100e,
           robotH100e,
-          limitedBy,
+          limitedBy: CHIP_LIMITS[st.supplyMarket[MKT.chipLimit]] ?? "budget",
         }),
       ]
-      // Capacity the budget would buy at the floor price, versus capacity installed and on order.
-      // (Fabs plan on money, not on today's power: power is ordered for the chips fabs will make.)
-      const desired = (12 * budget) / (floor * h100ePerUnit)
-      let pipeline = 0
-      for (let i = 0; i < RING; i++) pipeline += st.fabPipe[i]
-      const order = Math.min(
-        (v["chips.maxCapacityGrowthPerYear"] * x[X.fabCapacity]) / 12,
-        desired - x[X.fabCapacity] - pipeline,
-      )
-      if (order > x[X.fabCapacity] * 0.001) {
-        out.push(
-          FabCapacityOrdered.make({
-            unitsPerYear: order,
-            onlineTick: tick + Math.round(v["chips.fabLeadTimeMonths"]),
-            capexUsd: order * v["chips.fabCapexUsdPerUnitYear"],
-            scarcity: price / floor,
-          }),
-        )
-      }
-      return out
     },
   },
 ]
@@ -269,9 +257,5 @@ export const reducers: Reducers<typeof events> = {
     flow[F.chipCostPerH100e] = d.costUsdPerH100e
     flow[F.chipSpend] = d.h100e * d.priceUsdPerH100e * 12
     flow[F.robotChipH100e] = d.robotH100e
-  },
-  FabCapacityOrdered: (st, d) => {
-    st.fabPipe[d.onlineTick % RING] += d.unitsPerYear
-    st.flow[F.fabCapex] += d.capexUsd * 12
   },
 }

@@ -4,12 +4,14 @@ import * as demand from "./demand.js"
 import * as distributed from "./distributed.js"
 import * as energy from "./energy.js"
 import * as firms from "./firms.js"
+import * as foundries from "./foundries.js"
 import * as households from "./households.js"
 import * as labour from "./labour.js"
 import * as labs from "./labs.js"
 import * as markets from "./markets.js"
 import * as milestones from "./milestones.js"
 import * as month from "./month.js"
+import * as robotMakers from "./robot-makers.js"
 import * as robots from "./robots.js"
 import * as tasks from "./tasks.js"
 
@@ -21,7 +23,9 @@ import * as tasks from "./tasks.js"
 export const MECHANISMS = [
   month,
   labs,
+  foundries,
   chips,
+  robotMakers,
   robots,
   energy,
   distributed,
@@ -40,12 +44,14 @@ export {
   distributed,
   energy,
   firms,
+  foundries,
   households,
   labour,
   labs,
   markets,
   milestones,
   month,
+  robotMakers,
   robots,
   tasks,
 }

@@ -2,8 +2,10 @@ import { defineEvent } from "@takeoff/core"
 import { Schema } from "effect"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
-import { K, NP } from "../economy/sets.js"
+import { K, NFD, NMK, NP } from "../economy/sets.js"
 import { F, isOver, RING, X } from "../economy/state.js"
+import { foundryDeliverable } from "./foundries.js"
+import { makerCapacity } from "./robot-makers.js"
 
 /**
  * The month turns (docs/model.md, "Shape of a tick" and "Fixed factor and space"). Exogenous laws
@@ -12,7 +14,8 @@ import { F, isOver, RING, X } from "../economy/state.js"
  *   TFP                       x (1 + g_tfp)^(1/12)
  *   fixed factor on Earth     x (1 + g_fixed)^(1/12); off-world x (1 + g_space)^(1/12) from the space year
  *   chips, robots             x (1 - 1 / (12 x lifetime))
- * and every pipeline (fab, power, robot-factory capacity, retraining) delivers its slot for the month.
+ * and every pipeline (each foundry's fab and packaging, each robot maker's factories, power,
+ * retraining) delivers its slot for the month.
  */
 
 export const params = [
@@ -89,10 +92,18 @@ export const reducers: Reducers<typeof events> = {
       for (let g = 0; g < st.chipStock.length; g++) st.chipStock[g] *= chipKeep
       x[X.robots] *= 1 - 1 / (v["robots.lifetimeYears"] * 12)
     }
-    x[X.fabCapacity] += st.fabPipe[slot]
-    st.fabPipe[slot] = 0
-    x[X.robotCapacity] += st.robotPipe[slot]
-    st.robotPipe[slot] = 0
+    for (let i = 0; i < NFD; i++) {
+      st.foundryFab[i] += st.foundryFabPipe[slot * NFD + i]
+      st.foundryPack[i] += st.foundryPackPipe[slot * NFD + i]
+      st.foundryFabPipe[slot * NFD + i] = 0
+      st.foundryPackPipe[slot * NFD + i] = 0
+    }
+    x[X.fabCapacity] = foundryDeliverable(st)
+    for (let i = 0; i < NMK; i++) {
+      st.makerCap[i] += st.makerPipe[slot * NMK + i]
+      st.makerPipe[slot * NMK + i] = 0
+    }
+    x[X.robotCapacity] = makerCapacity(st)
     for (let j = 0; j < NP; j++) {
       st.power[j] += st.powerPipe[slot * NP + j]
       st.powerPipe[slot * NP + j] = 0

@@ -1,23 +1,17 @@
-import { defineEvent, type EventOf } from "@takeoff/core"
+import { defineEvent } from "@takeoff/core"
 import { Schema } from "effect"
-import { machineCosts, workerEqPerRobot } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
-import { K, OCC, SECTOR, USER } from "../economy/sets.js"
-import { servedShare, sparePowerGw } from "../economy/power.js"
-import { type EconomyState, F, isOver, RING, X } from "../economy/state.js"
+import { NMK } from "../economy/sets.js"
+import { F, isOver, ML, MKT, NML, X } from "../economy/state.js"
 
 /**
- * Robot factories (docs/model.md, "Robot factories"). Wright's law with a materials floor:
- *   unit cost = max(floor, cost2024 x (cumulative / stock2024)^log2(1 - learning rate)), price = cost x (1 + markup)
- *   value/cost = robot rent per worker-year x worker-eq per robot
- *                / (price x (r + 1/lifetime) + power cost per worker-year x worker-eq per robot)
- *   wanted     = capacity / 12 x min(1, (value/cost)^2)
- *   built      = min(wanted x factories' served power share, on-board chips / H100e per robot,
- *                    (spare power soon / kW per robot) + robots retiring)        (the binding one is recorded)
- *   order      = min(max growth x capacity / 12, capacity x min(1 + growth x lead / 12, value/cost) - capacity - pipeline)
- * Robots staffing robot factories cut the capex of new capacity by self-replication x the
- * automation of routine manual work in industry.
+ * Robot factories (docs/model.md, "Robot factories"): the robot market as the sum of the robot
+ * makers (`mechanisms/robot-makers.ts`, which price, sell and expand maker by maker):
+ *   built = sum_m sold_m;  unit cost, price = their sales-weighted means;  fleet += built
+ * The parameters here are common to every maker: the 2024 stock, output and cost, Wright's
+ * learning rate and the materials floor, markup, lifetime, worker-equivalents, power and chips on
+ * board, factory lead time, capex, growth limit and self-replication.
  */
 
 export const params = [
@@ -110,11 +104,13 @@ export const params = [
 ]
 
 /** What held robot output: demand (value/cost), factory capacity or power, on-board chips, power to run them. */
-const ROBOT_LIMITS = ["demand", "factories", "chips", "power"] as const
+export const ROBOT_LIMITS = ["demand", "factories", "chips", "power"] as const
+export type RobotLimit = (typeof ROBOT_LIMITS)[number]
 
 /**
- * Robots built and bought this month, and what held their number. v2 added the limit (v1 logs:
- * demand).
+ * Robots built and bought this month, in all (the sum over the makers, `RobotMakersSold`): units,
+ * mean unit cost and price, value over cost and what held their number. v2 added the limit (v1
+ * logs: demand).
  */
 export const RobotsBuilt = defineEvent(
   "RobotsBuilt",
@@ -129,91 +125,39 @@ export const RobotsBuilt = defineEvent(
   { 1: (d) => ({ ...(d as object), limitedBy: "demand" }) },
 )
 
-/** A robot factory capacity order (capex cut when robots staff factories). */
-export const RobotFactoryExpanded = defineEvent(
-  "RobotFactoryExpanded",
-  1,
-  Schema.Struct({
-    unitsPerYear: Schema.Number,
-    onlineTick: Schema.Int,
-    capexUsd: Schema.Number,
-    selfReplicationSaving: Schema.Number,
-  }),
-)
+export const events = [RobotsBuilt] as const
 
-export const events = [RobotsBuilt, RobotFactoryExpanded] as const
-
-/** Robot economics at a tick: Wright's-law cost, price, value over cost and the robots makers want to build. */
-const robotEconomics = (st: EconomyState, tick: number) => {
-  const { p, x, flow } = st
-  const v = p.v
-  const b = Math.log2(1 - v["robots.learningRate"])
-  const unitCostUsd = Math.max(
-    v["robots.floorCostUsd"],
-    // One robot at least on each side: with no robots in 2024 the curve starts from the first one.
-    v["robots.unitCost2024Usd"] * (Math.max(1, x[X.robotCum]) / Math.max(1, v["robots.stock2024"])) ** b,
-  )
-  const priceUsd = unitCostUsd * (1 + v["robots.markup"])
-  const c = machineCosts(st, tick)
-  const value = flow[F.robotPricePerWorkerYear] * workerEqPerRobot(p, tick)
-  const annualCost =
-    priceUsd * (v["macro.returnOnCapital"] + 1 / v["robots.lifetimeYears"]) + c.robotPower * workerEqPerRobot(p, tick)
-  const valueToCost = value / annualCost
-  return {
-    unitCostUsd,
-    priceUsd,
-    valueToCost,
-    wanted: (x[X.robotCapacity] / 12) * Math.min(1, valueToCost * valueToCost),
-  }
-}
-
-/** Robots the makers want to build this month (the chip market reserves their on-board computers). */
-export const robotsWanted = (st: EconomyState, tick: number): number => robotEconomics(st, tick).wanted
-
-/**
- * Robot factories: Wright's-law cost, purchases when a robot earns its keep, bounded by factory
- * output (and its power), on-board chips and power to run the new robots; capacity orders.
- */
+/** Robot factories as a whole: the makers' sales summed, at their sales-weighted cost and price. */
 export const systems: Systems<typeof events> = [
   {
     name: "robots",
-    decide: (st, { tick }) => {
+    decide: (st) => {
       if (isOver(st)) return []
-      const { p, x, flow } = st
-      const v = p.v
-      const { unitCostUsd, priceUsd, valueToCost, wanted } = robotEconomics(st, tick)
-      const byFactories = wanted * servedShare(st, USER.factories)
-      const chipPer = v["robots.chipH100ePerRobot"]
-      const byChips = chipPer > 0 ? flow[F.robotChipH100e] / chipPer : Number.POSITIVE_INFINITY
-      const kw = v["robots.powerKw"]
-      // New robots run only if powered: spare power soon, plus the power of robots retiring this month.
-      const retiring = x[X.robots] / (v["robots.lifetimeYears"] * 12)
-      const byPower =
-        kw > 0 ? Math.max(0, (sparePowerGw(st, tick, USER.robots) * 1e6) / kw) + retiring : Number.POSITIVE_INFINITY
-      const units = Math.min(byFactories, byChips, byPower)
-      const limitedBy =
-        units >= wanted ? "demand" : units >= byFactories ? "factories" : units >= byChips ? "chips" : "power"
-      const out: EventOf<typeof events>[] = [RobotsBuilt.make({ units, unitCostUsd, priceUsd, valueToCost, limitedBy })]
-      let pipeline = 0
-      for (let i = 0; i < RING; i++) pipeline += st.robotPipe[i]
-      const lead = Math.round(v["robots.factoryLeadTimeMonths"])
-      const maxGrowth = v["robots.maxCapacityGrowthPerYear"]
-      const desired = x[X.robotCapacity] * Math.min(1 + (maxGrowth * lead) / 12, valueToCost)
-      const order = Math.min((maxGrowth * x[X.robotCapacity]) / 12, desired - x[X.robotCapacity] - pipeline)
-      if (order > x[X.robotCapacity] * 0.001) {
-        // Robots staffing robot factories cut the capex of new capacity (self-replication).
-        const selfReplicationSaving =
-          v["robots.selfReplication"] * st.sectorAuto[SECTOR.industry * K + OCC.manualRoutine]
-        out.push(
-          RobotFactoryExpanded.make({
-            unitsPerYear: order,
-            onlineTick: tick + lead,
-            capexUsd: order * v["robots.factoryCapexUsdPerUnitYear"] * (1 - selfReplicationSaving),
-            selfReplicationSaving,
-          }),
-        )
+      let units = 0
+      let costs = 0
+      let revenue = 0
+      let share = 0
+      let meanCost = 0
+      let meanPrice = 0
+      for (let i = 0; i < NMK; i++) {
+        const o = i * NML
+        units += st.makerLast[o + ML.units]
+        costs += st.makerLast[o + ML.units] * st.makerLast[o + ML.cost]
+        revenue += st.makerLast[o + ML.units] * st.makerLast[o + ML.price]
+        // With nothing sold, the buyers' shares weight what a robot would cost.
+        share += st.makerLast[o + ML.buyerShare]
+        meanCost += st.makerLast[o + ML.buyerShare] * st.makerLast[o + ML.cost]
+        meanPrice += st.makerLast[o + ML.buyerShare] * st.makerLast[o + ML.price]
       }
-      return out
+      return [
+        RobotsBuilt.make({
+          units,
+          unitCostUsd: units > 0 ? costs / units : meanCost / Math.max(share, 1e-12),
+          priceUsd: units > 0 ? revenue / units : meanPrice / Math.max(share, 1e-12),
+          valueToCost: st.supplyMarket[MKT.robotValueToCost],
+          limitedBy: ROBOT_LIMITS[st.supplyMarket[MKT.robotLimit]] ?? "demand",
+        }),
+      ]
     },
   },
 ]
@@ -227,9 +171,5 @@ export const reducers: Reducers<typeof events> = {
     flow[F.robotsBuilt] = d.units * 12
     flow[F.robotPriceUsd] = d.priceUsd
     flow[F.robotSpend] = d.units * d.priceUsd * 12
-  },
-  RobotFactoryExpanded: (st, d) => {
-    st.robotPipe[d.onlineTick % RING] += d.unitsPerYear
-    st.flow[F.robotFactoryCapex] += d.capexUsd * 12
   },
 }

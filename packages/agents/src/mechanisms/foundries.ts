@@ -1,0 +1,522 @@
+import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Schema } from "effect"
+import { fleetH100e } from "../economy/costs.js"
+import type { Reducers, Systems } from "../economy/mechanism.js"
+import { param } from "../economy/param.js"
+import { servedShare, sparePowerGw } from "../economy/power.js"
+import { FOUNDRIES, type Foundry, NFD, USER } from "../economy/sets.js"
+import { type EconomyState, F, FL, isOver, MKT, NFL, RING, X } from "../economy/state.js"
+import { CHIP_LIMITS, type ChipLimit, chipMix } from "./chips.js"
+import { robotsWanted } from "./robot-makers.js"
+
+/**
+ * Foundries (docs/model.md, "Foundries"). Each foundry f has wafer capacity W_f (accelerators a
+ * year at full yield), packaging capacity P_f (CoWoS-class), a yield y_f and an outage share o_f:
+ *   y_f        = 1 - (1 - y0_f) x (cum_f / ref_f)^log2(1 - yield learning)              (learning)
+ *   available  = min(W_f x y_f, P_f) x (1 - o_f) / 12 x factories' served power share   (fab or packaging binds)
+ *   cost_f     = generation cost per H100e x costIndex_f x y0_f / y_f;  floor_f = cost_f x (1 + min markup)
+ * Labs' monthly budget B is split by contracts and by price: the share of f is
+ *   w_f = c x (f's last spend share) + (1 - c) x A_f p_f^-theta / sum_j A_j p_j^-theta   (A: lab supply, p: last price)
+ *   price_f = max(floor_f, w_f B / A_f),  bought_f = w_f B / price_f,  all scaled to the powerable H100e.
+ * Robot makers' on-board chips come first, from every foundry in proportion to its supply.
+ * Orders: desired good output D_f = w_f x 12 B / (floor_f x H100e per unit);
+ *   fab order  = min(max growth x W_f / 12, D_f / y_f - W_f - fab pipeline, cash + debt limit)   (lead: its own)
+ *   pack order = min(max growth x P_f / 12, D_f - P_f - packaging pipeline)                     (lead: packaging)
+ * Entry at `entryYear` with `entryUnitsPerYear`; exit after `exitMonths` in a row under `exitShare`
+ * of units; an outage takes `outageShareLost` of output from `outageYear` for `outageYears`.
+ */
+
+const perFoundry = (f: Foundry) => [
+  param(
+    `foundries.${f}.share2024`,
+    "fraction",
+    0,
+    1,
+    `${f} share 2024`,
+    "Share of the AI accelerators made in 2024 that came off this foundry's lines.",
+  ),
+  param(
+    `foundries.${f}.packagingRatio2024`,
+    "x",
+    0.1,
+    10,
+    `${f} packaging / fab`,
+    "Advanced packaging capacity over good fab output at the start (1: packaging binds).",
+  ),
+  param(
+    `foundries.${f}.yield2024`,
+    "fraction",
+    0.05,
+    1,
+    `${f} yield`,
+    "Share of accelerator dies that work, at the start (or entry).",
+  ),
+  param(
+    `foundries.${f}.costIndex`,
+    "x",
+    0.1,
+    10,
+    `${f} cost index`,
+    "Unit cost per good accelerator relative to the generation's cost, at its starting yield.",
+  ),
+  param(
+    `foundries.${f}.fabLeadTimeMonths`,
+    "months",
+    1,
+    120,
+    `${f} fab lead time`,
+    "Months from this foundry's capacity order to output.",
+  ),
+  param(
+    `foundries.${f}.entryYear`,
+    "year",
+    2024,
+    3000,
+    `${f} entry`,
+    "Year it starts selling AI accelerators (the start or before: already in).",
+  ),
+  param(
+    `foundries.${f}.entryUnitsPerYear`,
+    "units/yr",
+    0,
+    1e9,
+    `${f} entry capacity`,
+    "Accelerators a year of fab and packaging capacity it enters with (entrants only).",
+  ),
+  param(
+    `foundries.${f}.outageYear`,
+    "year",
+    2024,
+    3000,
+    `${f} outage year`,
+    "Year an outage or export control hits it.",
+  ),
+  param(
+    `foundries.${f}.outageShareLost`,
+    "fraction",
+    0,
+    1,
+    `${f} outage share`,
+    "Share of its output lost during the outage (0: no outage).",
+  ),
+  param(`foundries.${f}.outageYears`, "years", 0, 50, `${f} outage length`, "Years the outage lasts."),
+]
+
+export const params = [
+  ...FOUNDRIES.flatMap(perFoundry),
+  param(
+    "foundries.packagingLeadTimeMonths",
+    "months",
+    1,
+    120,
+    "Packaging lead time",
+    "Months from a packaging (CoWoS-class) capacity order to output.",
+  ),
+  param(
+    "foundries.packagingCapexUsdPerUnitYear",
+    "USD per unit/yr",
+    0,
+    1e7,
+    "Packaging capex",
+    "Capital cost of packaging one accelerator a year.",
+  ),
+  param(
+    "foundries.yieldLearningRate",
+    "fraction",
+    0,
+    0.9,
+    "Yield learning",
+    "Fall of the defect share per doubling of a foundry's own cumulative output.",
+  ),
+  param(
+    "foundries.contractShare",
+    "fraction",
+    0,
+    1,
+    "Contracted share",
+    "Share of the labs' chip budget placed by standing contracts (last month's spend shares); the rest goes by price.",
+  ),
+  param(
+    "foundries.priceElasticity",
+    "x",
+    0,
+    50,
+    "Buyers' price elasticity",
+    "Exponent of the logit on price by which the uncontracted budget chooses foundries.",
+  ),
+  param(
+    "foundries.debtToRevenue",
+    "years",
+    0,
+    20,
+    "Foundry borrowing",
+    "Capex a foundry may spend beyond its cash, in years of its current revenue.",
+  ),
+  param(
+    "foundries.exitShare",
+    "fraction",
+    0,
+    0.5,
+    "Foundry exit share",
+    "Share of units below which a foundry is losing the market.",
+  ),
+  param(
+    "foundries.exitMonths",
+    "months",
+    1,
+    240,
+    "Foundry exit delay",
+    "Months in a row under the exit share before it leaves.",
+  ),
+]
+
+const FOUNDRY_NAME = Schema.Literals(FOUNDRIES)
+
+/**
+ * The chip market cleared by foundry: good units made, H100e to labs and to robot makers, price and
+ * unit cost per H100e, supply available, and whether packaging rather than wafers bound each one.
+ */
+export const FoundriesSold = defineEvent(
+  "FoundriesSold",
+  1,
+  Schema.Struct({
+    units: Column.f64,
+    labH100e: Column.f64,
+    robotH100e: Column.f64,
+    priceUsdPerH100e: Column.f64,
+    costUsdPerH100e: Column.f64,
+    availableUnits: Column.f64,
+    buyerShare: Column.f64,
+    packagingBound: Column.f64,
+    limitedBy: Schema.Literals(CHIP_LIMITS),
+  }),
+)
+
+/** A foundry's capacity order, fab or packaging, with the signal and the limit that sized it. */
+export const FoundryCapacityOrdered = defineEvent(
+  "FoundryCapacityOrdered",
+  1,
+  Schema.Struct({
+    foundry: FOUNDRY_NAME,
+    kind: Schema.Literals(["fab", "packaging"]),
+    unitsPerYear: Schema.Number,
+    onlineTick: Schema.Int,
+    capexUsd: Schema.Number,
+    demandUnitsPerYear: Schema.Number,
+    limitedBy: Schema.Literals(["demand", "growth", "balance"]),
+  }),
+)
+
+/** A foundry enters the market (with its capacity) or leaves it (its capacity retired). */
+export const FoundryEntered = defineEvent(
+  "FoundryEntered",
+  1,
+  Schema.Struct({ foundry: FOUNDRY_NAME, unitsPerYear: Schema.Number }),
+)
+export const FoundryExited = defineEvent(
+  "FoundryExited",
+  1,
+  Schema.Struct({ foundry: FOUNDRY_NAME, unitShare: Schema.Number }),
+)
+
+/** An outage (or export control) starts or ends: the share of a foundry's output lost. */
+export const FoundryOutage = defineEvent(
+  "FoundryOutage",
+  1,
+  Schema.Struct({ foundry: FOUNDRY_NAME, shareLost: Schema.Number, untilTick: Schema.Int }),
+)
+
+export const events = [FoundriesSold, FoundryCapacityOrdered, FoundryEntered, FoundryExited, FoundryOutage] as const
+
+type V = EconomyState["p"]["v"]
+const tickOfYear = (st: EconomyState, year: number) => Math.round((year - st.p.startYear) * 12)
+
+/** The output a foundry's learning curve is measured from: its 2024 output, or a year at entry. */
+const reference = (v: V, f: Foundry): number =>
+  Math.max(1, v[`foundries.${f}.share2024`] * v["chips.production2024Units"], v[`foundries.${f}.entryUnitsPerYear`])
+
+/** A foundry's yield on its own cumulative output (Wright's law on the defect share). */
+export const foundryYield = (st: EconomyState, i: number): number => {
+  const f = FOUNDRIES[i]
+  const v = st.p.v
+  const y0 = v[`foundries.${f}.yield2024`]
+  const b = Math.log2(1 - v["foundries.yieldLearningRate"])
+  return 1 - (1 - y0) * Math.max(1, st.foundryCum[i] / reference(v, f)) ** b
+}
+
+/** Accelerators a year the foundries can deliver: good fab output or packaging, less outages. */
+export const foundryDeliverable = (st: EconomyState): number => {
+  let sum = 0
+  for (let i = 0; i < NFD; i++)
+    if (st.foundryStatus[i] === 1)
+      sum += Math.min(st.foundryFab[i] * foundryYield(st, i), st.foundryPack[i]) * (1 - st.foundryLost[i])
+  return sum
+}
+
+/** Foundries: each one's supply, prices and sales to labs and robot makers; capacity orders; entry, exit, outages. */
+export const systems: Systems<typeof events> = [
+  {
+    name: "foundries",
+    decide: (st, { tick }) => {
+      if (isOver(st)) return []
+      const { p } = st
+      const v = p.v
+      const out: EventOf<typeof events>[] = []
+      for (let i = 0; i < NFD; i++) {
+        const f = FOUNDRIES[i]
+        if (st.foundryStatus[i] === 0 && tick >= tickOfYear(st, v[`foundries.${f}.entryYear`]))
+          out.push(FoundryEntered.make({ foundry: f, unitsPerYear: v[`foundries.${f}.entryUnitsPerYear`] }))
+        const lost = v[`foundries.${f}.outageShareLost`]
+        const from = tickOfYear(st, v[`foundries.${f}.outageYear`])
+        const until = from + Math.round(v[`foundries.${f}.outageYears`] * 12)
+        if (lost > 0 && tick === from) out.push(FoundryOutage.make({ foundry: f, shareLost: lost, untilTick: until }))
+        if (lost > 0 && tick === until && until > from)
+          out.push(FoundryOutage.make({ foundry: f, shareLost: 0, untilTick: until }))
+      }
+      const mix = chipMix(st, tick)
+      const h = mix.h100ePerUnit
+      const served = servedShare(st, USER.factories)
+      const avail = new Float64Array(NFD)
+      const cost = new Float64Array(NFD)
+      const floor = new Float64Array(NFD)
+      const packagingBound = new Float64Array(NFD)
+      const yields = new Float64Array(NFD)
+      let supplyUnits = 0
+      for (let i = 0; i < NFD; i++) {
+        const f = FOUNDRIES[i]
+        const y = foundryYield(st, i)
+        yields[i] = y
+        cost[i] = (mix.costPerUnit / h) * v[`foundries.${f}.costIndex`] * (v[`foundries.${f}.yield2024`] / y)
+        floor[i] = cost[i] * (1 + v["chips.minMarkup"])
+        if (st.foundryStatus[i] !== 1) continue
+        const good = st.foundryFab[i] * y
+        packagingBound[i] = st.foundryPack[i] < good ? 1 : 0
+        avail[i] = ((Math.min(good, st.foundryPack[i]) * (1 - st.foundryLost[i])) / 12) * served
+        supplyUnits += avail[i]
+      }
+      // Robot makers buy the on-board computers first (a small part of a robot's price), pro rata.
+      const robotTotal = Math.min(supplyUnits * h, robotsWanted(st, tick) * v["robots.chipH100ePerRobot"])
+      const robotH100e = new Float64Array(NFD)
+      const labAvail = new Float64Array(NFD)
+      for (let i = 0; i < NFD; i++) {
+        robotH100e[i] = supplyUnits > 0 ? (robotTotal * avail[i]) / supplyUnits : 0
+        labAvail[i] = avail[i] * h - robotH100e[i]
+      }
+      let budget = 0
+      for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
+      const share = buyerShares(st, labAvail, floor)
+      const price = new Float64Array(NFD)
+      const bought = new Float64Array(NFD)
+      let wanted = 0
+      let atScarcity = 0
+      let packagingAtScarcity = 0
+      for (let i = 0; i < NFD; i++) {
+        price[i] = labAvail[i] > 0 ? Math.max(floor[i], (share[i] * budget) / labAvail[i]) : floor[i]
+        bought[i] = labAvail[i] > 0 ? (share[i] * budget) / price[i] : 0
+        wanted += bought[i]
+        if (price[i] > floor[i]) {
+          atScarcity += bought[i]
+          packagingAtScarcity += bought[i] * packagingBound[i]
+        }
+      }
+      // Labs buy only chips they can power within the deployment time (as in the aggregate market).
+      const kwPerH100e = mix.kwPerUnit / h
+      const retiringH100e = fleetH100e(st) / (v["chips.lifetimeYears"] * 12)
+      const powerable = Math.max(0, (sparePowerGw(st, tick, USER.dataCentres) * 1e6) / kwPerH100e) + retiringH100e
+      const scale = wanted > powerable ? powerable / wanted : 1
+      const units = new Float64Array(NFD)
+      const labH100e = new Float64Array(NFD)
+      for (let i = 0; i < NFD; i++) {
+        labH100e[i] = bought[i] * scale
+        units[i] = (labH100e[i] + robotH100e[i]) / h
+      }
+      const limitedBy: ChipLimit =
+        scale < 1
+          ? "power"
+          : atScarcity <= wanted / 2
+            ? "budget"
+            : packagingAtScarcity > atScarcity / 2
+              ? "packaging"
+              : "fabs"
+      out.push(
+        FoundriesSold.make({
+          units,
+          labH100e,
+          robotH100e,
+          priceUsdPerH100e: price,
+          costUsdPerH100e: cost,
+          availableUnits: avail,
+          buyerShare: share,
+          packagingBound,
+          limitedBy,
+        }),
+      )
+      for (let i = 0; i < NFD; i++) {
+        if (st.foundryStatus[i] !== 1) continue
+        const demand = (share[i] * 12 * budget) / (floor[i] * h)
+        orders(st, tick, i, demand, yields[i], out)
+      }
+      for (let i = 0; i < NFD; i++) {
+        const f = FOUNDRIES[i]
+        if (
+          st.foundryStatus[i] !== 1 ||
+          tick < tickOfYear(st, v[`foundries.${f}.entryYear`]) + v["foundries.exitMonths"]
+        )
+          continue
+        if (st.foundryWeak[i] >= v["foundries.exitMonths"])
+          out.push(FoundryExited.make({ foundry: f, unitShare: st.foundryLast[i * NFL + FL.unitShare] }))
+      }
+      return out
+    },
+  },
+]
+
+/**
+ * The share of the labs' budget each foundry gets: standing contracts at last month's spend shares,
+ * the rest by a logit on last month's prices weighted by what each can supply now.
+ */
+export const buyerShares = (st: EconomyState, labAvail: Float64Array, floor: Float64Array) => {
+  const v = st.p.v
+  const c = v["foundries.contractShare"]
+  const theta = v["foundries.priceElasticity"]
+  const share = new Float64Array(NFD)
+  let spend = 0
+  let logit = 0
+  for (let i = 0; i < NFD; i++) {
+    if (labAvail[i] <= 0) continue
+    spend += st.foundryLast[i * NFL + FL.spend]
+    const last = st.foundryLast[i * NFL + FL.price]
+    logit += labAvail[i] * (last > 0 ? last : floor[i]) ** -theta
+  }
+  let total = 0
+  for (let i = 0; i < NFD; i++) {
+    if (labAvail[i] <= 0) continue
+    const last = st.foundryLast[i * NFL + FL.price]
+    const byPrice = (labAvail[i] * (last > 0 ? last : floor[i]) ** -theta) / logit
+    const byContract = spend > 0 ? st.foundryLast[i * NFL + FL.spend] / spend : byPrice
+    share[i] = c * byContract + (1 - c) * byPrice
+    total += share[i]
+  }
+  for (let i = 0; i < NFD; i++) share[i] = total > 0 ? share[i] / total : 0
+  return share
+}
+
+/** A foundry's fab and packaging orders from its demand signal, growth limit and balance sheet. */
+const orders = (
+  st: EconomyState,
+  tick: number,
+  i: number,
+  demand: number,
+  y: number,
+  out: EventOf<typeof events>[],
+): void => {
+  const v = st.p.v
+  const f = FOUNDRIES[i]
+  const growth = v["chips.maxCapacityGrowthPerYear"] / 12
+  let fabPipe = 0
+  let packPipe = 0
+  for (let s = 0; s < RING; s++) {
+    fabPipe += st.foundryFabPipe[s * NFD + i]
+    packPipe += st.foundryPackPipe[s * NFD + i]
+  }
+  const revenue = 12 * st.foundryLast[i * NFL + FL.spend]
+  let room = Math.max(0, st.foundryCash[i] + v["foundries.debtToRevenue"] * revenue)
+  const kinds = [
+    [
+      "fab",
+      st.foundryFab[i],
+      demand / y,
+      fabPipe,
+      v["chips.fabCapexUsdPerUnitYear"],
+      v[`foundries.${f}.fabLeadTimeMonths`],
+    ],
+    [
+      "packaging",
+      st.foundryPack[i],
+      demand,
+      packPipe,
+      v["foundries.packagingCapexUsdPerUnitYear"],
+      v["foundries.packagingLeadTimeMonths"],
+    ],
+  ] as const
+  for (const [kind, cap, desired, pipe, capex, lead] of kinds) {
+    const byGrowth = growth * cap
+    const byDemand = desired - cap - pipe
+    const byBalance = capex > 0 ? room / capex : Number.POSITIVE_INFINITY
+    const order = Math.min(byGrowth, byDemand, byBalance)
+    if (order <= cap * 0.001) continue
+    room -= order * capex
+    out.push(
+      FoundryCapacityOrdered.make({
+        foundry: f,
+        kind,
+        unitsPerYear: order,
+        onlineTick: tick + Math.round(lead),
+        capexUsd: order * capex,
+        demandUnitsPerYear: demand,
+        limitedBy: order === byDemand ? "demand" : order === byGrowth ? "growth" : "balance",
+      }),
+    )
+  }
+}
+
+const foundryIndex = (f: Foundry): number => FOUNDRIES.indexOf(f)
+
+export const reducers: Reducers<typeof events> = {
+  FoundriesSold: (st, d) => {
+    const v = st.p.v
+    let units = 0
+    for (let i = 0; i < NFD; i++) units += d.units[i]
+    let spend = 0
+    for (let i = 0; i < NFD; i++) spend += d.labH100e[i] * d.priceUsdPerH100e[i]
+    for (let i = 0; i < NFD; i++) {
+      const o = i * NFL
+      const sold = d.labH100e[i] * d.priceUsdPerH100e[i]
+      st.foundryCum[i] += d.units[i]
+      st.foundryCash[i] += sold - d.labH100e[i] * d.costUsdPerH100e[i]
+      st.foundryLast[o + FL.units] = d.units[i]
+      st.foundryLast[o + FL.labH100e] = d.labH100e[i]
+      st.foundryLast[o + FL.robotH100e] = d.robotH100e[i]
+      st.foundryLast[o + FL.price] = d.priceUsdPerH100e[i]
+      st.foundryLast[o + FL.cost] = d.costUsdPerH100e[i]
+      st.foundryLast[o + FL.spend] = sold
+      st.foundryLast[o + FL.unitShare] = units > 0 ? d.units[i] / units : 0
+      st.foundryLast[o + FL.buyerShare] = d.buyerShare[i]
+      st.foundryLast[o + FL.available] = d.availableUnits[i]
+      if (st.foundryStatus[i] === 1)
+        st.foundryWeak[i] =
+          spend > 0 && st.foundryLast[o + FL.unitShare] < v["foundries.exitShare"] ? st.foundryWeak[i] + 1 : 0
+    }
+    st.supplyMarket[MKT.chipLimit] = CHIP_LIMITS.indexOf(d.limitedBy)
+    st.x[X.fabCapacity] = foundryDeliverable(st)
+  },
+  FoundryCapacityOrdered: (st, d) => {
+    const i = foundryIndex(d.foundry)
+    const pipe = d.kind === "fab" ? st.foundryFabPipe : st.foundryPackPipe
+    pipe[(d.onlineTick % RING) * NFD + i] += d.unitsPerYear
+    st.foundryCash[i] -= d.capexUsd
+    st.flow[F.fabCapex] += d.capexUsd * 12
+  },
+  FoundryEntered: (st, d) => {
+    const i = foundryIndex(d.foundry)
+    st.foundryStatus[i] = 1
+    st.foundryFab[i] = Math.max(st.foundryFab[i], d.unitsPerYear / st.p.v[`foundries.${d.foundry}.yield2024`])
+    st.foundryPack[i] = Math.max(st.foundryPack[i], d.unitsPerYear)
+    st.x[X.fabCapacity] = foundryDeliverable(st)
+  },
+  FoundryExited: (st, d) => {
+    const i = foundryIndex(d.foundry)
+    st.foundryStatus[i] = 2
+    st.foundryFab[i] = 0
+    st.foundryPack[i] = 0
+    for (let s = 0; s < RING; s++) {
+      st.foundryFabPipe[s * NFD + i] = 0
+      st.foundryPackPipe[s * NFD + i] = 0
+    }
+    st.x[X.fabCapacity] = foundryDeliverable(st)
+  },
+  FoundryOutage: (st, d) => {
+    st.foundryLost[foundryIndex(d.foundry)] = d.shareLost
+    st.x[X.fabCapacity] = foundryDeliverable(st)
+  },
+}

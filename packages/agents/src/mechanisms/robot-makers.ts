@@ -1,0 +1,392 @@
+import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Schema } from "effect"
+import { machineCosts, workerEqPerRobot } from "../economy/costs.js"
+import type { Reducers, Systems } from "../economy/mechanism.js"
+import { param } from "../economy/param.js"
+import { servedShare, sparePowerGw } from "../economy/power.js"
+import { K, NMK, OCC, ROBOT_MAKERS, type RobotMaker, SECTOR, USER } from "../economy/sets.js"
+import { type EconomyState, F, isOver, MKT, ML, NML, RING, X } from "../economy/state.js"
+import { ROBOT_LIMITS, type RobotLimit } from "./robots.js"
+
+/**
+ * Robot makers (docs/model.md, "Robot makers"). Each maker m has factory capacity C_m, its own
+ * cumulative output N_m, a design generation with capability q_m and a redesign cost factor k_m:
+ *   cost_m  = max(floor, cost2024 x costIndex_m x k_m x (N_m / ref_m)^log2(1 - learning rate)),  price_m = cost_m x (1 + markup)
+ *   share_m = C_m (q_m / price_m)^theta / sum_j C_j (q_j / price_j)^theta                 (buyers' logit)
+ *   v/c     = robot rent per worker-year x worker-eq per robot
+ *             / (mean price x (r + 1/lifetime) + power cost per worker-year x worker-eq per robot)
+ *   wanted  = sum_m C_m / 12 x min(1, (v/c)^2);  sold_m = min(C_m / 12, share_m x wanted), the rest to spare capacity
+ *   built   = wanted x min(1, factories' power, on-board chips, power to run them) / wanted  (all makers alike)
+ *   order_m = min(max growth x C_m / 12, share_m x sum C x min(1 + growth x lead / 12, v/c_m) - C_m - pipeline_m)
+ * A redesign every `redesignYears` multiplies q_m by `redesignStep`; at `breakthroughYear` it also
+ * multiplies k_m by `breakthroughCostFactor`. Entrants come in at `entryYear`; a maker under
+ * `exitShare` of units for `exitMonths` running leaves. Robots staffing robot factories cut capex by
+ * self-replication x the automation of routine manual work in industry.
+ */
+
+const perMaker = (m: RobotMaker) => [
+  param(`robotMakers.${m}.share2024`, "fraction", 0, 1, `${m} share 2024`, "Share of the robots made in 2024."),
+  param(
+    `robotMakers.${m}.costIndex`,
+    "x",
+    0.05,
+    20,
+    `${m} cost index`,
+    "Unit cost relative to robots.unitCost2024Usd at its reference output (2024 output, or a year at entry).",
+  ),
+  param(
+    `robotMakers.${m}.capability2024`,
+    "x",
+    0.01,
+    100,
+    `${m} capability`,
+    "Capability index of its design at the start or entry (1: a 2024 industrial robot).",
+  ),
+  param(
+    `robotMakers.${m}.entryYear`,
+    "year",
+    2024,
+    3000,
+    `${m} entry`,
+    "Year it starts selling robots (the start or before: already in).",
+  ),
+  param(
+    `robotMakers.${m}.entryUnitsPerYear`,
+    "robots/yr",
+    0,
+    1e9,
+    `${m} entry capacity`,
+    "Factory capacity it enters with (entrants only).",
+  ),
+  param(
+    `robotMakers.${m}.redesignYears`,
+    "years",
+    0.5,
+    50,
+    `${m} redesign interval`,
+    "Years between its design generations.",
+  ),
+  param(
+    `robotMakers.${m}.redesignStep`,
+    "x",
+    1,
+    10,
+    `${m} redesign step`,
+    "Capability multiple of each new design (hands, degrees of freedom, speed).",
+  ),
+  param(
+    `robotMakers.${m}.breakthroughYear`,
+    "year",
+    2024,
+    3000,
+    `${m} breakthrough`,
+    "Year of a redesign that also cuts its cost.",
+  ),
+  param(
+    `robotMakers.${m}.breakthroughCostFactor`,
+    "x",
+    0.01,
+    1,
+    `${m} breakthrough cost`,
+    "Unit cost multiple of the breakthrough redesign (1: none).",
+  ),
+]
+
+export const params = [
+  ...ROBOT_MAKERS.flatMap(perMaker),
+  param(
+    "robotMakers.priceElasticity",
+    "x",
+    0,
+    50,
+    "Robot buyers' elasticity",
+    "Exponent of the buyers' logit on capability per dollar.",
+  ),
+  param(
+    "robotMakers.exitShare",
+    "fraction",
+    0,
+    0.5,
+    "Maker exit share",
+    "Share of units below which a maker is losing the market.",
+  ),
+  param(
+    "robotMakers.exitMonths",
+    "months",
+    1,
+    240,
+    "Maker exit delay",
+    "Months in a row under the exit share before it leaves.",
+  ),
+]
+
+const MAKER_NAME = Schema.Literals(ROBOT_MAKERS)
+
+/** Robots sold by maker this month, at each one's price and cost, and what held the market's output. */
+export const RobotMakersSold = defineEvent(
+  "RobotMakersSold",
+  1,
+  Schema.Struct({
+    units: Column.f64,
+    priceUsd: Column.f64,
+    unitCostUsd: Column.f64,
+    buyerShare: Column.f64,
+    valueToCost: Schema.Number,
+    wanted: Schema.Number,
+    limitedBy: Schema.Literals(ROBOT_LIMITS),
+  }),
+)
+
+/** A maker's factory capacity order (capex cut when robots staff factories). */
+export const RobotMakerExpanded = defineEvent(
+  "RobotMakerExpanded",
+  1,
+  Schema.Struct({
+    maker: MAKER_NAME,
+    unitsPerYear: Schema.Number,
+    onlineTick: Schema.Int,
+    capexUsd: Schema.Number,
+    selfReplicationSaving: Schema.Number,
+  }),
+)
+
+/** A maker's new design: its generation, capability and the cost multiple it brings. */
+export const RobotMakerRedesigned = defineEvent(
+  "RobotMakerRedesigned",
+  1,
+  Schema.Struct({ maker: MAKER_NAME, generation: Schema.Int, capability: Schema.Number, costFactor: Schema.Number }),
+)
+
+/** A maker enters (with its factory) or leaves (its capacity retired). */
+export const RobotMakerEntered = defineEvent(
+  "RobotMakerEntered",
+  1,
+  Schema.Struct({ maker: MAKER_NAME, unitsPerYear: Schema.Number }),
+)
+export const RobotMakerExited = defineEvent(
+  "RobotMakerExited",
+  1,
+  Schema.Struct({ maker: MAKER_NAME, unitShare: Schema.Number }),
+)
+
+export const events = [
+  RobotMakersSold,
+  RobotMakerExpanded,
+  RobotMakerRedesigned,
+  RobotMakerEntered,
+  RobotMakerExited,
+] as const
+
+type V = EconomyState["p"]["v"]
+const tickOfYear = (st: EconomyState, year: number) => Math.round((year - st.p.startYear) * 12)
+const entryTick = (st: EconomyState, m: RobotMaker) => Math.max(0, tickOfYear(st, st.p.v[`robotMakers.${m}.entryYear`]))
+
+/** The output a maker's learning curve is measured from: its share of the 2024 stock, or a year at entry. */
+export const makerReference = (v: V, m: RobotMaker): number =>
+  Math.max(1, v[`robotMakers.${m}.share2024`] * v["robots.stock2024"], v[`robotMakers.${m}.entryUnitsPerYear`])
+
+/** A maker's unit cost: Wright's law on its own output, its redesigns' cost factor, the materials floor. */
+export const makerUnitCost = (st: EconomyState, i: number): number => {
+  const v = st.p.v
+  const m = ROBOT_MAKERS[i]
+  const b = Math.log2(1 - v["robots.learningRate"])
+  const curve = (Math.max(1, st.makerCum[i]) / makerReference(v, m)) ** b
+  return Math.max(
+    v["robots.floorCostUsd"],
+    v["robots.unitCost2024Usd"] * v[`robotMakers.${m}.costIndex`] * st.makerCostFactor[i] * curve,
+  )
+}
+
+/** What makers offer this month: each one's cost, price, buyers' share and sales, and the robots wanted in all. */
+export const makerOffers = (st: EconomyState, tick: number) => {
+  const { p, flow } = st
+  const v = p.v
+  const cost = new Float64Array(NMK)
+  const price = new Float64Array(NMK)
+  const share = new Float64Array(NMK)
+  const sold = new Float64Array(NMK)
+  const theta = v["robotMakers.priceElasticity"]
+  let attract = 0
+  let capacity = 0
+  for (let i = 0; i < NMK; i++) {
+    cost[i] = makerUnitCost(st, i)
+    price[i] = cost[i] * (1 + v["robots.markup"])
+    if (st.makerStatus[i] !== 1) continue
+    share[i] = st.makerCap[i] * (st.makerCapability[i] / price[i]) ** theta
+    attract += share[i]
+    capacity += st.makerCap[i]
+  }
+  // With no factory capacity at all, buyers still see the makers' designs and prices (equal weights).
+  if (attract === 0)
+    for (let i = 0; i < NMK; i++) {
+      share[i] = st.makerStatus[i] === 1 ? (st.makerCapability[i] / price[i]) ** theta : 0
+      attract += share[i]
+    }
+  let meanPrice = 0
+  for (let i = 0; i < NMK; i++) {
+    share[i] = attract > 0 ? share[i] / attract : 0
+    meanPrice += share[i] * price[i]
+  }
+  const c = machineCosts(st, tick)
+  const weq = workerEqPerRobot(p, tick)
+  const value = flow[F.robotPricePerWorkerYear] * weq
+  const toCost = (pr: number) =>
+    value / (pr * (v["macro.returnOnCapital"] + 1 / v["robots.lifetimeYears"]) + c.robotPower * weq)
+  const valueToCost = meanPrice > 0 ? toCost(meanPrice) : 0
+  const wanted = (capacity / 12) * Math.min(1, valueToCost * valueToCost)
+  // Each maker sells its buyers' share up to its capacity; what it cannot make goes to makers with room.
+  let placed = 0
+  let spare = 0
+  for (let i = 0; i < NMK; i++) {
+    sold[i] = Math.min(st.makerCap[i] / 12, share[i] * wanted)
+    placed += sold[i]
+    spare += st.makerStatus[i] === 1 ? st.makerCap[i] / 12 - sold[i] : 0
+  }
+  const left = wanted - placed
+  if (left > 0 && spare > 0)
+    for (let i = 0; i < NMK; i++)
+      if (st.makerStatus[i] === 1) sold[i] += (left * (st.makerCap[i] / 12 - sold[i])) / spare
+  return { cost, price, share, sold, valueToCost, wanted, capacity, toCost }
+}
+
+/** Robots the makers want to build this month (the foundries reserve their on-board computers). */
+export const robotsWanted = (st: EconomyState, tick: number): number => makerOffers(st, tick).wanted
+
+/** Robot makers: entry, redesigns, sales bounded by factories, chips and power, capacity orders, exit. */
+export const systems: Systems<typeof events> = [
+  {
+    name: "robot-makers",
+    decide: (st, { tick }) => {
+      if (isOver(st)) return []
+      const { x, flow } = st
+      const v = st.p.v
+      const out: EventOf<typeof events>[] = []
+      for (let i = 0; i < NMK; i++) {
+        const m = ROBOT_MAKERS[i]
+        const start = entryTick(st, m)
+        if (st.makerStatus[i] === 0 && tick >= start)
+          out.push(RobotMakerEntered.make({ maker: m, unitsPerYear: v[`robotMakers.${m}.entryUnitsPerYear`] }))
+        if (st.makerStatus[i] === 2 || tick < start) continue
+        const every = Math.max(1, Math.round(v[`robotMakers.${m}.redesignYears`] * 12))
+        const breakthrough = tick === tickOfYear(st, v[`robotMakers.${m}.breakthroughYear`])
+        if ((tick > start && (tick - start) % every === 0) || breakthrough)
+          out.push(
+            RobotMakerRedesigned.make({
+              maker: m,
+              generation: st.makerGen[i] + 1,
+              capability: st.makerCapability[i] * v[`robotMakers.${m}.redesignStep`],
+              costFactor: breakthrough ? v[`robotMakers.${m}.breakthroughCostFactor`] : 1,
+            }),
+          )
+      }
+      const o = makerOffers(st, tick)
+      const byFactories = o.wanted * servedShare(st, USER.factories)
+      const chipPer = v["robots.chipH100ePerRobot"]
+      const byChips = chipPer > 0 ? flow[F.robotChipH100e] / chipPer : Number.POSITIVE_INFINITY
+      const kw = v["robots.powerKw"]
+      // New robots run only if powered: spare power soon, plus the power of robots retiring this month.
+      const retiring = x[X.robots] / (v["robots.lifetimeYears"] * 12)
+      const byPower =
+        kw > 0 ? Math.max(0, (sparePowerGw(st, tick, USER.robots) * 1e6) / kw) + retiring : Number.POSITIVE_INFINITY
+      const built = Math.min(byFactories, byChips, byPower)
+      const limitedBy: RobotLimit =
+        built >= o.wanted ? "demand" : built >= byFactories ? "factories" : built >= byChips ? "chips" : "power"
+      const scale = o.wanted > 0 ? built / o.wanted : 0
+      const units = o.sold.map((s) => s * scale)
+      out.push(
+        RobotMakersSold.make({
+          units,
+          priceUsd: o.price,
+          unitCostUsd: o.cost,
+          buyerShare: o.share,
+          valueToCost: o.valueToCost,
+          wanted: o.wanted,
+          limitedBy,
+        }),
+      )
+      const lead = Math.round(v["robots.factoryLeadTimeMonths"])
+      const growth = v["robots.maxCapacityGrowthPerYear"]
+      // Robots staffing robot factories cut the capex of new capacity (self-replication).
+      const saving = v["robots.selfReplication"] * st.sectorAuto[SECTOR.industry * K + OCC.manualRoutine]
+      for (let i = 0; i < NMK; i++) {
+        if (st.makerStatus[i] !== 1) continue
+        const cap = st.makerCap[i]
+        let pipe = 0
+        for (let s = 0; s < RING; s++) pipe += st.makerPipe[s * NMK + i]
+        const desired = o.share[i] * o.capacity * Math.min(1 + (growth * lead) / 12, o.toCost(o.price[i]))
+        const order = Math.min((growth * cap) / 12, desired - cap - pipe)
+        if (order > cap * 0.001)
+          out.push(
+            RobotMakerExpanded.make({
+              maker: ROBOT_MAKERS[i],
+              unitsPerYear: order,
+              onlineTick: tick + lead,
+              capexUsd: order * v["robots.factoryCapexUsdPerUnitYear"] * (1 - saving),
+              selfReplicationSaving: saving,
+            }),
+          )
+      }
+      for (let i = 0; i < NMK; i++) {
+        const m = ROBOT_MAKERS[i]
+        if (st.makerStatus[i] === 1 && tick >= entryTick(st, m) + v["robotMakers.exitMonths"])
+          if (st.makerWeak[i] >= v["robotMakers.exitMonths"])
+            out.push(RobotMakerExited.make({ maker: m, unitShare: st.makerLast[i * NML + ML.unitShare] }))
+      }
+      return out
+    },
+  },
+]
+
+/** Factory capacity of the makers in the market (robots a year). */
+export const makerCapacity = (st: EconomyState): number => {
+  let sum = 0
+  for (let i = 0; i < NMK; i++) if (st.makerStatus[i] === 1) sum += st.makerCap[i]
+  return sum
+}
+
+const makerIndex = (m: RobotMaker): number => ROBOT_MAKERS.indexOf(m)
+
+export const reducers: Reducers<typeof events> = {
+  RobotMakersSold: (st, d) => {
+    const v = st.p.v
+    let units = 0
+    for (let i = 0; i < NMK; i++) units += d.units[i]
+    for (let i = 0; i < NMK; i++) {
+      const o = i * NML
+      st.makerCum[i] += d.units[i]
+      st.makerLast[o + ML.units] = d.units[i]
+      st.makerLast[o + ML.price] = d.priceUsd[i]
+      st.makerLast[o + ML.cost] = d.unitCostUsd[i]
+      st.makerLast[o + ML.unitShare] = units > 0 ? d.units[i] / units : 0
+      st.makerLast[o + ML.buyerShare] = d.buyerShare[i]
+      if (st.makerStatus[i] === 1)
+        st.makerWeak[i] = units > 0 && d.units[i] / units < v["robotMakers.exitShare"] ? st.makerWeak[i] + 1 : 0
+    }
+    st.supplyMarket[MKT.robotLimit] = ROBOT_LIMITS.indexOf(d.limitedBy)
+    st.supplyMarket[MKT.robotValueToCost] = d.valueToCost
+    st.supplyMarket[MKT.robotWanted] = d.wanted
+  },
+  RobotMakerExpanded: (st, d) => {
+    st.makerPipe[(d.onlineTick % RING) * NMK + makerIndex(d.maker)] += d.unitsPerYear
+    st.flow[F.robotFactoryCapex] += d.capexUsd * 12
+  },
+  RobotMakerRedesigned: (st, d) => {
+    const i = makerIndex(d.maker)
+    st.makerGen[i] = d.generation
+    st.makerCapability[i] = d.capability
+    st.makerCostFactor[i] *= d.costFactor
+  },
+  RobotMakerEntered: (st, d) => {
+    const i = makerIndex(d.maker)
+    st.makerStatus[i] = 1
+    st.makerCap[i] = Math.max(st.makerCap[i], d.unitsPerYear)
+    st.x[X.robotCapacity] = makerCapacity(st)
+  },
+  RobotMakerExited: (st, d) => {
+    const i = makerIndex(d.maker)
+    st.makerStatus[i] = 2
+    st.makerCap[i] = 0
+    for (let s = 0; s < RING; s++) st.makerPipe[s * NMK + i] = 0
+    st.x[X.robotCapacity] = makerCapacity(st)
+  },
+}
