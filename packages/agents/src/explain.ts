@@ -4,6 +4,7 @@ import { economyModel } from "./model.js"
 import type { Explanation as AuditExplanation, NotableEvent } from "@takeoff/protocol"
 import type { EconomyConfig } from "./scenario.js"
 import { basketCostUsd, leastIncomeWithoutWork } from "./mechanisms/households.js"
+import { type SupplierPart, SupplierSpend, supplierEvent } from "./explain-suppliers.js"
 import { F } from "./state.js"
 import { tickToDate } from "./time.js"
 
@@ -22,22 +23,6 @@ const usd = (x: number): string =>
           ? `$${fmt(x / 1e3, 3)}k`
           : `$${fmt(x, 3)}`
 
-/** A supplier's name for people. */
-export const SUPPLIER_NAMES: Readonly<Record<string, string>> = {
-  tsmc: "TSMC",
-  samsung: "Samsung Foundry",
-  intel: "Intel Foundry",
-  smic: "SMIC",
-  japan: "Japanese robot makers",
-  europe: "European robot makers",
-  china: "Chinese robot makers",
-  tesla: "Tesla (Optimus)",
-  unitree: "Unitree",
-}
-const supplierName = (id: string): string => SUPPLIER_NAMES[id] ?? id
-
-/** Big enough to show in a feed: capex of at least this much is notable. */
-const NOTABLE_CAPEX_USD = 5e9
 /** The power system serves the whole economy: orders of a few GW a month are routine. */
 const NOTABLE_POWER_GW = 25
 
@@ -62,66 +47,12 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
         data: d,
       }
     }
-    case "FoundryCapacityOrdered":
-      if (event.data.capexUsd < NOTABLE_CAPEX_USD) return undefined
-      return {
-        ...base,
-        agent: `foundry-${event.data.foundry}`,
-        summary: `${supplierName(event.data.foundry)} orders ${fmt(event.data.unitsPerYear / 1e6, 3)}M chips/yr of ${event.data.kind === "fab" ? "fab" : "packaging"} capacity (${usd(event.data.capexUsd)}), online ${tickToDate(config, event.data.onlineTick)}`,
-        data: event.data,
-      }
-    case "FoundryOutage":
-      return {
-        ...base,
-        agent: `foundry-${event.data.foundry}`,
-        summary:
-          event.data.shareLost > 0
-            ? `${supplierName(event.data.foundry)} loses ${pct(event.data.shareLost)} of its output until ${tickToDate(config, event.data.untilTick)} (outage or export control)`
-            : `${supplierName(event.data.foundry)} recovers its full output`,
-        data: event.data,
-      }
-    case "FoundryEntered":
-    case "RobotMakerEntered": {
-      const who = event.type === "FoundryEntered" ? event.data.foundry : event.data.maker
-      return {
-        ...base,
-        agent: event.type === "FoundryEntered" ? `foundry-${who}` : `robot-maker-${who}`,
-        summary: `${supplierName(who)} enters the ${event.type === "FoundryEntered" ? "AI chip" : "robot"} market with ${fmt(event.data.unitsPerYear, 3)} a year of capacity`,
-        data: event.data,
-      }
-    }
-    case "FoundryExited":
-    case "RobotMakerExited": {
-      const who = event.type === "FoundryExited" ? event.data.foundry : event.data.maker
-      return {
-        ...base,
-        agent: event.type === "FoundryExited" ? `foundry-${who}` : `robot-maker-${who}`,
-        summary: `${supplierName(who)} leaves the ${event.type === "FoundryExited" ? "AI chip" : "robot"} market (${pct(event.data.unitShare)} of units)`,
-        data: event.data,
-      }
-    }
-    case "RobotMakerRedesigned":
-      if (event.data.costFactor === 1 && event.data.generation % 2 === 1) return undefined
-      return {
-        ...base,
-        agent: `robot-maker-${event.data.maker}`,
-        summary: `${supplierName(event.data.maker)} releases design ${event.data.generation}: capability ${fmt(event.data.capability, 3)}x${event.data.costFactor < 1 ? `, unit cost x${fmt(event.data.costFactor, 2)}` : ""}`,
-        data: event.data,
-      }
     case "PowerOrdered":
       if (event.data.gw < NOTABLE_POWER_GW) return undefined
       return {
         ...base,
         agent: `power-${event.data.source}`,
         summary: `${event.data.source} power ordered: ${fmt(event.data.gw, 3)} GW, online ${tickToDate(config, event.data.onlineTick)}${event.data.shortfallGw > 0 ? ` (${fmt(event.data.shortfallGw, 2)} GW short now)` : ""}`,
-        data: event.data,
-      }
-    case "RobotMakerExpanded":
-      if (event.data.capexUsd < NOTABLE_CAPEX_USD) return undefined
-      return {
-        ...base,
-        agent: `robot-maker-${event.data.maker}`,
-        summary: `${supplierName(event.data.maker)} adds ${fmt(event.data.unitsPerYear / 1e6, 3)}M robots/yr (${usd(event.data.capexUsd)}${event.data.selfReplicationSaving > 0.05 ? `, ${pct(event.data.selfReplicationSaving)} cheaper with robot staff` : ""})`,
         data: event.data,
       }
     case "SectorAutomationShifted": {
@@ -150,7 +81,7 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
     case "CatastropheOccurred":
       return { ...base, summary: `Catastrophe at AI share ${pct(event.data.aiShare)}; the run ends`, data: event.data }
     default:
-      return undefined
+      return supplierEvent(event, base, config)
   }
 }
 
@@ -251,6 +182,8 @@ export interface Explanation extends AuditExplanation {
    * chips), with the number of months each bound and the first and last of them.
    */
   readonly constraints: ReadonlyArray<BindingConstraint>
+  /** What labs paid each foundry for chips and buyers paid each robot maker up to the milestone. */
+  readonly suppliers: { readonly chips: ReadonlyArray<SupplierPart>; readonly robots: ReadonlyArray<SupplierPart> }
 }
 
 const MILESTONE_TYPE: Record<Why, string> = {
@@ -287,6 +220,7 @@ export const explain = (text: string, why: Why): Explanation => {
   const events: Array<NotableEvent & { contribution?: number }> = []
   let asiDate: string | null = null
   const constraints = new Map<string, { months: number; first: string; last: string }>()
+  const spend = new SupplierSpend()
   const metric = why === "post-scarcity" ? "leastIncomeWithoutWorkOverBasket" : "aiShare"
   let frontierModel: (Extract<EconomyEvent, { type: "ModelReleased" }>["data"] & { date: string }) | undefined
   const result = replay(economyModel, text, {
@@ -302,6 +236,7 @@ export const explain = (text: string, why: Why): Explanation => {
           for (const [d, c] of Object.entries(e.data.drivers)) drivers.set(d, (drivers.get(d) ?? 0) + c)
           sectors.set(e.data.sector, (sectors.get(e.data.sector) ?? 0) + e.data.delta)
         }
+        spend.add(e)
         for (const c of bindingConstraints(e)) {
           const date = tickToDate(config, tick)
           const seen = constraints.get(c)
@@ -407,6 +342,7 @@ export const explain = (text: string, why: Why): Explanation => {
     sectors: sectorList,
     capabilitySources,
     constraints: constraintList,
+    suppliers: spend.parts(),
     events: kept,
     summary,
   }

@@ -25,6 +25,7 @@ import {
   untilTickForYear,
   type Why,
 } from "./index.js"
+import { SUPPLIER_GROUPS } from "./supplier-metrics.js"
 
 /** The dashboard's charts of the economy, in the order it shows them. */
 const GROUPS: ReadonlyArray<MetricGroup> = [
@@ -34,6 +35,7 @@ const GROUPS: ReadonlyArray<MetricGroup> = [
   { id: "chips", title: "Chips produced" },
   { id: "power", title: "Power used by AI" },
   { id: "robots", title: "Robots in use", log: true },
+  ...SUPPLIER_GROUPS,
   { id: "employment", title: "Employment by occupation" },
   { id: "wages", title: "Wages by occupation" },
   // The distribution: one line per decile, poorest first, on a log axis (they differ a hundredfold).
@@ -207,6 +209,8 @@ export const economyKit: ModelKit<EconomyState, EconomyEvent, EconomyConfig> = {
       if (typeof d.lab === "number") return `lab-${d.lab}`
       if (typeof d.firm === "number") return `firm-${d.firm}`
       if (typeof d.source === "string") return `power-${d.source}`
+      if (typeof d.foundry === "string") return `foundry-${d.foundry}`
+      if (typeof d.maker === "string") return `robot-maker-${d.maker}`
       if (typeof d.sector === "string") return d.sector
     }
     return defaultAgentOf(event)

@@ -1,6 +1,7 @@
 import type { MetricInfo } from "@takeoff/protocol"
 import { HOUSEHOLD_METRICS, householdMetrics } from "./mechanisms/households.js"
 import { OCCUPATIONS } from "./params.js"
+import { SUPPLIER_METRICS, supplierMetrics } from "./supplier-metrics.js"
 import type { EconomyConfig } from "./scenario.js"
 import {
   basketShareOf,
@@ -79,6 +80,7 @@ export const METRICS: ReadonlyArray<MetricInfo> = [
   ...HOUSEHOLD_METRICS,
   { key: "h100eHourPriceUsd", label: "H100e-hour price (inference)", unit: "USD/h" },
   { key: "algorithmsLog10", label: "Algorithmic efficiency over 2024", unit: "log10 x" },
+  ...SUPPLIER_METRICS,
 ]
 
 /**
@@ -164,5 +166,6 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.h100eHourPriceUsd = pricePerH100eHour
   // Effective FLOP = physical FLOP x 10^this, so physical frontier compute is frontierLog10Flop minus it.
   m.algorithmsLog10 = x[X.algoLog10]
+  supplierMetrics(st, m)
   return m
 }

@@ -1,4 +1,5 @@
 import type { Explanation } from "@takeoff/agents"
+import { formatValue } from "@takeoff/protocol"
 /**
  * Renders an explanation for people: nested fields as indented "key: value" lines and arrays as
  * numbered items, numbers with up to 4 significant digits. Used by `takeoff audit`.
@@ -104,6 +105,18 @@ export const formatEconomyExplanation = (x: unknown): string => {
     const w = Math.max(...x.constraints.map((c) => c.constraint.length))
     for (const c of x.constraints)
       lines.push(`  ${c.constraint.padEnd(w)}  ${String(c.months).padStart(4)}  ${c.first}..${c.last}`)
+  }
+  for (const [what, parts, unit] of [
+    ["chips (labs' spending by foundry)", x.suppliers.chips, "per H100e"],
+    ["robots (buyers' spending by maker)", x.suppliers.robots, "per robot"],
+  ] as const) {
+    if (parts.length === 0) continue
+    lines.push("", `Who supplied the ${what}, up to it:`)
+    const w = Math.max(...parts.map((p) => p.name.length))
+    for (const p of parts)
+      lines.push(
+        `  ${p.name.padEnd(w)}  ${formatValue(p.paidUsd, "USD").padStart(9)}  ${formatValue(p.share, "fraction").padStart(6)}  mean ${formatValue(p.meanPriceUsd, "USD")} ${unit}`,
+      )
   }
   if (x.sectors.length) {
     lines.push("", "By sector:")

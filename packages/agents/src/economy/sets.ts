@@ -29,6 +29,19 @@ export const FOUNDRIES = ["tsmc", "samsung", "intel", "smic"] as const
  */
 export const ROBOT_MAKERS = ["japan", "europe", "china", "tesla", "unitree"] as const
 
+/** Each supplier's name for people (feeds, charts, audits). */
+export const SUPPLIER_NAMES: Readonly<Record<Foundry | RobotMaker, string>> = {
+  tsmc: "TSMC",
+  samsung: "Samsung Foundry",
+  intel: "Intel Foundry",
+  smic: "SMIC",
+  japan: "Japanese robot makers",
+  europe: "European robot makers",
+  china: "Chinese robot makers",
+  tesla: "Tesla (Optimus)",
+  unitree: "Unitree",
+}
+
 export type Occupation = (typeof OCCUPATIONS)[number]
 export type Sector = (typeof SECTORS)[number]
 export type PowerSource = (typeof POWER_SOURCES)[number]
