@@ -17,7 +17,7 @@ import { ROBOT_LIMITS, type RobotLimit } from "./robots.js"
  *             / (mean price x (r + 1/lifetime) + power cost per worker-year x worker-eq per robot)
  *   wanted  = sum_m C_m / 12 x min(1, (v/c)^2);  sold_m = min(C_m / 12, share_m x wanted), the rest to spare capacity
  *   built   = wanted x min(1, factories' power, on-board chips, power to run them) / wanted  (all makers alike)
- *   order_m = min(max growth x C_m / 12, share_m x sum C x min(1 + growth x lead / 12, v/c_m) - C_m - pipeline_m)
+ *   order_m = share_m x min(max growth x C / 12, C x min(1 + growth x lead / 12, v/c) - C - pipeline)   (C = sum C_m)
  * A redesign every `redesignYears` multiplies q_m by `redesignStep`; at `breakthroughYear` it also
  * multiplies k_m by `breakthroughCostFactor`. Entrants come in at `entryYear`; a maker under
  * `exitShare` of units for `exitMonths` running leaves. Robots staffing robot factories cut capex by
@@ -246,7 +246,7 @@ export const makerOffers = (st: EconomyState, tick: number) => {
   if (left > 0 && spare > 0)
     for (let i = 0; i < NMK; i++)
       if (st.makerStatus[i] === 1) sold[i] += (left * (st.makerCap[i] / 12 - sold[i])) / spare
-  return { cost, price, share, sold, valueToCost, wanted, capacity, toCost }
+  return { cost, price, share, sold, valueToCost, wanted, capacity }
 }
 
 /** Robots the makers want to build this month (the foundries reserve their on-board computers). */
@@ -308,23 +308,24 @@ export const systems: Systems<typeof events> = [
       const growth = v["robots.maxCapacityGrowthPerYear"]
       // Robots staffing robot factories cut the capex of new capacity (self-replication).
       const saving = v["robots.selfReplication"] * st.sectorAuto[SECTOR.industry * K + OCC.manualRoutine]
+      // The industry expands as one market (its growth limit is the supply chain's), and buyers'
+      // orders decide who builds it: each maker orders its buyers' share of the expansion.
+      let pipe = 0
+      for (let s = 0; s < RING * NMK; s++) pipe += st.makerPipe[s]
+      const desired = o.capacity * Math.min(1 + (growth * lead) / 12, o.valueToCost)
+      const industry = Math.min((growth * o.capacity) / 12, desired - o.capacity - pipe)
       for (let i = 0; i < NMK; i++) {
-        if (st.makerStatus[i] !== 1) continue
-        const cap = st.makerCap[i]
-        let pipe = 0
-        for (let s = 0; s < RING; s++) pipe += st.makerPipe[s * NMK + i]
-        const desired = o.share[i] * o.capacity * Math.min(1 + (growth * lead) / 12, o.toCost(o.price[i]))
-        const order = Math.min((growth * cap) / 12, desired - cap - pipe)
-        if (order > cap * 0.001)
-          out.push(
-            RobotMakerExpanded.make({
-              maker: ROBOT_MAKERS[i],
-              unitsPerYear: order,
-              onlineTick: tick + lead,
-              capexUsd: order * v["robots.factoryCapexUsdPerUnitYear"] * (1 - saving),
-              selfReplicationSaving: saving,
-            }),
-          )
+        const order = o.share[i] * industry
+        if (st.makerStatus[i] !== 1 || order <= st.makerCap[i] * 0.001 || order <= 0) continue
+        out.push(
+          RobotMakerExpanded.make({
+            maker: ROBOT_MAKERS[i],
+            unitsPerYear: order,
+            onlineTick: tick + lead,
+            capexUsd: order * v["robots.factoryCapexUsdPerUnitYear"] * (1 - saving),
+            selfReplicationSaving: saving,
+          }),
+        )
       }
       for (let i = 0; i < NMK; i++) {
         const m = ROBOT_MAKERS[i]
