@@ -5,6 +5,8 @@ import { foundryYield } from "./mechanisms/foundries.js"
 import { makerOffers } from "./mechanisms/robot-makers.js"
 import { economyModel } from "./model.js"
 import { loadScenario, withValues } from "./scenario.js"
+import { economyKit } from "./kit.js"
+import { computeMetrics } from "./metrics.js"
 import { simulate } from "./simulate.js"
 import { FOUNDRY, MAKER, NFD, NMK } from "./economy/sets.js"
 import { FL, ML, NFL, NML } from "./economy/state.js"
@@ -266,6 +268,34 @@ describe("suppliers add up to the aggregate markets", () => {
     apply(st, [month(lead)], lead)
     expect(st.foundryFabPipe.reduce((a, b) => a + b, 0)).toBe(0)
     expect(st.makerCap[MAKER.tesla]).toBe(1e6)
+  })
+})
+
+describe("supplier metrics", () => {
+  it("given the kit, then each supplier's capacity, share and price is a metric drawn in one of its chart groups", () => {
+    const groups = new Set(economyKit.groups.map((g) => g.id))
+    for (const key of [
+      "foundryCapacity.tsmc",
+      "foundryShare.smic",
+      "foundryPrice.intel",
+      "makerShare.tesla",
+      "makerPrice.unitree",
+    ]) {
+      const info = economyKit.metrics.find((m) => m.key === key)
+      expect(info?.group, key).toBeDefined()
+      expect(groups.has(info!.group!), key).toBe(true)
+    }
+  })
+
+  it("given a month of sales, when metrics are computed, then the market shares of foundries and of makers each sum to one", () => {
+    const st = given()
+    for (const name of ["foundries", "chips", "robot-makers", "robots"]) apply(st, when(st, name))
+    const m = computeMetrics(st)
+    const sum = (prefix: string) => Object.entries(m).reduce((a, [k, v]) => (k.startsWith(prefix) ? a + v : a), 0)
+    expect(sum("foundryShare.")).toBeCloseTo(1, 9)
+    expect(sum("makerShare.")).toBeCloseTo(1, 9)
+    expect(m["foundryCapacity.intel"]).toBe(0)
+    expect(m["foundryPrice.tsmc"]).toBeGreaterThan(0)
   })
 })
 
