@@ -4,9 +4,9 @@ import { MECHANISMS } from "./mechanisms/index.js"
 export { ChipsSold } from "./mechanisms/chips.js"
 export { PowerOrdered } from "./mechanisms/energy.js"
 export { FirmsFounded, FirmsStepped } from "./mechanisms/firms.js"
+export { FoundryCapacityOrdered } from "./mechanisms/foundry-capacity.js"
 export {
   FoundriesSold,
-  FoundryCapacityOrdered,
   FoundryEntered,
   FoundryExited,
   FoundryOutage,

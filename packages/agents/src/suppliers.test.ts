@@ -35,12 +35,14 @@ describe("foundries", () => {
     const st = given()
     st.foundryFabPipe.fill(0)
     st.foundryPackPipe.fill(0)
-    const events = when(st, "foundries")
-    const [sold] = only(events, "FoundriesSold")
+    const sales = when(st, "foundries")
+    const [sold] = only(sales, "FoundriesSold")
     for (const i of [TSMC, SMIC]) {
       const floor = sold.data.costUsdPerH100e[i] * (1 + config.values["chips.minMarkup"])
       expect(sold.data.priceUsdPerH100e[i]).toBeGreaterThan(floor)
     }
+    apply(st, sales)
+    const events = when(st, "foundry-capacity")
     const orders = only(events, "FoundryCapacityOrdered").filter((e) => e.data.foundry === "tsmc")
     expect(orders.map((o) => o.data.kind).sort()).toEqual(["fab", "packaging"])
     const fab = orders.find((o) => o.data.kind === "fab")!
@@ -104,8 +106,9 @@ describe("foundries", () => {
   it("given a foundry with debts and no revenue, when it decides, then its balance sheet holds back its fab order", () => {
     const st = given()
     st.foundryFabPipe.fill(0)
+    apply(st, when(st, "foundries"))
     st.foundryCash[SMIC] = -1e12
-    const orders = only(when(st, "foundries"), "FoundryCapacityOrdered")
+    const orders = only(when(st, "foundry-capacity"), "FoundryCapacityOrdered")
     expect(orders.filter((o) => o.data.foundry === "smic")).toHaveLength(0)
     expect(orders.some((o) => o.data.foundry === "tsmc")).toBe(true)
   })

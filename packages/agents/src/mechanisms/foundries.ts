@@ -5,7 +5,7 @@ import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { servedShare, sparePowerGw } from "../economy/power.js"
 import { FOUNDRIES, type Foundry, NFD, USER } from "../economy/sets.js"
-import { type EconomyState, F, FL, isOver, MKT, NFL, RING, X } from "../economy/state.js"
+import { type EconomyState, FL, isOver, MKT, NFL, RING, X } from "../economy/state.js"
 import { CHIP_LIMITS, type ChipLimit, chipMix } from "./chips.js"
 import { robotsWanted } from "./robot-makers.js"
 
@@ -19,9 +19,7 @@ import { robotsWanted } from "./robot-makers.js"
  *   w_f = c x (f's last spend share) + (1 - c) x A_f p_f^-theta / sum_j A_j p_j^-theta   (A: lab supply, p: last price)
  *   price_f = max(floor_f, w_f B / A_f),  bought_f = w_f B / price_f,  all scaled to the powerable H100e.
  * Robot makers' on-board chips come first, from every foundry in proportion to its supply.
- * Orders: desired good output D_f = w_f x 12 B / (floor_f x H100e per unit);
- *   fab order  = min(max growth x W_f / 12, D_f / y_f - W_f - fab pipeline, cash + debt limit)   (lead: its own)
- *   pack order = min(max growth x P_f / 12, D_f - P_f - packaging pipeline)                     (lead: packaging)
+ * Capacity orders are `mechanisms/foundry-capacity.ts`.
  * Entry at `entryYear` with `entryUnitsPerYear`; exit after `exitMonths` in a row under `exitShare`
  * of units; an outage takes `outageShareLost` of output from `outageYear` for `outageYears`.
  */
@@ -105,22 +103,6 @@ const perFoundry = (f: Foundry) => [
 export const params = [
   ...FOUNDRIES.flatMap(perFoundry),
   param(
-    "foundries.packagingLeadTimeMonths",
-    "months",
-    1,
-    120,
-    "Packaging lead time",
-    "Months from a packaging (CoWoS-class) capacity order to output.",
-  ),
-  param(
-    "foundries.packagingCapexUsdPerUnitYear",
-    "USD per unit/yr",
-    0,
-    1e7,
-    "Packaging capex",
-    "Capital cost of packaging one accelerator a year.",
-  ),
-  param(
     "foundries.yieldLearningRate",
     "fraction",
     0,
@@ -143,14 +125,6 @@ export const params = [
     50,
     "Buyers' price elasticity",
     "Exponent of the logit on price by which the uncontracted budget chooses foundries.",
-  ),
-  param(
-    "foundries.debtToRevenue",
-    "years",
-    0,
-    20,
-    "Foundry borrowing",
-    "Capex a foundry may spend beyond its cash, in years of its current revenue.",
   ),
   param(
     "foundries.exitShare",
@@ -192,21 +166,6 @@ export const FoundriesSold = defineEvent(
   }),
 )
 
-/** A foundry's capacity order, fab or packaging, with the signal and the limit that sized it. */
-export const FoundryCapacityOrdered = defineEvent(
-  "FoundryCapacityOrdered",
-  1,
-  Schema.Struct({
-    foundry: FOUNDRY_NAME,
-    kind: Schema.Literals(["fab", "packaging"]),
-    unitsPerYear: Schema.Number,
-    onlineTick: Schema.Int,
-    capexUsd: Schema.Number,
-    demandUnitsPerYear: Schema.Number,
-    limitedBy: Schema.Literals(["demand", "growth", "balance"]),
-  }),
-)
-
 /** A foundry enters the market (with its capacity) or leaves it (its capacity retired). */
 export const FoundryEntered = defineEvent(
   "FoundryEntered",
@@ -226,7 +185,7 @@ export const FoundryOutage = defineEvent(
   Schema.Struct({ foundry: FOUNDRY_NAME, shareLost: Schema.Number, untilTick: Schema.Int }),
 )
 
-export const events = [FoundriesSold, FoundryCapacityOrdered, FoundryEntered, FoundryExited, FoundryOutage] as const
+export const events = [FoundriesSold, FoundryEntered, FoundryExited, FoundryOutage] as const
 
 type V = EconomyState["p"]["v"]
 const tickOfYear = (st: EconomyState, year: number) => Math.round((year - st.p.startYear) * 12)
@@ -280,12 +239,10 @@ export const systems: Systems<typeof events> = [
       const cost = new Float64Array(NFD)
       const floor = new Float64Array(NFD)
       const packagingBound = new Float64Array(NFD)
-      const yields = new Float64Array(NFD)
       let supplyUnits = 0
       for (let i = 0; i < NFD; i++) {
         const f = FOUNDRIES[i]
         const y = foundryYield(st, i)
-        yields[i] = y
         cost[i] = (mix.costPerUnit / h) * v[`foundries.${f}.costIndex`] * (v[`foundries.${f}.yield2024`] / y)
         floor[i] = cost[i] * (1 + v["chips.minMarkup"])
         if (st.foundryStatus[i] !== 1) continue
@@ -352,11 +309,6 @@ export const systems: Systems<typeof events> = [
         }),
       )
       for (let i = 0; i < NFD; i++) {
-        if (st.foundryStatus[i] !== 1) continue
-        const demand = (share[i] * 12 * budget) / (floor[i] * h)
-        orders(st, tick, i, demand, yields[i], out)
-      }
-      for (let i = 0; i < NFD; i++) {
         const f = FOUNDRIES[i]
         if (
           st.foundryStatus[i] !== 1 ||
@@ -401,65 +353,6 @@ export const buyerShares = (st: EconomyState, labAvail: Float64Array, floor: Flo
   return share
 }
 
-/** A foundry's fab and packaging orders from its demand signal, growth limit and balance sheet. */
-const orders = (
-  st: EconomyState,
-  tick: number,
-  i: number,
-  demand: number,
-  y: number,
-  out: EventOf<typeof events>[],
-): void => {
-  const v = st.p.v
-  const f = FOUNDRIES[i]
-  const growth = v["chips.maxCapacityGrowthPerYear"] / 12
-  let fabPipe = 0
-  let packPipe = 0
-  for (let s = 0; s < RING; s++) {
-    fabPipe += st.foundryFabPipe[s * NFD + i]
-    packPipe += st.foundryPackPipe[s * NFD + i]
-  }
-  const revenue = 12 * st.foundryLast[i * NFL + FL.spend]
-  let room = Math.max(0, st.foundryCash[i] + v["foundries.debtToRevenue"] * revenue)
-  const kinds = [
-    [
-      "fab",
-      st.foundryFab[i],
-      demand / y,
-      fabPipe,
-      v["chips.fabCapexUsdPerUnitYear"],
-      v[`foundries.${f}.fabLeadTimeMonths`],
-    ],
-    [
-      "packaging",
-      st.foundryPack[i],
-      demand,
-      packPipe,
-      v["foundries.packagingCapexUsdPerUnitYear"],
-      v["foundries.packagingLeadTimeMonths"],
-    ],
-  ] as const
-  for (const [kind, cap, desired, pipe, capex, lead] of kinds) {
-    const byGrowth = growth * cap
-    const byDemand = desired - cap - pipe
-    const byBalance = capex > 0 ? room / capex : Number.POSITIVE_INFINITY
-    const order = Math.min(byGrowth, byDemand, byBalance)
-    if (order <= cap * 0.001) continue
-    room -= order * capex
-    out.push(
-      FoundryCapacityOrdered.make({
-        foundry: f,
-        kind,
-        unitsPerYear: order,
-        onlineTick: tick + Math.round(lead),
-        capexUsd: order * capex,
-        demandUnitsPerYear: demand,
-        limitedBy: order === byDemand ? "demand" : order === byGrowth ? "growth" : "balance",
-      }),
-    )
-  }
-}
-
 const foundryIndex = (f: Foundry): number => FOUNDRIES.indexOf(f)
 
 export const reducers: Reducers<typeof events> = {
@@ -489,13 +382,6 @@ export const reducers: Reducers<typeof events> = {
     }
     st.supplyMarket[MKT.chipLimit] = CHIP_LIMITS.indexOf(d.limitedBy)
     st.x[X.fabCapacity] = foundryDeliverable(st)
-  },
-  FoundryCapacityOrdered: (st, d) => {
-    const i = foundryIndex(d.foundry)
-    const pipe = d.kind === "fab" ? st.foundryFabPipe : st.foundryPackPipe
-    pipe[(d.onlineTick % RING) * NFD + i] += d.unitsPerYear
-    st.foundryCash[i] -= d.capexUsd
-    st.flow[F.fabCapex] += d.capexUsd * 12
   },
   FoundryEntered: (st, d) => {
     const i = foundryIndex(d.foundry)

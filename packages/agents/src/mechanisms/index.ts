@@ -5,6 +5,7 @@ import * as distributed from "./distributed.js"
 import * as energy from "./energy.js"
 import * as firms from "./firms.js"
 import * as foundries from "./foundries.js"
+import * as foundryCapacity from "./foundry-capacity.js"
 import * as households from "./households.js"
 import * as labour from "./labour.js"
 import * as labs from "./labs.js"
@@ -24,6 +25,7 @@ export const MECHANISMS = [
   month,
   labs,
   foundries,
+  foundryCapacity,
   chips,
   robotMakers,
   robots,
@@ -45,6 +47,7 @@ export {
   energy,
   firms,
   foundries,
+  foundryCapacity,
   households,
   labour,
   labs,
