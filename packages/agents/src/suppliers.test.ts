@@ -149,6 +149,9 @@ describe("foundries", () => {
     expect(during.data.availableUnits[TSMC]).toBeCloseTo(before.data.availableUnits[TSMC] / 2, 3)
     const [end] = only(when(st, "foundries", 36), "FoundryOutage")
     expect(end.data.shareLost).toBe(0)
+    // An outage of no length is none (not one that never ends).
+    const none = given(withValues(c, { "foundries.tsmc.outageYears": 0 }))
+    expect(only(when(none, "foundries", 12), "FoundryOutage")).toHaveLength(0)
   })
 })
 

@@ -5,7 +5,8 @@ import { type ParamSpec, param } from "./param.js"
  * Chip generations are scenario data: a scenario names each generation under `parameters.chips`
  * with the four fields below (`chips.h100.year`, `chips.h100.h100e`, ...), so adding a generation
  * is a YAML change. Generations run in order of introduction; the first is the installed base of
- * the start, and `chips.later*` steps extend the last named one.
+ * the start, and `chips.later*` steps extend the last named one. They are the foundries' products
+ * (`mechanisms/foundries.ts`): every foundry makes the month's generation mix.
  */
 export const GENERATION_FIELDS = [
   param("year", "year", 2015, 2100, "introduction", "Year production of this generation starts (fractional)."),

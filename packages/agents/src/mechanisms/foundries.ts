@@ -228,7 +228,8 @@ export const systems: Systems<typeof events> = [
         const lost = v[`foundries.${f}.outageShareLost`]
         const from = tickOfYear(st, v[`foundries.${f}.outageYear`])
         const until = from + Math.round(v[`foundries.${f}.outageYears`] * 12)
-        if (lost > 0 && tick === from) out.push(FoundryOutage.make({ foundry: f, shareLost: lost, untilTick: until }))
+        if (lost > 0 && until > from && tick === from)
+          out.push(FoundryOutage.make({ foundry: f, shareLost: lost, untilTick: until }))
         if (lost > 0 && tick === until && until > from)
           out.push(FoundryOutage.make({ foundry: f, shareLost: 0, untilTick: until }))
       }
