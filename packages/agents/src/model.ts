@@ -47,6 +47,9 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
  * feedback, task creation, the one power system, robots' chips and power, and the uncertainty
  * parameters. 0.2.0 logs are refused by the version check: their events carry no household, task
  * or power-dispatch facts, so replaying them under 0.3.0 reducers could not reproduce their states.
+ * Version 0.4.0: foundries and robot makers as agents (`FabCapacityOrdered` and
+ * `RobotFactoryExpanded` replaced by per-supplier events, `ChipsSold` v3 with packaging); 0.3.0 logs
+ * are refused by the version check, since their aggregate capacity events have no reducer here.
  *
  * @example
  * const sim = Simulation.create(economyModel, loadScenario("baseline"), { seed: 7 })
@@ -54,7 +57,7 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
  */
 export const economyModel: Model<EconomyState, EconomyEvent, EconomyConfig> = {
   name: "takeoff-economy",
-  version: "0.3.0",
+  version: "0.4.0",
   catalogue: economyCatalogue,
   decodeConfig: decodeEconomyConfig,
   encodeConfig: encodeEconomyConfig,
