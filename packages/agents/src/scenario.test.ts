@@ -217,8 +217,8 @@ describe("scenarios", () => {
     const parent = loadScenario("baseline")
     const child = loadScenario("chip-shortage")
     // Then its lead time is not sampled around the baseline's median, and the rest still is
-    expect(parent.distributions["chips.fabLeadTimeMonths"]).toBeDefined()
-    expect(child.distributions["chips.fabLeadTimeMonths"]).toBeUndefined()
+    expect(parent.distributions["foundries.tsmc.fabLeadTimeMonths"]).toBeDefined()
+    expect(child.distributions["foundries.tsmc.fabLeadTimeMonths"]).toBeUndefined()
     expect(child.distributions["ai.requirementShiftLog10"]).toEqual(parent.distributions["ai.requirementShiftLog10"])
     // And a scenario that gives its own distribution keeps it
     const own = loadScenario(
