@@ -3,7 +3,7 @@
  * every tick arrives exactly once and records delivery latency from each frame's seal time.
  */
 import { parentPort, workerData } from "node:worker_threads"
-import type { ServerMessage } from "@takeoff/protocol"
+import type { RunStatus, ServerMessage } from "@takeoff/protocol"
 import WebSocket from "ws"
 
 export interface ClientResults {
@@ -13,7 +13,8 @@ export interface ClientResults {
   readonly coalesced: number
 }
 
-const { wsUrl, count, untilTick } = workerData as { wsUrl: string; count: number; untilTick: number }
+const { wsUrl, count } = workerData as { wsUrl: string; count: number }
+const TERMINAL: ReadonlySet<RunStatus> = new Set<RunStatus>(["completed", "stopped", "failed"])
 const TICK_HEAD = /^\{"type":"tick","tick":(\d+),/
 const latencies: number[] = []
 let lost = 0
@@ -59,8 +60,9 @@ for (let i = 0; i < count; i++) {
       return
     }
     const m = JSON.parse(data.toString()) as ServerMessage
-    if (m.type === "status" && m.run.status === "finished" && next > untilTick) {
-      if (next !== untilTick + 1) lost += untilTick + 1 - next
+    // The run is over once its status is terminal and its last tick has arrived. (This compared
+    // against "finished" after the status vocabulary became "completed", and the bench waited forever.)
+    if (m.type === "status" && TERMINAL.has(m.run.status) && next > m.run.tick) {
       ws.close()
       if (++finished === count) {
         const results: ClientResults = { latenciesMs: Float64Array.from(latencies), lost, duplicated, coalesced }

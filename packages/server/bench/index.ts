@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import type { RunSummary } from "@takeoff/protocol"
 import { spawnWorker } from "../src/spawn.js"
 import type { ClientResults } from "./clients.js"
 
@@ -31,15 +32,32 @@ const server: ChildProcess = spawn(
     stdio: ["pipe", "pipe", "inherit"],
   },
 )
-const base = await new Promise<string>((resolve, reject) => {
-  server.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))
-  server.once("exit", (code) => reject(new Error(`bench server exited (${code})`)))
-})
+/**
+ * Every wait in the bench is bounded: one that runs out names what it waited for and what the
+ * server reported last, and the bench fails rather than hanging.
+ */
+class BenchTimeout extends Error {}
+const within = <T>(what: string, ms: number, p: Promise<T>): Promise<T> => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const out = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BenchTimeout(`${what}: no answer after ${(ms / 1000).toFixed(0)} s`)), ms)
+  })
+  return Promise.race([p, out]).finally(() => clearTimeout(timer))
+}
+const base = await within(
+  "bench server start",
+  60_000,
+  new Promise<string>((resolve, reject) => {
+    server.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))
+    server.once("exit", (code) => reject(new Error(`bench server exited (${code})`)))
+  }),
+)
 const post = async (route: string, body: unknown) => {
   const r = await fetch(`${base}${route}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
   })
   if (!r.ok) throw new Error(`${route}: ${r.status} ${await r.text()}`)
   return r.json() as Promise<{ id: string; untilTick: number }>
@@ -49,7 +67,20 @@ interface Health {
   streams: number
   streamLatency: { count: number; p50Ms: number; p99Ms: number; maxMs: number }
 }
-const health = async (): Promise<Health> => (await (await fetch(`${base}/api/health`)).json()) as Health
+const health = async (): Promise<Health> =>
+  (await (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(10_000) })).json()) as Health
+let runId: string | undefined
+/** What the server says about the bench's run and streams, for a wait that ran out. */
+const serverView = async (): Promise<string> => {
+  try {
+    const h = await health()
+    const r =
+      runId === undefined ? undefined : ((await (await fetch(`${base}/api/runs/${runId}`)).json()) as RunSummary)
+    return `server: ${h.streams} streams open${r ? `; run ${r.id} ${r.status} at tick ${r.tick} of ${r.untilTick}` : ""}`
+  } catch (e) {
+    return `server does not answer either (${(e as Error).message})`
+  }
+}
 
 try {
   const idle = await health()
@@ -59,6 +90,8 @@ try {
     untilYear: UNTIL_YEAR,
     ticksPerSecond: TICKS_PER_SECOND,
   })
+  runId = run.id
+  // Answers once the run's worker has started and paused (seconds on a busy machine).
   await post(`/api/runs/${run.id}/control`, { action: "pause" })
 
   // The clients run in worker threads, so the bench's own parsing is spread over the cores.
@@ -66,7 +99,7 @@ try {
   const perThread = Math.ceil(CLIENTS / CLIENT_THREADS)
   const results = Array.from({ length: CLIENT_THREADS }, (_, t) => {
     const count = Math.min(perThread, CLIENTS - t * perThread)
-    const worker = spawnWorker("clients", import.meta.url, { workerData: { wsUrl, count, untilTick: run.untilTick } })
+    const worker = spawnWorker("clients", import.meta.url, { workerData: { wsUrl, count } })
     return new Promise<ClientResults>((resolve, reject) => {
       worker.once("message", (r: ClientResults) => resolve(r))
       worker.once("error", reject)
@@ -74,7 +107,11 @@ try {
   })
   const done = Promise.all(results)
   const connectStart = performance.now()
-  while ((await health()).streams < CLIENTS) await new Promise((r) => setTimeout(r, 50))
+  const connectBy = Date.now() + 60_000
+  while ((await health()).streams < CLIENTS) {
+    if (Date.now() > connectBy) throw new BenchTimeout(`connecting ${CLIENTS} clients: not all open after 60 s`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
   const connectMs = performance.now() - connectStart
   const before = await health()
   await post(`/api/runs/${run.id}/control`, { action: "resume" })
@@ -88,7 +125,9 @@ try {
     )
   }, 500)
   const t0 = performance.now()
-  const all = await done
+  // Paced at TICKS_PER_SECOND the run takes (untilTick + 1) / TICKS_PER_SECOND; allow 5x and a minute.
+  const runBudgetMs = ((run.untilTick + 1) / TICKS_PER_SECOND) * 5000 + 60_000
+  const all = await within(`the ${CLIENTS} clients following the run to its end`, runBudgetMs, done)
   clearInterval(sampler)
   const latenciesMs = all.flatMap((r) => [...r.latenciesMs])
   const lost = all.reduce((a, r) => a + r.lost, 0)
@@ -120,7 +159,14 @@ try {
     `  server RSS idle/connected/peak ${mb(idle.rssBytes)}/${mb(before.rssBytes)}/${mb(peakRss)} MB   (target peak < ${TARGET_RSS_MB} MB)`,
   )
   if (lost > 0 || duplicated > 0) process.exitCode = 1
+} catch (e) {
+  if (!(e instanceof BenchTimeout || (e as Error).name === "TimeoutError")) throw e
+  console.log(`server stream bench HUNG: ${(e as Error).message}`)
+  console.log(`  ${await serverView()}`)
+  process.exitCode = 1
 } finally {
   server.kill("SIGTERM")
   fs.rmSync(dataDir, { recursive: true, force: true })
 }
+// A bench that hung may leave client threads waiting on sockets: end them with the bench.
+if (process.exitCode === 1) process.exit()

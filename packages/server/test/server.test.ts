@@ -43,6 +43,23 @@ const createRun = async (base: string, body: Record<string, unknown>) => {
 }
 
 describe("live runs over REST and WebSocket", () => {
+  it("a control sent the moment a run is created is answered once the worker has started and acted on it", async () => {
+    // Given a run whose worker is still loading its model and key
+    const s = await start()
+    const run = await createRun(s.url, { untilYear: 2030, ticksPerSecond: 50 })
+    // When pause and a 2-tick step are posted at once, before the worker has reported anything
+    const [paused, stepped] = await Promise.all([
+      api(s.url, "POST", `/api/runs/${run.id}/control`, { action: "pause" }),
+      api(s.url, "POST", `/api/runs/${run.id}/control`, { action: "step", ticks: 2 }),
+    ])
+    // Then both are answered, in order: the step ran 2 ticks past where the pause took hold
+    expect(paused.status, paused.text).toBe(200)
+    expect(stepped.status, stepped.text).toBe(200)
+    expect(stepped.json.tick).toBe(paused.json.tick + 2)
+    const now = (await api(s.url, "GET", `/api/runs/${run.id}`)).json
+    expect(now).toMatchObject({ status: "paused", tick: paused.json.tick + 2 })
+  })
+
   it("create -> stream -> milestone -> pause/step/resume -> finished, every tick exactly once", async () => {
     const s = await start()
     const run = await createRun(s.url, { untilYear: 2030, ticksPerSecond: 100 })
