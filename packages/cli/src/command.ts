@@ -13,3 +13,14 @@ export interface Command {
   readonly spec: CommandSpec
   run(parsed: Parsed, io: Io): Promise<number> | number
 }
+
+/**
+ * A command as the registry lists it: its name and one-line summary for `takeoff --help`, and how
+ * to load it. Loading is deferred so the root help, and each command, imports only what it uses
+ * (the server, NATS and the model's modules cost most of a start-up).
+ */
+export interface CommandEntry {
+  readonly name: string
+  readonly summary: string
+  load(): Promise<Command>
+}

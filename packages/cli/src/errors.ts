@@ -1,19 +1,7 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
+import { EXIT } from "./exit-codes.js"
 
-/** Exit codes of every `takeoff` command. */
-export const EXIT = {
-  ok: 0,
-  /** The log is tampered with or inconsistent with its model. */
-  inconsistent: 1,
-  /** Bad arguments, unknown scenario, unreadable or truncated input. */
-  usage: 2,
-  /** `verify`: the log stops before its end record (the run crashed or is still running). */
-  incomplete: 3,
-  /** A bug: an unexpected exception (sysexits' EX_SOFTWARE). The message names it. */
-  internal: 70,
-  /** Stopped by Ctrl-C (128 + SIGINT). */
-  interrupted: 130,
-} as const
+export { EXIT } from "./exit-codes.js"
 
 /**
  * Anything the user must fix: printed as one line on stderr, the process exits with `exitCode`.

@@ -1,5 +1,5 @@
 export { type CommandSpec, commandHelp, parseArgs } from "./args.js"
 export { runCli } from "./cli.js"
-export type { Command, Io } from "./command.js"
+export type { Command, CommandEntry, Io } from "./command.js"
 export { CliError, EXIT } from "./errors.js"
 export { percentile, ranks, spearman } from "./stats.js"

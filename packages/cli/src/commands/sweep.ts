@@ -15,7 +15,6 @@ import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { Interrupt } from "../interrupt.js"
 import { milestoneLabels, summaryKeysOf } from "../models.js"
-import { runNatsSweep } from "../nats-sweep.js"
 import { runPool } from "../pool.js"
 import { Progress } from "../progress.js"
 import { formatGrid, formatOat, gridReport, oatReport, planDesign } from "../sweep-designs.js"
@@ -209,7 +208,8 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     let pool: Awaited<ReturnType<typeof runPool<SweepTask, SweepRunResult>>>
     try {
       pool = nats
-        ? await runNatsSweep(
+        ? // NATS is loaded only for a sweep that uses it.
+          await (await import("../nats-sweep.js")).runNatsSweep(
             {
               servers: nats,
               ackWaitMs: process.env.TAKEOFF_ACK_WAIT_MS ? Number(process.env.TAKEOFF_ACK_WAIT_MS) : undefined,
