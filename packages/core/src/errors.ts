@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A log (or log line) that cannot be read or does not check out. `line` is 1-based and names the

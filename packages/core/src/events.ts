@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** An event as the engine and reducers see it: a type tag and decoded data (current version). */
 export interface Event<T extends string = string, D = unknown> {

@@ -11,7 +11,7 @@ import type {
   ScenarioInfo,
   ScenarioYamlRequest,
 } from "@takeoff/protocol"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Event } from "./events.js"
 import type { Model } from "./model.js"
 

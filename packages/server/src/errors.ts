@@ -1,6 +1,6 @@
 import type { ApiError } from "@takeoff/protocol"
 import { catchTagged } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A request the server refuses or cannot serve, with the HTTP status and the JSON body it becomes.

@@ -8,7 +8,7 @@ import type {
   ServerMessage,
   StateAtTick,
 } from "@takeoff/protocol"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * The API's responses and WebSocket messages as Schemas, for the OpenAPI document (openapi.ts) and

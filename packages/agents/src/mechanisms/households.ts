@@ -1,6 +1,6 @@
 import { Column, defineEvent } from "@takeoff/core"
 import type { MetricInfo } from "@takeoff/protocol"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Derived } from "../economy/derive.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"

@@ -1,5 +1,5 @@
 import { Column, defineEvent } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { K, OCCUPATIONS } from "../economy/sets.js"

@@ -1,5 +1,5 @@
 import { Column, defineEvent } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import {
   fleetH100e,
   HOURS_PER_YEAR,

@@ -1,5 +1,5 @@
 import { Column, defineEvent, type EventOf } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { DRIVER, NDRIVER, sectorTarget, writeDrivers } from "../economy/automation.js"
 import { machineCosts } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"

@@ -1,5 +1,5 @@
 import { defineEvent } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { K, NFD, NMK, NP } from "../economy/sets.js"

@@ -1,5 +1,5 @@
 import { Column, defineEvent } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { aggregateAutomation, occupationTarget } from "../economy/automation.js"
 import type { Derived } from "../economy/derive.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"

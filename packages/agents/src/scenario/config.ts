@@ -1,5 +1,5 @@
 import type { ParameterInfo, ScenarioInfo as ScenarioListing } from "@takeoff/protocol"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import {
   GENERATION_FIELDS,
   generationNames,

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { GENERATION_FIELDS } from "../economy/generations.js"
 import { type Distribution, isObj, type ParamMeta, ScenarioError, specOf, unknownParamMessage } from "./config.js"
 

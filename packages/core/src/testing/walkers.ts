@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Column, columnFromBase64, columnToBase64 } from "../columns.js"
 import { defineEvent, type EventOf, makeCatalogue } from "../events.js"
 import type { Model } from "../model.js"
