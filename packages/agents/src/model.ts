@@ -1,6 +1,6 @@
 import type { Model, System } from "@takeoff/core"
 import { initialEconomyState } from "./economy/calibrate.js"
-import { decodeEconomyState, encodeEconomyState } from "./economy/encoding.js"
+import { decodeEconomyState, economyStateColumns, encodeEconomyState } from "./economy/encoding.js"
 import type { EconomyState } from "./economy/state.js"
 import { type EconomyEvent, economyCatalogue } from "./events.js"
 import { firms, MECHANISMS } from "./mechanisms/index.js"
@@ -65,5 +65,6 @@ export const economyModel: Model<EconomyState, EconomyEvent, EconomyConfig> = {
   systems: SYSTEMS,
   evolve: evolveEconomy,
   encodeState: encodeEconomyState,
+  stateColumns: economyStateColumns,
   decodeState: decodeEconomyState,
 }

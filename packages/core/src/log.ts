@@ -8,10 +8,12 @@ export const LOG_FORMAT = "takeoff-log" as const
 /**
  * 2: signed logs (sig lines after every checkpoint and the end record). Logs of format 1 are still
  * read (replay, audit, export) and verify as unsigned.
+ * 3: sealed state hashes over the state's bytes (`worldBytesHash` of the model's `stateColumns`)
+ * instead of its JSON; logs of formats 1 and 2 verify with the JSON hash (`sealedStateHash`).
  */
-export const LOG_FORMAT_VERSION = 2
+export const LOG_FORMAT_VERSION = 3
 /** The format versions this build reads. */
-export const READABLE_FORMAT_VERSIONS: ReadonlyArray<number> = [1, 2]
+export const READABLE_FORMAT_VERSIONS: ReadonlyArray<number> = [1, 2, 3]
 
 /**
  * Bounds on untrusted log input, so no line can exhaust the stack or the heap: log records nest a
@@ -61,7 +63,10 @@ export interface SealRecord {
   readonly tick: number
   /** H(prevHash ‖ tick ‖ bytes of the tick line). */
   readonly hash: string
-  /** sha256 of the canonical world JSON after this tick, every K ticks. */
+  /**
+   * Every K ticks, sha256 of the world after this tick: of its canonical bytes from format 3
+   * (`worldBytesHash`), of its canonical JSON before (`worldHash`).
+   */
   readonly state?: string
 }
 export interface SnapshotRecord {
@@ -116,6 +121,7 @@ export const sha256 = (s: string): string => createHash("sha256").update(utf8(s)
 export const chainHash = (prevHash: string, tick: number, line: string): string =>
   createHash("sha256").update(prevHash).update(`\n${tick}\n`).update(utf8(line)).digest("hex")
 
+/** The state hash of logs of formats 1 and 2: sha256 of the world's JSON (see `sealedStateHash`). */
 export const worldHash = (world: WorldJson): string => sha256(JSON.stringify(world))
 
 export const makeHeader = (

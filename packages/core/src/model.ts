@@ -1,5 +1,6 @@
 import type { EncodedEvent, Event, EventCatalogue } from "./events.js"
 import type { Rng } from "./rng.js"
+import type { StateColumns } from "./state-hash.js"
 
 /** What a system may read while deciding: the tick being decided and the world's RNG. */
 export interface TickContext {
@@ -25,8 +26,10 @@ export interface System<S, E extends Event> {
  *   records in events.
  * - `evolve` is the only mutator of state. It may update the state in place (typed arrays) and
  *   return it; it never draws random numbers or reads clocks, so replay needs no agent logic.
- * - `encodeState`/`decodeState` give the deterministic JSON form hashed in seals and stored in
- *   snapshots.
+ * - `encodeState`/`decodeState` give the deterministic JSON form stored in snapshots (and hashed
+ *   in the seals of logs of format 2 and earlier).
+ * - `stateColumns` gives what the seals hash: the state's typed arrays as they are and its scalars,
+ *   by name (see `worldBytesHash`); the same information `encodeState` encodes.
  * - `version` is written in every log's header. A log of another version is refused, unless
  *   `upcasters` has an entry for that version: then its records are upcast as they are read.
  */
@@ -40,6 +43,7 @@ export interface Model<S, E extends Event, C> {
   readonly systems: ReadonlyArray<System<S, E>>
   evolve(state: S, event: E, tick: number): S
   encodeState(state: S): unknown
+  stateColumns(state: S): StateColumns
   decodeState(json: unknown, config: C): S
   /** How to read logs of earlier versions of this model, by the version in their header. */
   readonly upcasters?: Readonly<Record<string, ModelUpcaster>>

@@ -14,6 +14,7 @@ import {
 } from "./log.js"
 import { headerLineOf, type LogSource, lineKind, lineTick, logLines } from "./log-reader.js"
 import { checkSignature, keyFingerprint } from "./signing.js"
+import { STATE_BYTES_FORMAT } from "./state-hash.js"
 
 /** What `verify` accepts beyond a complete log signed by anyone. */
 export interface VerifyOptions {
@@ -74,8 +75,9 @@ const exactRecord = <R>(text: string, n: number, expected: (rec: R) => string): 
 /**
  * The first pass of `verify`, which needs no model: the header's hash, the hash chain over every
  * tick line, every line in its place (a tick, its seal, the snapshot and the signature due at its
- * tick, at most one end record and its signature), every snapshot against its sealed state hash,
- * and every signature against its key, one key for the whole log. Tick lines are hashed, never
+ * tick, at most one end record and its signature), every snapshot against its sealed state hash
+ * (formats 1 and 2; from format 3 the hash is over the state's bytes and `refoldLog` checks
+ * snapshots), and every signature against its key, one key for the whole log. Tick lines are hashed, never
  * parsed: nothing is decoded before the chain holds. Throws LogError naming the first bad line.
  *
  * @example
@@ -170,9 +172,16 @@ export const verifyChain = (source: LogSource, options: VerifyOptions = {}): Cha
           fail("out-of-order", n, lineTick(text), "a snapshot where none is due (duplicated or moved?)")
         }
         const { tick, state, sealLine } = snapshotDue!
-        // Written as {"kind":"snapshot","tick":T,"world":W}; the seal's state hash is sha256(W).
+        // Written as {"kind":"snapshot","tick":T,"world":W}; up to format 2 the seal's state hash is
+        // sha256(W). From format 3 it hashes the state's bytes, which only the model can rebuild from
+        // W: `refoldLog` checks the snapshot against the state it has checked against that seal.
         const prefix = `{"kind":"snapshot","tick":${tick},"world":`
-        if (!text.startsWith(prefix) || !text.endsWith("}") || sha256(text.slice(prefix.length, -1)) !== state) {
+        const hashesJson = header.formatVersion < STATE_BYTES_FORMAT
+        if (
+          !text.startsWith(prefix) ||
+          !text.endsWith("}") ||
+          (hashesJson && sha256(text.slice(prefix.length, -1)) !== state)
+        ) {
           // Either the snapshot or its seal's state hash was altered: name the earlier of the two.
           fail("hash-mismatch", sealLine, tick, "the snapshot does not match the state hash sealed at its tick")
         }

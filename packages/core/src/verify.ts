@@ -1,9 +1,10 @@
 import { LogError } from "./errors.js"
 import type { Event } from "./events.js"
-import { type EndRecord, type LogHeader, parseRecord, type TickRecord, worldHash } from "./log.js"
+import { type EndRecord, type LogHeader, parseRecord, type TickRecord } from "./log.js"
 import { checkHeader, type LogSource, lineKind, logLines } from "./log-reader.js"
 import type { Model } from "./model.js"
 import type { RngState } from "./rng.js"
+import { STATE_BYTES_FORMAT, sealedStateHash } from "./state-hash.js"
 import { type LogSignerInfo, type VerifyOptions, verifyChain } from "./verify-chain.js"
 
 export interface VerifyOk {
@@ -25,14 +26,24 @@ export interface VerifyFailed {
   readonly error: LogError
 }
 
+const fail = (
+  line: number,
+  tick: number,
+  message: string,
+  reason: "state-mismatch" | "hash-mismatch" = "state-mismatch",
+): never => {
+  throw new LogError({ reason, line, tick, message })
+}
+
 /** Decoding and evolving a tick line is safe only once the chain holds; the chain covers its exact bytes. */
 const TRUSTED = { canonical: false } as const
 
 /**
  * Checks a log end to end, in two passes over `source`. First the chain (`verifyChain`, no model):
- * header hash, hash chain, every line in its place, snapshots against their sealed state hashes,
- * signatures, completeness and the trust `options`. Only then the model: every event decoded and
- * the state refolded from the events against every sealed state hash. Returns the first bad line
+ * header hash, hash chain, every line in its place, signatures, completeness and the trust
+ * `options`. Only then the model: every event decoded, the state refolded from the events against
+ * every sealed state hash, and every snapshot against the state so checked (the chain pass checks
+ * snapshots of formats 1 and 2 itself). Returns the first bad line
  * and tick; never throws for bad input. `source` is iterated twice (a string, an array of lines or
  * `readLogLines(file)`), line by line, so a file too large for one string verifies in constant memory.
  *
@@ -57,8 +68,10 @@ export const verify = <S, E extends Event, C>(
 
 /**
  * The second pass of `verify`: decodes every tick of a log whose chain holds (`verifyChain`), folds
- * the state and compares it with every sealed state hash up to `lastTick`. Returns how many matched;
- * throws a `state-mismatch` LogError naming the tick line. For callers that pick the model from the
+ * the state and compares it with every sealed state hash up to `lastTick` (over the state's bytes
+ * from format 3, over its JSON before: `sealedStateHash`), and, from format 3, every snapshot with
+ * the canonical JSON of that state. Returns how many state hashes matched; throws a `state-mismatch`
+ * LogError naming the tick line, or a `hash-mismatch` naming the seal line of a snapshot that differs. For callers that pick the model from the
  * header once the chain holds (the CLI).
  *
  * @example
@@ -71,16 +84,30 @@ export const refoldLog = <S, E extends Event, C>(
 ): number => {
   const it = logLines(source)[Symbol.iterator]()
   const first = it.next()
-  const { config, decodeTick } = checkHeader(model, first.done ? undefined : first.value)
+  const { header, config, decodeTick } = checkHeader(model, first.done ? undefined : first.value)
+  const format = header.formatVersion
   let state: S = model.initialState(config)
   let rng: RngState = [0, 0, 0, 0]
   let tickLine = 0
   let stateChecks = 0
+  /** A checked seal whose snapshot comes next (format 3: the chain pass cannot check it without the model). */
+  let snapshotDue: { tick: number; sealLine: number } | undefined
   let n = 1
   for (let r = it.next(); !r.done; r = it.next()) {
     n++
     const text = r.value
     const kind = lineKind(text)
+    if (snapshotDue !== undefined) {
+      // The snapshot must be the canonical JSON of the world the seal's hash was checked against.
+      const { tick, sealLine } = snapshotDue
+      const world = JSON.stringify({ tick, rng, state: model.encodeState(state) })
+      if (text !== `{"kind":"snapshot","tick":${tick},"world":${world}}`) {
+        fail(sealLine, tick, "the snapshot does not match the state hash sealed at its tick", "hash-mismatch")
+      }
+      snapshotDue = undefined
+      if (tick >= lastTick) break
+      continue
+    }
     if (kind === "tick") {
       const rec = parseRecord(text, n, TRUSTED) as TickRecord
       const events = decodeTick(rec, n)
@@ -91,15 +118,15 @@ export const refoldLog = <S, E extends Event, C>(
       const rec = parseRecord(text, n, TRUSTED)
       if (rec.kind !== "seal") continue
       if (rec.state !== undefined) {
-        if (worldHash({ tick: rec.tick, rng, state: model.encodeState(state) }) !== rec.state) {
-          throw new LogError({
-            reason: "state-mismatch",
-            line: tickLine,
-            tick: rec.tick,
-            message: "state refolded from the events does not match the sealed state hash",
-          })
+        if (sealedStateHash(format, model, rec.tick, rng, state) !== rec.state) {
+          fail(tickLine, rec.tick, "state refolded from the events does not match the sealed state hash")
         }
         stateChecks++
+        const every = header.snapshotEvery
+        if (format >= STATE_BYTES_FORMAT && every > 0 && (rec.tick + 1) % every === 0) {
+          snapshotDue = { tick: rec.tick, sealLine: n }
+          continue
+        }
       }
       if (rec.tick >= lastTick) break
     }

@@ -92,6 +92,7 @@ export const walkersModel: Model<WalkersState, WalkersEvent, WalkersConfig> = {
     }
   },
   encodeState: (s) => ({ pos: columnToBase64(s.pos), teleports: s.teleports }),
+  stateColumns: (s) => ({ pos: s.pos, teleports: s.teleports }),
   decodeState: (json, c) => {
     const j = json as { pos: string; teleports: number }
     return {
