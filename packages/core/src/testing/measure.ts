@@ -2,7 +2,7 @@
  * Bench measurement on a shared, noisy machine: variants run interleaved (a, b, a, b, ...) so load
  * that comes and goes hits each alike; each reports min and median of N; a figure whose samples
  * spread too far, or a ratio that cannot be below 1 yet is, is flagged as not measured rather than
- * printed as a result. For benches only (it reads clocks).
+ * printed as a result. For benches (their variants read the clocks).
  */
 
 /** N timings of one variant, in ms. */
