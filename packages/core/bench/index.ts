@@ -19,14 +19,21 @@ const P = 0.1
 const fmt = (n: number) =>
   n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : n.toFixed(1)
 
-/** The model written by hand: the same draws and the same per-walker work, no engine, no log. */
+/**
+ * The model written by hand: the same draws and the same per-walker work, no engine, no log. Draws
+ * and moves are two loops over one reused buffer, as the engine's decide and evolve are: fused into
+ * one loop it measured 7% slower than the engine here, and a limit slower than what it bounds is
+ * not the limit.
+ */
 const limit = (agents: number, ticks: number, seed: number): number => {
   const rng = Rng.fromSeed(seed)
   const pos = new Int32Array(agents)
+  const steps = new Int8Array(agents)
   for (let i = 0; i < agents; i++) pos[i] = rng.int(201) - 100
   const t0 = performance.now()
   for (let t = 0; t < ticks; t++) {
-    for (let i = 0; i < agents; i++) pos[i] += rng.nextU32() & 1 ? 1 : -1
+    for (let i = 0; i < agents; i++) steps[i] = rng.nextU32() & 1 ? 1 : -1
+    for (let i = 0; i < agents; i++) pos[i] += steps[i]
     if (rng.float() < P) pos[rng.int(agents)] = rng.int(2001) - 1000
   }
   return performance.now() - t0
