@@ -1,5 +1,5 @@
 import type { SweepDetail, SweepFan, SweepMember, SweepSummary } from "@takeoff/protocol"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { MetricInfo, MilestoneKind, MilestoneThreshold } from "./response-schemas.js"
 
 /** The sweep routes' responses as Schemas, for the OpenAPI document and the tests (as response-schemas.ts). */

@@ -1,5 +1,5 @@
 import { Column, defineEvent, type Rng, type System } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { machineCosts } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"

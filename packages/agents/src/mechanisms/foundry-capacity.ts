@@ -1,5 +1,5 @@
 import { defineEvent, type EventOf } from "@takeoff/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { FOUNDRIES, type Foundry, NFD } from "../economy/sets.js"
