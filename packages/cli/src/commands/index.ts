@@ -51,7 +51,7 @@ export const commands: ReadonlyArray<CommandEntry> = [
   },
   {
     name: "scenarios",
-    summary: "list the scenarios with their descriptions, or one scenario's parameters",
+    summary: "list the scenarios, or show one: what it extends and overrides, its distributions, its parameters",
     load: async () => (await import("./scenarios.js")).scenariosCommand((await models()).DEFAULT_KIT),
   },
   {
