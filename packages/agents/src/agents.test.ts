@@ -5,7 +5,7 @@ import { economyModel } from "./model.js"
 import { loadScenario, withValues } from "./scenario.js"
 import { FOUNDRIES } from "./economy/sets.js"
 import { PARAM_BY_PATH, PARAMS, POWER_SOURCES } from "./params.js"
-import { type EconomyState, F, initialEconomyState, K, powerCapacityGw, X } from "./state.js"
+import { type EconomyState, F, initialEconomyState, K, MATERIALS, powerCapacityGw, X } from "./state.js"
 
 /** Given-when-then for each agent kind: a state, one system's decision, the reducer's effect. */
 const config = loadScenario("baseline", { set: [["firms.count", "100"]] })
@@ -168,12 +168,15 @@ describe("robot factories", () => {
     apply(st, when(st, "robot-makers"))
     const [a] = only(when(st, "robots"), "RobotsBuilt")
     for (let i = 0; i < st.makerCum.length; i++) st.makerCum[i] = 2 * cum[i]
+    // Each decision below is a new month's: the factories' materials budget is not yet spent.
+    st.flow[F.robotFactoryCapex] = 0
     const events = when(st, "robot-makers")
     apply(st, events)
     const [b] = only(when(st, "robots"), "RobotsBuilt")
     expect(b.data.unitCostUsd / a.data.unitCostUsd).toBeCloseTo(1 - config.values["robots.learningRate"], 6)
     const [plain] = only(events, "RobotMakerExpanded")
     for (let s = 0; s < 4; s++) st.sectorAuto[s * K + 2] = 0.8
+    st.flow[F.robotFactoryCapex] = 0
     const [staffed] = only(when(st, "robot-makers"), "RobotMakerExpanded")
     expect(staffed.data.selfReplicationSaving).toBeGreaterThan(0.5)
     expect(staffed.data.capexUsd / staffed.data.unitsPerYear).toBeLessThan(
@@ -359,7 +362,9 @@ describe("pipeline bookkeeping", () => {
     const delays = PARAMS.filter(
       (p) => /leadTimeMonths$|retrainMonths$/i.test(p.path) && p.path !== "chips.fabLeadTimeMonths",
     ).map((p) => p.path)
-    expect(orders.map(([path]) => path).sort()).toEqual(delays.sort())
+    // Extraction and space capacity are held and delivered by their own reducers (materials.test.ts).
+    const own = [...MATERIALS.map((c) => `materials.${c}.leadTimeMonths`), "space.leadTimeMonths"]
+    expect([...orders.map(([path]) => path), ...own].sort()).toEqual(delays.sort())
   })
 
   for (const [path, order, ring] of orders) {

@@ -144,6 +144,13 @@ export const bindingConstraints = (event: EconomyEvent): ReadonlyArray<string> =
       return event.data.limitedBy === "demand" ? [] : [`robot output held by ${event.data.limitedBy}`]
     case "PowerDispatched":
       return event.data.dark.map((u) => `power short for ${u}`)
+    case "MaterialsDispatched":
+      return [
+        ...event.data.short.map((u) => `materials short for ${u}`),
+        ...event.data.planetaryBound.map((m) => `planetary materials budget binds (${m})`),
+      ]
+    case "SpaceBuilt":
+      return event.data.planetaryPowerBound ? ["planetary power budget binds"] : []
     default:
       return []
   }

@@ -26,6 +26,7 @@ import {
   type Why,
 } from "./index.js"
 import { SUPPLIER_GROUPS } from "./supplier-metrics.js"
+import { MATERIAL_USERS, POWER_USERS } from "./state.js"
 
 /** The dashboard's charts of the economy, in the order it shows them. */
 const GROUPS: ReadonlyArray<MetricGroup> = [
@@ -34,6 +35,9 @@ const GROUPS: ReadonlyArray<MetricGroup> = [
   { id: "compute", title: "Installed AI compute", log: true },
   { id: "chips", title: "Chips produced" },
   { id: "power", title: "Power used by AI" },
+  { id: "electricity", title: "Electricity by user (TWh/yr)", log: true },
+  { id: "materials", title: "Materials use by user (Gt/yr)", log: true },
+  { id: "binding", title: "Binding constraints (1 = binds)", unit: "0/1", yMin: 0, yMax: 1 },
   { id: "robots", title: "Robots in use", log: true },
   ...SUPPLIER_GROUPS,
   { id: "employment", title: "Employment by occupation" },
@@ -53,6 +57,14 @@ const GROUP_OF: Readonly<Record<string, string>> = {
   installedFlops: "compute",
   chipsMadePerYear: "chips",
   powerUsedGw: "power",
+  ...Object.fromEntries(POWER_USERS.map((u) => [`electricityTwh.${u}`, "electricity"])),
+  electricityTwh: "electricity",
+  ...Object.fromEntries(MATERIAL_USERS.map((u) => [`materialsGt.${u}`, "materials"])),
+  materialsGt: "materials",
+  "binds.power": "binding",
+  "binds.materials": "binding",
+  "binds.planetaryPower": "binding",
+  "binds.planetaryMaterials": "binding",
   robotsInUse: "robots",
   ...Object.fromEntries(OCCUPATIONS.map((o) => [`employment.${o}`, "employment"])),
   ...Object.fromEntries(OCCUPATIONS.map((o) => [`wage.${o}`, "wages"])),

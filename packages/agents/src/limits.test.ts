@@ -41,6 +41,15 @@ const LIMITS: ReadonlyArray<readonly [string, Readonly<Record<string, number>>]>
     { "robots.stock2024": 0, "robots.production2024": 0, "chips.initialStockH100e": 0, "energy.aiCapacityGw2024": 0 },
   ],
   [
+    "no materials output and no resource to extract",
+    Object.fromEntries(
+      ["steel", "cement", "aluminium", "copper"].flatMap((c) => [
+        [`materials.${c}.production2024Mt`, 0],
+        [`materials.${c}.resourceGt`, 0],
+      ]),
+    ),
+  ],
+  [
     "full automation, no labour and no fixed factor",
     { ...fullAutomation, "labour.forceB": 0, "macro.fixedFactorShare2024": 0 },
   ],

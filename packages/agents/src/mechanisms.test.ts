@@ -83,7 +83,7 @@ describe("mechanisms behave as economists expect", () => {
     const binding = withValues(config, {
       "macro.fixedFactorElasticity": 0.3,
       "macro.fixedFactorGrowthPerYear": 0,
-      "macro.spaceExpansionYear": 3000,
+      "space.launchCost2024UsdPerKg": 1e6,
     })
     const a = at(config, ["2035-12", "2059-12"]).metrics
     const { metrics: b } = at(binding, ["2035-12", "2059-12"])

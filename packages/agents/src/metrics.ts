@@ -1,5 +1,6 @@
 import type { MetricInfo } from "@takeoff/protocol"
 import { HOUSEHOLD_METRICS, householdMetrics } from "./mechanisms/households.js"
+import { launchCostUsdPerKg } from "./mechanisms/space.js"
 import { OCCUPATIONS } from "./params.js"
 import { SUPPLIER_METRICS, supplierMetrics } from "./supplier-metrics.js"
 import type { EconomyConfig } from "./scenario.js"
@@ -9,6 +10,9 @@ import {
   F,
   HOURS_PER_YEAR,
   K,
+  MATERIAL_USERS,
+  NM,
+  NMU,
   NU,
   POWER_USERS,
   powerCapacityGw,
@@ -21,6 +25,15 @@ import {
 } from "./state.js"
 
 export type { MetricInfo }
+
+/** The physical constraints charted over time: 1 in a month the constraint binds, else 0. */
+const BINDING = ["power", "materials", "planetaryPower", "planetaryMaterials"] as const
+const BINDING_LABEL: Readonly<Record<(typeof BINDING)[number], string>> = {
+  power: "power short for a user",
+  materials: "materials short for a user",
+  planetaryPower: "Earth's power budget",
+  planetaryMaterials: "Earth's materials budget",
+}
 
 /**
  * Every metric the economy publishes each tick, in a stable order.
@@ -55,6 +68,15 @@ export const METRICS: ReadonlyArray<MetricInfo> = [
   { key: "powerCapacityGw", label: "Power capacity", unit: "GW", log: true },
   { key: "robotPowerGw", label: "Robot power", unit: "GW", log: true },
   { key: "electricityPerHeadKwh", label: "Electricity per head", unit: "kWh/yr", log: true },
+  ...MATERIAL_USERS.map(
+    (u): MetricInfo => ({ key: `materialsGt.${u}`, label: `Materials: ${u}`, unit: "Gt/yr", log: true }),
+  ),
+  { key: "materialsGt", label: "Materials used", unit: "Gt/yr", log: true },
+  { key: "extractionCapacityGt", label: "Extraction capacity (Earth and off-world)", unit: "Gt/yr", log: true },
+  { key: "offworldMaterialsGt", label: "Off-world extraction capacity", unit: "Gt/yr", log: true },
+  { key: "offworldPowerGw", label: "Off-world power", unit: "GW", log: true },
+  { key: "launchCostUsdPerKg", label: "Launch cost", unit: "USD/kg", log: true },
+  ...BINDING.map((b): MetricInfo => ({ key: `binds.${b}`, label: `Binds: ${BINDING_LABEL[b]}`, unit: "0/1" })),
   { key: "robotsInUse", label: "Robots in use", unit: "robots", log: true },
   { key: "robotsBuiltPerYear", label: "Robots built", unit: "robots/yr", log: true },
   { key: "chipPriceUsd", label: "Chip price (newest generation)", unit: "USD", log: true },
@@ -138,6 +160,7 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.powerCapacityGw = powerCapacityGw(st)
   m.robotPowerGw = st.powerServedGw[USER.robots]
   m.electricityPerHeadKwh = (servedGw * 1e6 * HOURS_PER_YEAR) / x[X.population]
+  physicalMetrics(st, m)
   m.robotsInUse = x[X.robots]
   m.robotsBuiltPerYear = flow[F.robotsBuilt]
   m.chipPriceUsd = flow[F.chipPricePerH100e] * p.gens[newest].h100e
@@ -168,4 +191,41 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.algorithmsLog10 = x[X.algoLog10]
   supplierMetrics(st, m)
   return m
+}
+
+/** Materials use (Gt/yr, by user), extraction capacity, space and the binding constraints of the state. */
+const physicalMetrics = (st: EconomyState, m: Record<string, number>): void => {
+  const { p, x } = st
+  let total = 0
+  for (let u = 0; u < NMU; u++) {
+    let t = 0
+    for (let c = 0; c < NM; c++) t += st.matUsed[u * NM + c]
+    m[`materialsGt.${MATERIAL_USERS[u]}`] = (t * 12) / 1e9
+    total += t
+  }
+  m.materialsGt = (total * 12) / 1e9
+  let capacity = 0
+  let offworld = 0
+  let short = 0
+  let bound = 0
+  for (let c = 0; c < NM; c++) {
+    capacity += st.matCapacity[c] + st.offworldMat[c]
+    offworld += st.offworldMat[c]
+    bound = Math.max(bound, st.matPlanetaryBound[c])
+  }
+  for (let i = 0; i < NMU * NM; i++) if (st.matBudget[i] < st.matDemand[i] * (1 - 1e-9)) short = 1
+  m.extractionCapacityGt = capacity / 1e9
+  m.offworldMaterialsGt = offworld / 1e9
+  m.offworldPowerGw = x[X.offworldPowerGw]
+  const v = p.v
+  m.launchCostUsdPerKg = launchCostUsdPerKg(st)
+  let dark = 0
+  for (let u = 0; u < NU; u++) if (st.powerServedGw[u] < st.powerDemandGw[u] * (1 - 1e-9)) dark = 1
+  let earthGw = 0
+  for (let j = 0; j < st.power.length; j++) earthGw += st.power[j]
+  for (let i = 0; i < st.powerPipe.length; i++) earthGw += st.powerPipe[i]
+  m["binds.power"] = dark
+  m["binds.materials"] = short
+  m["binds.planetaryPower"] = earthGw >= v["energy.planetaryCapacityTw"] * 1000 * (1 - 1e-6) ? 1 : 0
+  m["binds.planetaryMaterials"] = bound
 }

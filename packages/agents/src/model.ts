@@ -32,7 +32,7 @@ export const evolveEconomy = (st: EconomyState, e: EconomyEvent, tick: number): 
 
 /**
  * The tick: `founding` first (it draws the firm population at tick 0, before anything reads it),
- * then every mechanism's systems in registry order (month, labs, chips, robots, energy, markets,
+ * then every mechanism's systems in registry order (month, labs, chips, robots, energy, materials, space, markets,
  * firms, labour, watch).
  */
 const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
@@ -48,8 +48,10 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
  * parameters. 0.2.0 logs are refused by the version check: their events carry no household, task
  * or power-dispatch facts, so replaying them under 0.3.0 reducers could not reproduce their states.
  * Version 0.4.0: foundries and robot makers as agents (`FabCapacityOrdered` and
- * `RobotFactoryExpanded` replaced by per-supplier events, `ChipsSold` v3 with packaging); 0.3.0 logs
- * are refused by the version check, since their aggregate capacity events have no reducer here.
+ * `RobotFactoryExpanded` replaced by per-supplier events, `ChipsSold` v3 with packaging), materials
+ * and space as mechanisms (`MaterialsDispatched`, `SpaceBuilt`; `RobotsBuilt.limitedBy` may be
+ * `materials`); 0.3.0 logs are refused by the version check, since their aggregate capacity events
+ * have no reducer here and they carry no materials facts.
  *
  * @example
  * const sim = Simulation.create(economyModel, loadScenario("baseline"), { seed: 7 })

@@ -34,7 +34,19 @@ export { type Derived, derive } from "./economy/derive.js"
 export { decodeEconomyState, encodeEconomyState } from "./economy/encoding.js"
 export { chipKw, clusterPowerMw, type Generation } from "./economy/generations.js"
 export { type Solved, solveMarkets } from "./economy/markets.js"
-export { GOODS_SECTORS, K, NP, NU, POWER_USERS, S, USER } from "./economy/sets.js"
+export {
+  GOODS_SECTORS,
+  K,
+  MATERIAL_USERS,
+  MATERIALS,
+  NM,
+  NMU,
+  NP,
+  NU,
+  POWER_USERS,
+  S,
+  USER,
+} from "./economy/sets.js"
 export { restPowerGw2024, servedShare } from "./economy/power.js"
 export { type EconomyState, F, isOver, NF, NX, RING, X } from "./economy/state.js"
 export { distributedH100e } from "./mechanisms/distributed.js"

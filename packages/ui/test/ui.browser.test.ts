@@ -126,6 +126,17 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     expect(chart?.markers.some((m) => m.startsWith("AGI "))).toBe(true)
     // The thresholds are the scenario's, as the server sent them.
     expect(chart?.lines).toEqual(["AGI 10%", "ASI 90%"])
+    // The physical economy has its charts: electricity and materials by user (and in all), and the
+    // binding constraints over time.
+    for (const [id, series] of [
+      ["chart-electricity", 5],
+      ["chart-materials", 5],
+      ["chart-binding", 4],
+    ] as const) {
+      const physical = await probeChart(page, id)
+      expect(physical?.series, id).toBe(series)
+      expect(physical?.points, id).toBeGreaterThan(12)
+    }
     expect(page.url()).toMatch(/run=/)
     // Click an event: its data shows, and its tick is marked on the charts. First the stream must be
     // done (no event can still arrive) and the feed, which re-renders on a throttle, must show the

@@ -3,6 +3,7 @@ import type { EconomyConfig } from "../scenario/config.js"
 import { NDRIVER, occupationTarget, writeDrivers } from "./automation.js"
 import { distributedH100e } from "../mechanisms/distributed.js"
 import { initialWealthShares } from "../mechanisms/households.js"
+import { initialMaterials } from "../mechanisms/materials.js"
 import { capitalSplit } from "../mechanisms/tasks.js"
 import {
   dataCentreDemandGw,
@@ -15,7 +16,7 @@ import {
 import { type Derived, derive } from "./derive.js"
 import { solveMarkets } from "./markets.js"
 import { restPowerGw2024 } from "./power.js"
-import { FOUNDRIES, K, NFD, NMK, NP, NU, OCCUPATIONS, POWER, ROBOT_MAKERS, S, USER } from "./sets.js"
+import { FOUNDRIES, K, NFD, NM, NMK, NMU, NP, NU, OCCUPATIONS, POWER, ROBOT_MAKERS, S, USER } from "./sets.js"
 import { DECILES, type EconomyState, F, FL, NF, NHH, NML, NMKT, NFL, NX, RING, X } from "./state.js"
 
 /**
@@ -110,6 +111,19 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
     makerWeak: new Float64Array(NMK),
     makerLast: new Float64Array(NMK * NML),
     supplyMarket: new Float64Array(NMKT),
+    matCapacity: new Float64Array(NM),
+    matPipe: new Float64Array(RING * NM),
+    matCum: new Float64Array(NM),
+    matBudget: new Float64Array(NMU * NM),
+    matDemand: new Float64Array(NMU * NM),
+    matUsed: new Float64Array(NMU * NM),
+    matUsedBudget: new Float64Array(NMU * NM),
+    matProduced: new Float64Array(NM),
+    matPlanetaryBound: new Float64Array(NM),
+    matClearingUsdPerT: new Float64Array(NM),
+    matPowerRef: new Float64Array(NP),
+    offworldMat: new Float64Array(NM),
+    spacePipe: new Float64Array(RING * (1 + NM)),
     shiftRef: new Float64Array(S),
     driverRef: new Float64Array(S * NDRIVER),
     sectorScale: new Float64Array(S).fill(1),
@@ -244,6 +258,10 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
   st.flow[F.robotPriceUsd] = v["robots.unitCost2024Usd"] * (1 + v["robots.markup"])
   st.flow[F.employedTotal] = st.employed.reduce((a, b) => a + b, 0)
   st.gdpHist.fill(solved.gdp)
+  // Materials: 2024 capacity and the first month's budgets; launches: the 2024 launch market.
+  initialMaterials(st)
+  x[X.launchCumT] = v["space.cumulativeMass2024T"]
+  x[X.launchCapacityTpy] = v["space.launchMass2024T"]
   const c = machineCosts(st, 0)
   st.flow[F.aiPricePerWorkerYear] = labRevenueUsd(p, solved.aiRevenue, aiSupply, c.aiChip + c.aiPower) / aiSupply
   for (let s = 0; s < S; s++) {

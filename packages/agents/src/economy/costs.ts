@@ -48,9 +48,9 @@ export const dataCentreDemandGw = (st: EconomyState): number => {
   return kw / 1e6
 }
 
-/** Firm capacity of the power system (GW, all sources). */
+/** Firm capacity of the power system (GW, all sources on Earth and off-world power delivered). */
 export const powerCapacityGw = (st: EconomyState): number => {
-  let c = 0
+  let c = st.x[X.offworldPowerGw]
   for (let j = 0; j < NP; j++) c += st.power[j]
   return c
 }
@@ -65,7 +65,7 @@ export const dispatchableGw = (st: EconomyState): number => powerCapacityGw(st) 
 export const energyPrice = (st: EconomyState): number => {
   const v = st.p.v
   const cap = powerCapacityGw(st)
-  let cost = 0
+  let cost = st.x[X.offworldPowerGw] * st.x[X.offworldPowerCostUsdPerMwh]
   // energy.<source>.costUsdPerMwh, resolved in `derive.ts`.
   for (let j = 0; j < NP; j++) cost += st.power[j] * st.p.powerCostUsdPerMwh[j]
   const base = cap > 0 ? cost / cap : v["energy.grid.costUsdPerMwh"]

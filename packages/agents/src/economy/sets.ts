@@ -42,10 +42,20 @@ export const SUPPLIER_NAMES: Readonly<Record<Foundry | RobotMaker, string>> = {
   unitree: "Unitree",
 }
 
+/**
+ * Material classes (`mechanisms/materials.ts`): steel (iron content), cement, aluminium and copper,
+ * each with its own extraction and refining capacity and planetary resource.
+ */
+export const MATERIALS = ["steel", "cement", "aluminium", "copper"] as const
+/** Users of materials, each with its own demand and willingness to pay. */
+export const MATERIAL_USERS = ["robots", "power", "factories", "rest"] as const
+
 export type Occupation = (typeof OCCUPATIONS)[number]
 export type Sector = (typeof SECTORS)[number]
 export type PowerSource = (typeof POWER_SOURCES)[number]
 export type PowerUser = (typeof POWER_USERS)[number]
+export type Material = (typeof MATERIALS)[number]
+export type MaterialUser = (typeof MATERIAL_USERS)[number]
 
 const indexOf = <const N extends string>(names: ReadonlyArray<N>): { readonly [K in N]: number } =>
   Object.fromEntries(names.map((n, i) => [n, i])) as { [K in N]: number }
@@ -58,6 +68,10 @@ export const SECTOR = indexOf(SECTORS)
 export const POWER = indexOf(POWER_SOURCES)
 /** Index of each power user in per-user arrays. */
 export const USER = indexOf(POWER_USERS)
+/** Index of each material class in per-material arrays. */
+export const MATERIAL = indexOf(MATERIALS)
+/** Index of each materials user in per-user arrays (user-major: user x NM + material). */
+export const MUSER = indexOf(MATERIAL_USERS)
 
 /** Index of each foundry in per-foundry arrays. */
 export const FOUNDRY = indexOf(FOUNDRIES)
@@ -71,6 +85,8 @@ export const S = SECTORS.length
 export const K = OCCUPATIONS.length
 export const NP = POWER_SOURCES.length
 export const NU = POWER_USERS.length
+export const NM = MATERIALS.length
+export const NMU = MATERIAL_USERS.length
 
 /** Industry and agriculture make the goods basket. */
 export const GOODS_SECTORS: ReadonlyArray<number> = [SECTOR.industry, SECTOR.agriculture]

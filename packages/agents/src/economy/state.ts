@@ -134,6 +134,30 @@ export interface EconomyState {
   readonly makerLast: Float64Array
   /** The last supplier clearings as a whole (`MKT` slots): what held chips and robots, value over cost. */
   readonly supplyMarket: Float64Array
+  /** Extraction and refining capacity on Earth (t/yr, by `MATERIALS`). */
+  readonly matCapacity: Float64Array
+  /** Extraction capacity on order, `NM` slots per month. */
+  readonly matPipe: Float64Array
+  /** Earth's cumulative extraction since 2024 (t, by material): depletes the accessible resource. */
+  readonly matCum: Float64Array
+  /** Materials each user may draw this month (t/month, user x material), allotted at the last dispatch. */
+  readonly matBudget: Float64Array
+  /** What each user asked for at the last dispatch (t/month, user x material). */
+  readonly matDemand: Float64Array
+  /** What each user drew last month (t/month, user x material), and the budget it drew against. */
+  readonly matUsed: Float64Array
+  readonly matUsedBudget: Float64Array
+  /** What the last month's capacity produced (t/month, by material), Earth and off-world. */
+  readonly matProduced: Float64Array
+  /** Per material: 1 when Earth's planetary budget capped capacity at the last dispatch. */
+  readonly matPlanetaryBound: Float64Array
+  /** Per material: the value per tonne of the last user left short (0 when none was short). */
+  readonly matClearingUsdPerT: Float64Array
+  /** Power capacity and extraction capacity ordered per source, at the end of the last dispatch (GW). */
+  readonly matPowerRef: Float64Array
+  /** Off-world extraction capacity in use (t/yr, by material) and on order (`NM` slots per month). */
+  readonly offworldMat: Float64Array
+  readonly spacePipe: Float64Array
   /** Each sector's AI-share contribution at its last SectorAutomationShifted. */
   readonly shiftRef: Float64Array
   /** Per sector, the drivers at its last shift: frontier, AI chip and power cost, robot capital and power cost, wages. */
@@ -210,8 +234,16 @@ export const X = {
   retraining: 19,
   /** Months in a row the poorest decile's income without wages has covered the basic basket. */
   basketStreak: 20,
+  /** Mass launched to orbit since the start of spaceflight (t): drives the launch learning curve. */
+  launchCumT: 21,
+  /** Launch capacity (t/yr). */
+  launchCapacityTpy: 22,
+  /** Off-world power capacity delivered to the grid (GW, firm). */
+  offworldPowerGw: 23,
+  /** Capacity-weighted cost of the off-world power delivered (USD/MWh). */
+  offworldPowerCostUsdPerMwh: 24,
 } as const
-export const NX = 21
+export const NX = 25
 
 /** After a catastrophe the world stops: no system decides any more. */
 export const isOver = (st: EconomyState): boolean => st.x[X.catastropheTick] >= 0

@@ -6,6 +6,7 @@ import { param } from "../economy/param.js"
 import { buildRateScale, clearPower, restPowerGw2024, userBudgetUsd, userDemandGw } from "../economy/power.js"
 import { NP, NU, POWER_SOURCES, POWER_USERS, USER } from "../economy/sets.js"
 import { F, isOver, RING, X } from "../economy/state.js"
+import { powerMaterialsRoom, takePowerMaterials } from "../economy/materials.js"
 
 /**
  * Energy (docs/model.md, "Energy"). One power system for every user (`economy/power.ts`): data
@@ -200,8 +201,8 @@ export const systems: Systems<typeof events> = [
       const horizon = v["energy.planningHorizonMonths"]
       const target =
         (demand + (chipGwPerMonth + robotGwPerMonth + restGwPerMonth) * horizon) * (1 + v["energy.reserveShare"])
-      // Earth hosts at most the planetary budget: past it, only space expansion adds capacity.
-      let gap = Math.min(target, v["energy.planetaryCapacityTw"] * 1000) - cap - pipeline
+      // Earth hosts at most the planetary budget: past it, only space adds capacity (`space.ts`).
+      let gap = Math.min(target, v["energy.planetaryCapacityTw"] * 1000 + st.x[X.offworldPowerGw]) - cap - pipeline
       if (gap <= 1e-6) return out
       const shortfallGw = Math.max(0, demand - supply)
       const order = POWER_SOURCES.map((_, j) => j).sort((a, b) => {
@@ -216,9 +217,11 @@ export const systems: Systems<typeof events> = [
         const cb = v[`energy.${POWER_SOURCES[b]}.costUsdPerMwh`]
         return ca !== cb ? ca - cb : a - b
       })
+      // Plants are built from the month's materials budget (`materials.ts`).
+      const room = powerMaterialsRoom(st)
       for (const j of order) {
         const src = POWER_SOURCES[j]
-        const gw = Math.min(gap, (v[`energy.${src}.maxAddGwPerYear`] * scale) / 12)
+        const gw = takePowerMaterials(st, room, j, Math.min(gap, (v[`energy.${src}.maxAddGwPerYear`] * scale) / 12))
         if (gw <= 1e-9) continue
         gap -= gw
         out.push(

@@ -1,5 +1,6 @@
 import { defineEvent, type EventOf } from "@takeoff/core"
 import * as Schema from "effect/Schema"
+import { factoryCapexRoomUsd } from "../economy/materials.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { FOUNDRIES, type Foundry, NFD } from "../economy/sets.js"
@@ -11,8 +12,10 @@ import { foundryYield } from "./foundries.js"
  * Foundry capacity (docs/model.md, "Foundries"): each foundry in the market orders wafers and
  * packaging from its own demand signal and balance sheet, after this month's sales:
  *   D_f        = w_f x 12 B / (floor_f x H100e per unit)   (good output its buyers' share w_f of the labs' budget B buys at its floor)
- *   fab order  = min(max growth x W_f / 12, D_f / y_f - W_f - fab pipeline, (cash + debt limit) / capex)   (its own lead time)
- *   pack order = min(max growth x P_f / 12, D_f - P_f - packaging pipeline, what the balance sheet has left)
+ *   fab order  = min(max growth x W_f / 12, D_f / y_f - W_f - fab pipeline, (cash + debt limit) / capex,
+ *                    factories' materials budget left / capex)   (its own lead time)
+ *   pack order = min(max growth x P_f / 12, D_f - P_f - packaging pipeline, what the balance sheet has left,
+ *                    what the materials budget has left)
  * Cash accumulates each month's gross margin on the labs' purchases (foundries.ts) and pays the capex.
  */
 
@@ -56,7 +59,7 @@ export const FoundryCapacityOrdered = defineEvent(
     onlineTick: Schema.Int,
     capexUsd: Schema.Number,
     demandUnitsPerYear: Schema.Number,
-    limitedBy: Schema.Literals(["demand", "growth", "balance"]),
+    limitedBy: Schema.Literals(["demand", "growth", "balance", "materials"]),
   }),
 )
 
@@ -74,11 +77,13 @@ export const systems: Systems<typeof events> = [
       let budget = 0
       for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
       const out: EventOf<typeof events>[] = []
+      // The factories' materials budget is shared by every foundry's orders this month.
+      const materials = { roomUsd: factoryCapexRoomUsd(st, "chips") }
       for (let i = 0; i < NFD; i++) {
         if (st.foundryStatus[i] !== 1) continue
         const floor = st.foundryLast[i * NFL + FL.cost] * (1 + v["chips.minMarkup"])
         const demand = floor > 0 ? (st.foundryLast[i * NFL + FL.buyerShare] * 12 * budget) / (floor * h) : 0
-        orders(st, tick, i, demand, foundryYield(st, i), out)
+        orders(st, tick, i, demand, foundryYield(st, i), materials, out)
       }
       return out
     },
@@ -92,6 +97,7 @@ const orders = (
   i: number,
   demand: number,
   y: number,
+  materials: { roomUsd: number },
   out: EventOf<typeof events>[],
 ): void => {
   const v = st.p.v
@@ -127,9 +133,11 @@ const orders = (
     const byGrowth = growth * cap
     const byDemand = desired - cap - pipe
     const byBalance = capex > 0 ? room / capex : Number.POSITIVE_INFINITY
-    const order = Math.min(byGrowth, byDemand, byBalance)
+    const byMaterials = capex > 0 ? materials.roomUsd / capex : Number.POSITIVE_INFINITY
+    const order = Math.min(byGrowth, byDemand, byBalance, byMaterials)
     if (order <= cap * 0.001) continue
     room -= order * capex
+    materials.roomUsd -= order * capex
     out.push(
       FoundryCapacityOrdered.make({
         foundry: f,
@@ -138,7 +146,8 @@ const orders = (
         onlineTick: tick + Math.round(lead),
         capexUsd: order * capex,
         demandUnitsPerYear: demand,
-        limitedBy: order === byDemand ? "demand" : order === byGrowth ? "growth" : "balance",
+        limitedBy:
+          order === byDemand ? "demand" : order === byGrowth ? "growth" : order === byBalance ? "balance" : "materials",
       }),
     )
   }

@@ -10,10 +10,12 @@ import * as households from "./households.js"
 import * as labour from "./labour.js"
 import * as labs from "./labs.js"
 import * as markets from "./markets.js"
+import * as materials from "./materials.js"
 import * as milestones from "./milestones.js"
 import * as month from "./month.js"
 import * as robotMakers from "./robot-makers.js"
 import * as robots from "./robots.js"
+import * as space from "./space.js"
 import * as tasks from "./tasks.js"
 
 /**
@@ -30,6 +32,8 @@ export const MECHANISMS = [
   robotMakers,
   robots,
   energy,
+  materials,
+  space,
   distributed,
   tasks,
   markets,
@@ -52,9 +56,11 @@ export {
   labour,
   labs,
   markets,
+  materials,
   milestones,
   month,
   robotMakers,
   robots,
+  space,
   tasks,
 }

@@ -12,7 +12,7 @@ import { makerCapacity } from "./robot-makers.js"
  * of motion, monthly:
  *   population, labour force  x (1 + g_pop)^(1/12)
  *   TFP                       x (1 + g_tfp)^(1/12)
- *   fixed factor on Earth     x (1 + g_fixed)^(1/12); off-world x (1 + g_space)^(1/12) from the space year
+ *   fixed factor on Earth     x (1 + g_fixed)^(1/12) (off-world resources: `mechanisms/space.ts`)
  *   chips, robots             x (1 - 1 / (12 x lifetime))
  * and every pipeline (each foundry's fab and packaging, each robot maker's factories, power,
  * retraining) delivers its slot for the month.
@@ -44,22 +44,6 @@ export const params = [
     "Fixed factor growth",
     "Growth of the fixed factor on Earth (resource discovery, recycling).",
   ),
-  param(
-    "macro.spaceExpansionYear",
-    "year",
-    2024,
-    3000,
-    "Space expansion year",
-    "Year from which off-world resources add to the fixed factor.",
-  ),
-  param(
-    "macro.spaceExpansionGrowthPerYear",
-    "fraction/yr",
-    0,
-    2,
-    "Space expansion growth",
-    "Growth of the fixed factor after the space expansion year.",
-  ),
 ]
 
 /** The month turns: pipelines deliver, stocks depreciate, population and TFP grow (deterministic). */
@@ -75,7 +59,7 @@ export const systems: Systems<typeof events> = [
 ]
 
 export const reducers: Reducers<typeof events> = {
-  MonthBegan: (st, d, tick) => {
+  MonthBegan: (st, _d, tick) => {
     const { x, flow } = st
     const v = st.p.v
     x[X.tick] = tick
@@ -86,8 +70,6 @@ export const reducers: Reducers<typeof events> = {
       for (let k = 0; k < K; k++) st.labourForce[k] *= pop
       x[X.tfp] *= (1 + v["macro.tfpGrowthPerYear"]) ** (1 / 12)
       x[X.fixedFactor] *= (1 + v["macro.fixedFactorGrowthPerYear"]) ** (1 / 12)
-      if (d.year >= v["macro.spaceExpansionYear"])
-        x[X.spaceFactor] *= (1 + v["macro.spaceExpansionGrowthPerYear"]) ** (1 / 12)
       const chipKeep = 1 - 1 / (v["chips.lifetimeYears"] * 12)
       for (let g = 0; g < st.chipStock.length; g++) st.chipStock[g] *= chipKeep
       x[X.robots] *= 1 - 1 / (v["robots.lifetimeYears"] * 12)

@@ -1,6 +1,7 @@
 import { Column, defineEvent, type EventOf } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { machineCosts, workerEqPerRobot } from "../economy/costs.js"
+import { factoryCapexRoomUsd, robotsByMaterials } from "../economy/materials.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { servedShare, sparePowerGw } from "../economy/power.js"
@@ -16,8 +17,10 @@ import { ROBOT_LIMITS, type RobotLimit } from "./robots.js"
  *   v/c     = robot rent per worker-year x worker-eq per robot
  *             / (mean price x (r + 1/lifetime) + power cost per worker-year x worker-eq per robot)
  *   wanted  = sum_m C_m / 12 x min(1, (v/c)^2);  sold_m = min(C_m / 12, share_m x wanted), the rest to spare capacity
- *   built   = wanted x min(1, factories' power, on-board chips, power to run them) / wanted  (all makers alike)
- *   order_m = share_m x min(max growth x C / 12, C x min(1 + growth x lead / 12, v/c) - C - pipeline)   (C = sum C_m)
+ *   built   = wanted x min(1, factories' power, on-board chips, power to run them, materials budget / kg per robot) / wanted
+ *             (all makers alike)
+ *   order_m = share_m x min(max growth x C / 12, C x min(1 + growth x lead / 12, v/c) - C - pipeline,
+ *                           factories' materials budget / capex per unit)   (C = sum C_m)
  * A redesign every `redesignYears` multiplies q_m by `redesignStep`; at `breakthroughYear` it also
  * multiplies k_m by `breakthroughCostFactor`. Entrants come in at `entryYear`; a maker under
  * `exitShare` of units for `exitMonths` running leaves. Robots staffing robot factories cut capex by
@@ -288,9 +291,17 @@ export const systems: Systems<typeof events> = [
       const retiring = x[X.robots] / (v["robots.lifetimeYears"] * 12)
       const byPower =
         kw > 0 ? Math.max(0, (sparePowerGw(st, tick, USER.robots) * 1e6) / kw) + retiring : Number.POSITIVE_INFINITY
-      const built = Math.min(byFactories, byChips, byPower)
+      const built = Math.min(byFactories, byChips, byPower, robotsByMaterials(st))
       const limitedBy: RobotLimit =
-        built >= o.wanted ? "demand" : built >= byFactories ? "factories" : built >= byChips ? "chips" : "power"
+        built >= o.wanted
+          ? "demand"
+          : built >= byFactories
+            ? "factories"
+            : built >= byChips
+              ? "chips"
+              : built >= byPower
+                ? "power"
+                : "materials"
       const scale = o.wanted > 0 ? built / o.wanted : 0
       const units = o.sold.map((s) => s * scale)
       out.push(
@@ -313,7 +324,11 @@ export const systems: Systems<typeof events> = [
       let pipe = 0
       for (let s = 0; s < RING * NMK; s++) pipe += st.makerPipe[s]
       const desired = o.capacity * Math.min(1 + (growth * lead) / 12, o.valueToCost)
-      const industry = Math.min((growth * o.capacity) / 12, desired - o.capacity - pipe)
+      const industry = Math.min(
+        (growth * o.capacity) / 12,
+        desired - o.capacity - pipe,
+        factoryCapexRoomUsd(st, "robots") / (v["robots.factoryCapexUsdPerUnitYear"] * Math.max(1e-9, 1 - saving)),
+      )
       for (let i = 0; i < NMK; i++) {
         const order = o.share[i] * industry
         if (st.makerStatus[i] !== 1 || order <= st.makerCap[i] * 0.001 || order <= 0) continue

@@ -104,7 +104,7 @@ export const params = [
 ]
 
 /** What held robot output: demand (value/cost), factory capacity or power, on-board chips, power to run them. */
-export const ROBOT_LIMITS = ["demand", "factories", "chips", "power"] as const
+export const ROBOT_LIMITS = ["demand", "factories", "chips", "power", "materials"] as const
 export type RobotLimit = (typeof ROBOT_LIMITS)[number]
 
 /**

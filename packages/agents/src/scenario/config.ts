@@ -106,12 +106,22 @@ const editDistance = (a: string, b: string): number => {
   return prev[b.length]
 }
 
+/** Parameters the registry no longer has, with what replaced them (a scenario naming one gets this). */
+const REMOVED_PARAMS: Readonly<Record<string, string>> = {
+  "macro.spaceExpansionYear":
+    'space expansion is now a mechanism (docs/model.md, "Space"): launch cost on a learning curve (space.launchCost2024UsdPerKg, space.learningRate) and off-world power and materials built when Earth\'s budgets (energy.planetaryCapacityTw, materials.<class>.resourceGt) bind',
+  "macro.spaceExpansionGrowthPerYear":
+    'off-world resources now grow with the capacity the space mechanism builds (docs/model.md, "Space"); see space.* parameters',
+}
+
 /**
  * An unknown path's message: the nearest registry paths by spelling ("did you mean"), else the
  * paths sharing its last segment or group.
  * @example unknownParamMessage("ai.mfux") // 'unknown parameter "ai.mfux"; did you mean ai.mfu?'
  */
 export const unknownParamMessage = (path: string): string => {
+  const removed = REMOVED_PARAMS[path]
+  if (removed !== undefined) return `parameter "${path}" was removed: ${removed}`
   const lower = path.toLowerCase()
   const ranked = PARAMS.map((p) => ({ path: p.path, d: editDistance(lower, p.path.toLowerCase()) }))
     .filter((c) => c.d <= Math.max(2, Math.floor(path.length / 5)))
