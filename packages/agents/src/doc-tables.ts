@@ -1,5 +1,5 @@
 import { formatNumber, formatValue } from "@takeoff/protocol"
-import { POWER_USERS } from "./economy/sets.js"
+import { MATERIAL_USERS, POWER_USERS } from "./economy/sets.js"
 import { economyModel } from "./model.js"
 import type { RunOutcome } from "./simulate.js"
 
@@ -158,6 +158,12 @@ export const PLAUSIBILITY_COLUMNS: ReadonlyArray<PlausibilityColumn> = [
     header: "AI compute per watt (FLOP/s per W at the wall)",
     value: (m) => m.installedFlops / (m.powerUsedGw * 1e9),
   },
+  { header: "materials Gt/yr", value: key("materialsGt") },
+  {
+    header: `of which ${MATERIAL_USERS.join(" / ")} (Gt/yr)`,
+    value: (m) => MATERIAL_USERS.map((u) => m[`materialsGt.${u}`]),
+  },
+  { header: "off-world extraction Gt/yr", value: key("offworldMaterialsGt") },
 ]
 
 /** The plausibility table: each scenario in December of each table year, one row per year. */
