@@ -275,8 +275,12 @@ export const parseRecord = (text: string, n: number, options: { canonical?: bool
       return v as unknown as EndRecord
     case "sig":
       if (!isHex64(v.hash)) bad("hash", "64 hex digits")
-      if (typeof v.key !== "string" || !/^[A-Za-z0-9+/]{43}=$/.test(v.key)) bad("key", "a base64 Ed25519 public key")
-      if (typeof v.sig !== "string" || !/^[A-Za-z0-9+/]{86}==$/.test(v.sig)) bad("sig", "a base64 Ed25519 signature")
+      // Canonical base64 only: the unused low bits of the last character must be zero, else two
+      // spellings decode to the same bytes and an edited line would still verify.
+      if (typeof v.key !== "string" || !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(v.key))
+        bad("key", "a base64 Ed25519 public key (canonical)")
+      if (typeof v.sig !== "string" || !/^[A-Za-z0-9+/]{85}[AQgw]==$/.test(v.sig))
+        bad("sig", "a base64 Ed25519 signature (canonical)")
       return v as unknown as SigRecord
     default:
       return bad("kind", "one of tick, seal, snapshot, end, sig")

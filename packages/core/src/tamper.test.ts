@@ -82,6 +82,23 @@ describe("signed logs under any single edit", () => {
     expect(v.ok && v.signedThroughTick).toBe(8)
   })
 
+  it("given a signature or key respelled in non-canonical base64 (same bytes), verify fails", () => {
+    // The last base64 character before the padding carries bits the decoder ignores: setting them
+    // keeps the decoded bytes, so only a canonical-spelling check catches the edit.
+    const text = signedLog(2, 3)
+    const respell = (field: "sig" | "key") =>
+      text.replace(new RegExp(`"${field}":"([A-Za-z0-9+/]+)(=+)"`), (_m, body: string, pad: string) => {
+        const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        const last = alphabet.indexOf(body[body.length - 1])
+        return `"${field}":"${body.slice(0, -1)}${alphabet[last | 1]}${pad}"`
+      })
+    for (const field of ["sig", "key"] as const) {
+      const edited = respell(field)
+      expect(edited).not.toBe(text)
+      expect(verify(walkersModel, edited, trust).ok, field).toBe(false)
+    }
+  })
+
   it("given any byte flipped anywhere, verify fails", () => {
     fc.assert(
       fc.property(logArb, fc.nat(), fc.integer({ min: 1, max: 255 }), ({ ticks, k }, at, xor) => {
