@@ -1,4 +1,4 @@
-import type { NotableEvent } from "@takeoff/protocol"
+import { formatNumber, formatValue, type NotableEvent } from "@takeoff/protocol"
 import { FOUNDRIES, ROBOT_MAKERS, SUPPLIER_NAMES } from "./economy/sets.js"
 import type { EconomyEvent } from "./events.js"
 import type { EconomyConfig } from "./scenario.js"
@@ -10,16 +10,6 @@ import { tickToDate } from "./time.js"
  * foundry for chips and buyers paid each maker for robots up to a milestone.
  */
 
-const fmt = (x: number, digits = 2): string => x.toPrecision(digits)
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
-const usd = (x: number): string =>
-  x >= 1e12
-    ? `$${fmt(x / 1e12, 3)}T`
-    : x >= 1e9
-      ? `$${fmt(x / 1e9, 3)}B`
-      : x >= 1e6
-        ? `$${fmt(x / 1e6, 3)}M`
-        : `$${fmt(x / 1e3, 3)}k`
 /** Big enough to show in a feed: capex of at least this much is notable. */
 const NOTABLE_CAPEX_USD = 5e9
 const supplierName = (id: string): string => (SUPPLIER_NAMES as Readonly<Record<string, string>>)[id] ?? id
@@ -36,7 +26,7 @@ export const supplierEvent = (
       return {
         ...base,
         agent: `foundry-${event.data.foundry}`,
-        summary: `${supplierName(event.data.foundry)} orders ${fmt(event.data.unitsPerYear / 1e6, 3)}M chips/yr of ${event.data.kind === "fab" ? "fab" : "packaging"} capacity (${usd(event.data.capexUsd)}), online ${tickToDate(config, event.data.onlineTick)}`,
+        summary: `${supplierName(event.data.foundry)} orders ${formatNumber(event.data.unitsPerYear)} chips/yr of ${event.data.kind === "fab" ? "fab" : "packaging"} capacity (${formatValue(event.data.capexUsd, "USD")}), online ${tickToDate(config, event.data.onlineTick)}`,
         data: event.data,
       }
     case "FoundryOutage":
@@ -45,7 +35,7 @@ export const supplierEvent = (
         agent: `foundry-${event.data.foundry}`,
         summary:
           event.data.shareLost > 0
-            ? `${supplierName(event.data.foundry)} loses ${pct(event.data.shareLost)} of its output until ${tickToDate(config, event.data.untilTick)} (outage or export control)`
+            ? `${supplierName(event.data.foundry)} loses ${formatValue(event.data.shareLost, "fraction")} of its output until ${tickToDate(config, event.data.untilTick)} (outage or export control)`
             : `${supplierName(event.data.foundry)} recovers its full output`,
         data: event.data,
       }
@@ -55,7 +45,7 @@ export const supplierEvent = (
       return {
         ...base,
         agent: event.type === "FoundryEntered" ? `foundry-${who}` : `robot-maker-${who}`,
-        summary: `${supplierName(who)} enters the ${event.type === "FoundryEntered" ? "AI chip" : "robot"} market with ${fmt(event.data.unitsPerYear, 3)} a year of capacity`,
+        summary: `${supplierName(who)} enters the ${event.type === "FoundryEntered" ? "AI chip" : "robot"} market with ${formatNumber(event.data.unitsPerYear)} a year of capacity`,
         data: event.data,
       }
     }
@@ -65,7 +55,7 @@ export const supplierEvent = (
       return {
         ...base,
         agent: event.type === "FoundryExited" ? `foundry-${who}` : `robot-maker-${who}`,
-        summary: `${supplierName(who)} leaves the ${event.type === "FoundryExited" ? "AI chip" : "robot"} market (${pct(event.data.unitShare)} of units)`,
+        summary: `${supplierName(who)} leaves the ${event.type === "FoundryExited" ? "AI chip" : "robot"} market (${formatValue(event.data.unitShare, "fraction")} of units)`,
         data: event.data,
       }
     }
@@ -74,7 +64,7 @@ export const supplierEvent = (
       return {
         ...base,
         agent: `robot-maker-${event.data.maker}`,
-        summary: `Design ${event.data.generation} from ${supplierName(event.data.maker)}: capability ${fmt(event.data.capability, 3)}x${event.data.costFactor < 1 ? `, unit cost x${fmt(event.data.costFactor, 2)}` : ""}`,
+        summary: `Design ${event.data.generation} from ${supplierName(event.data.maker)}: capability ${formatNumber(event.data.capability)}x${event.data.costFactor < 1 ? `, unit cost x${formatNumber(event.data.costFactor)}` : ""}`,
         data: event.data,
       }
     case "RobotMakerExpanded":
@@ -82,7 +72,7 @@ export const supplierEvent = (
       return {
         ...base,
         agent: `robot-maker-${event.data.maker}`,
-        summary: `${supplierName(event.data.maker)} adds ${fmt(event.data.unitsPerYear / 1e6, 3)}M robots/yr (${usd(event.data.capexUsd)}${event.data.selfReplicationSaving > 0.05 ? `, ${pct(event.data.selfReplicationSaving)} cheaper with robot staff` : ""})`,
+        summary: `${supplierName(event.data.maker)} adds ${formatNumber(event.data.unitsPerYear)} robots/yr (${formatValue(event.data.capexUsd, "USD")}${event.data.selfReplicationSaving > 0.05 ? `, ${formatValue(event.data.selfReplicationSaving, "fraction")} cheaper with robot staff` : ""})`,
         data: event.data,
       }
     default:

@@ -1,7 +1,7 @@
 import { checkHeader, replay } from "@takeoff/core"
 import type { EconomyEvent } from "./events.js"
 import { economyModel } from "./model.js"
-import type { Explanation as AuditExplanation, NotableEvent } from "@takeoff/protocol"
+import { type Explanation as AuditExplanation, formatNumber, formatValue, type NotableEvent } from "@takeoff/protocol"
 import type { EconomyConfig } from "./scenario.js"
 import { basketCostUsd, leastIncomeWithoutWork } from "./mechanisms/households.js"
 import { type SupplierPart, SupplierSpend, supplierEvent } from "./explain-suppliers.js"
@@ -9,19 +9,6 @@ import { F } from "./state.js"
 import { tickToDate } from "./time.js"
 
 export type Why = "agi" | "asi" | "post-scarcity"
-
-const fmt = (x: number, digits = 2): string => x.toPrecision(digits)
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
-const usd = (x: number): string =>
-  x >= 1e12
-    ? `$${fmt(x / 1e12, 3)}T`
-    : x >= 1e9
-      ? `$${fmt(x / 1e9, 3)}B`
-      : x >= 1e6
-        ? `$${fmt(x / 1e6, 3)}M`
-        : x >= 1e3
-          ? `$${fmt(x / 1e3, 3)}k`
-          : `$${fmt(x, 3)}`
 
 /** The power system serves the whole economy: orders of a few GW a month are routine. */
 const NOTABLE_POWER_GW = 25
@@ -52,7 +39,7 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
       return {
         ...base,
         agent: `power-${event.data.source}`,
-        summary: `${event.data.source} power ordered: ${fmt(event.data.gw, 3)} GW, online ${tickToDate(config, event.data.onlineTick)}${event.data.shortfallGw > 0 ? ` (${fmt(event.data.shortfallGw, 2)} GW short now)` : ""}`,
+        summary: `${event.data.source} power ordered: ${formatNumber(event.data.gw)} GW, online ${tickToDate(config, event.data.onlineTick)}${event.data.shortfallGw > 0 ? ` (${formatNumber(event.data.shortfallGw)} GW short now)` : ""}`,
         data: event.data,
       }
     case "SectorAutomationShifted": {
@@ -61,7 +48,7 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
       return {
         ...base,
         agent: `sector-${d.sector}`,
-        summary: `${d.sector}: machines now do ${pct(d.aiShareOfSector)} of its tasks (${d.delta > 0 ? "+" : ""}${(d.delta * 100).toFixed(2)} pp of world GDP, mostly ${driverLabel(drivers[0][0])})`,
+        summary: `${d.sector}: machines now do ${formatValue(d.aiShareOfSector, "fraction")} of its tasks (${d.delta > 0 ? "+" : ""}${(d.delta * 100).toFixed(2)} pp of world GDP, mostly ${driverLabel(drivers[0][0])})`,
         data: d,
       }
     }
@@ -69,7 +56,7 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
     case "AsiReached":
       return {
         ...base,
-        summary: `${event.type === "AgiReached" ? "AGI" : "ASI"}: AI does ${pct(event.data.aiShare)} of world GDP (threshold ${pct(event.data.threshold)})`,
+        summary: `${event.type === "AgiReached" ? "AGI" : "ASI"}: AI does ${formatValue(event.data.aiShare, "fraction")} of world GDP (threshold ${formatValue(event.data.threshold, "fraction")})`,
         data: event.data,
       }
     case "PostScarcityReached":
@@ -79,7 +66,11 @@ export const notableEvent = (event: EconomyEvent, tick: number, config: EconomyC
         data: event.data,
       }
     case "CatastropheOccurred":
-      return { ...base, summary: `Catastrophe at AI share ${pct(event.data.aiShare)}; the run ends`, data: event.data }
+      return {
+        ...base,
+        summary: `Catastrophe at AI share ${formatValue(event.data.aiShare, "fraction")}; the run ends`,
+        data: event.data,
+      }
     default:
       return supplierEvent(event, base, config)
   }
@@ -90,9 +81,9 @@ const postScarcitySentence = (d: Extract<EconomyEvent, { type: "PostScarcityReac
   const capital = d.nonLabourPerHeadUsd - d.transferPerHeadUsd
   return (
     `Post-scarcity (every decile can buy the basic basket without working, ${d.sustainedMonths} months running): ` +
-    `the basket costs ${usd(d.basketCostUsd)} a year; the poorest decile (decile ${d.poorestDecile}) receives ` +
-    `${usd(d.nonLabourPerHeadUsd)} a head without work (${usd(d.transferPerHeadUsd)} basic income, ${usd(capital)} capital income) ` +
-    `and ${usd(d.labourPerHeadUsd)} in wages; the least covered decile gets ${usd(d.leastNonLabourPerHeadUsd)} without work`
+    `the basket costs ${formatValue(d.basketCostUsd, "USD")} a year; the poorest decile (decile ${d.poorestDecile}) receives ` +
+    `${formatValue(d.nonLabourPerHeadUsd, "USD")} a head without work (${formatValue(d.transferPerHeadUsd, "USD")} basic income, ${formatValue(capital, "USD")} capital income) ` +
+    `and ${formatValue(d.labourPerHeadUsd, "USD")} in wages; the least covered decile gets ${formatValue(d.leastNonLabourPerHeadUsd, "USD")} without work`
   )
 }
 
@@ -102,7 +93,7 @@ const postScarcitySummary = (ms: NonNullable<Explanation["milestone"]>, asiDate:
   const byTransfers = d.transferPerHeadUsd >= d.basketCostUsd
   const beforeAsi =
     asiDate === null
-      ? ` It came before ASI (AI does ${pct(d.aiShare)} of GDP): ${byTransfers ? "the basic income alone buys the basket" : "the poorest decile's capital income and transfers buy the basket"}, which does not need AI to do 90% of the work.`
+      ? ` It came before ASI (AI does ${formatValue(d.aiShare, "fraction")} of GDP): ${byTransfers ? "the basic income alone buys the basket" : "the poorest decile's capital income and transfers buy the basket"}, which does not need AI to do 90% of the work.`
       : ""
   return `Post-scarcity reached ${ms.date}. ${postScarcitySentence(d)}.${beforeAsi}`
 }
@@ -329,7 +320,7 @@ export const explain = (text: string, why: Why): Explanation => {
       ? `${postScarcitySummary(ms!, asiDate)}${binding}`
       : `${label} reached ${ms!.date}. ${driverList
           .slice(0, 3)
-          .map((d) => `${d.label} ${pct(d.share)}`)
+          .map((d) => `${d.label} ${formatValue(d.share, "fraction")}`)
           .join(
             ", ",
           )} of the rise in the AI share; led by ${sectorList[0]?.sector ?? "no sector"}. The frontier model ` +
