@@ -1,4 +1,4 @@
-import { MATERIALS, MUSER, NFD, NM, NMK, POWER_SOURCES } from "./sets.js"
+import { MATERIALS, MUSER, NFD, NM, NMK, NP, POWER_SOURCES } from "./sets.js"
 import { type EconomyState, F, RING, X } from "./state.js"
 
 /**
@@ -109,4 +109,23 @@ export const takePowerMaterials = (st: EconomyState, room: Float64Array, j: numb
   }
   for (let c = 0; c < NM; c++) room[c] -= allowed * 1000 * tPerMw(st, j, c)
   return allowed
+}
+
+/** Power the factories' last capex drew on, per source: capacity plus pipeline (GW). */
+export const powerRef = (st: EconomyState, out: Float64Array): Float64Array => {
+  for (let j = 0; j < NP; j++) {
+    let gw = st.power[j]
+    for (let m = 0; m < RING; m++) gw += st.powerPipe[m * NP + j]
+    out[j] = gw
+  }
+  return out
+}
+
+/** The rest of the economy's 2024 use (t/yr): world output less what 2024's power build and robots took. */
+export const rest2024Tpy = (st: EconomyState, c: number): number => {
+  const v = st.p.v
+  let power = 0
+  for (let j = 0; j < NP; j++) power += v[`energy.${POWER_SOURCES[j]}.maxAddGwPerYear`] * 1000 * tPerMw(st, j, c)
+  const robots = (v["robots.production2024"] * kg(st, c, "robotKg")) / 1000
+  return Math.max(0, kg(st, c, "production2024Mt") * 1e6 - power - robots)
 }

@@ -5,7 +5,7 @@ import { param } from "../economy/param.js"
 import { energyPrice, HOURS_PER_YEAR } from "../economy/costs.js"
 import { buildRateScale } from "../economy/power.js"
 import { MATERIAL_USERS, MATERIALS, MUSER, NM, NMK, NMU, NP, POWER_SOURCES } from "../economy/sets.js"
-import { earthBudgetTpy, factoryCapexWantedUsd, kg, tPerMw } from "../economy/materials.js"
+import { earthBudgetTpy, factoryCapexWantedUsd, kg, powerRef, rest2024Tpy, tPerMw } from "../economy/materials.js"
 import { type EconomyState, F, isOver, RING, X } from "../economy/state.js"
 
 /**
@@ -140,25 +140,6 @@ export const MaterialsDispatched = defineEvent(
 )
 
 export const events = [MaterialsDispatched] as const
-
-/** Power the factories' last capex drew on, per source: capacity plus pipeline (GW). */
-const powerRef = (st: EconomyState, out: Float64Array): Float64Array => {
-  for (let j = 0; j < NP; j++) {
-    let gw = st.power[j]
-    for (let m = 0; m < RING; m++) gw += st.powerPipe[m * NP + j]
-    out[j] = gw
-  }
-  return out
-}
-
-/** The rest of the economy's 2024 use (t/yr): world output less what 2024's power build and robots took. */
-const rest2024Tpy = (st: EconomyState, c: number): number => {
-  const v = st.p.v
-  let power = 0
-  for (let j = 0; j < NP; j++) power += v[`energy.${POWER_SOURCES[j]}.maxAddGwPerYear`] * 1000 * tPerMw(st, j, c)
-  const robots = (v["robots.production2024"] * kg(st, c, "robotKg")) / 1000
-  return Math.max(0, kg(st, c, "production2024Mt") * 1e6 - power - robots)
-}
 
 /** Years of output the materials of a plant or robot serve: the 25 years the plant intensities assume. */
 const SERVICE_YEARS = 25
