@@ -89,6 +89,16 @@ describe("engine properties", () => {
     )
   })
 
+  it("given the newline after a snapshot turned into a control character (joining the next tick line), verify fails at or before the snapshot", () => {
+    const { text } = simulate({ config: { agents: 5, teleportProbability: 0.1 }, seed: 3, ticks: 8, k: 2 })
+    const lines = text.split("\n")
+    const at = lines.findIndex((l) => l.startsWith('{"kind":"snapshot"'))
+    const joined = [...lines.slice(0, at), `${lines[at]}\v${lines[at + 1]}`, ...lines.slice(at + 2)].join("\n")
+    const v = verify(walkersModel, joined)
+    expect(v.ok).toBe(false)
+    if (!v.ok) expect(v.error.line).toBeLessThanOrEqual(at + 1)
+  })
+
   it("given a flipped byte in a line of each kind (header, tick, seal, snapshot, end), verify fails at or before it", () => {
     const kinds = ["header", "tick", "seal", "snapshot", "end"] as const
     fc.assert(

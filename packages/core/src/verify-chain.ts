@@ -16,6 +16,9 @@ import { headerLineOf, type LogSource, lineKind, lineTick, logLines } from "./lo
 import { checkSignature, keyFingerprint } from "./signing.js"
 import { STATE_BYTES_FORMAT } from "./state-hash.js"
 
+/** A raw control character, which no JSON record may hold. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_CHAR = /[\u0000-\u001f]/
 /** What `verify` accepts beyond a complete log signed by anyone. */
 export interface VerifyOptions {
   /**
@@ -180,7 +183,11 @@ export const verifyChain = (source: LogSource, options: VerifyOptions = {}): Cha
         if (
           !text.startsWith(prefix) ||
           !text.endsWith("}") ||
-          (hashesJson && sha256(text.slice(prefix.length, -1)) !== state)
+          (hashesJson && sha256(text.slice(prefix.length, -1)) !== state) ||
+          // From format 3 the state is checked later, in the model pass: here at least the line must
+          // be one record (a control character can only be an edit, e.g. a newline turned into \v
+          // that joins the next tick line onto it).
+          (!hashesJson && CONTROL_CHAR.test(text))
         ) {
           // Either the snapshot or its seal's state hash was altered: name the earlier of the two.
           fail("hash-mismatch", sealLine, tick, "the snapshot does not match the state hash sealed at its tick")
