@@ -11,21 +11,23 @@ const lastSealed = (file: string): number => {
   return all.length === 0 ? -1 : Number(all[all.length - 1][1])
 }
 
-/** Starts `takeoff run` (or a resume) and kills it with SIGKILL once its partial log has sealed `tick`. */
+const KILL_AFTER_SEAL = path.resolve(import.meta.dirname, "fixtures/kill-after-seal.cjs")
+
+/**
+ * Runs `takeoff run` (or a resume) that SIGKILLs itself once it has written the seal of `tick`
+ * (fixtures/kill-after-seal.cjs), so the crash lands at that tick however loaded the machine is.
+ * Returns the last tick sealed in the partial log it leaves (-1 when it left none).
+ */
 const killAt = async (dir: string, args: ReadonlyArray<string>, tick: number): Promise<number> => {
-  const child = takeoffAsync(args, { cwd: dir, env: process.env })
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()))
-  let done = false
-  void exited.then(() => (done = true))
-  const partial = () => fs.readdirSync(dir).find((f) => f.endsWith(".partial"))
-  for (;;) {
-    const p = partial()
-    if (done || (p !== undefined && lastSealed(path.join(dir, p)) >= tick)) break
-    await new Promise((r) => setTimeout(r, 5))
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${KILL_AFTER_SEAL}`.trim(),
+    TAKEOFF_TEST_KILL_AFTER_SEAL: String(tick),
   }
-  child.kill("SIGKILL")
-  await exited
-  const p = partial()
+  const child = takeoffAsync(args, { cwd: dir, env })
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, s) => resolve(s)))
+  expect(signal, `the run meant to die at tick ${tick}`).toBe("SIGKILL")
+  const p = fs.readdirSync(dir).find((f) => f.endsWith(".partial"))
   return p === undefined ? -1 : lastSealed(path.join(dir, p))
 }
 
@@ -37,6 +39,7 @@ describe("takeoff run --resume", () => {
     expect(ref.code, ref.stderr).toBe(0)
     const [first, second] = fc.sample(fc.integer({ min: 1, max: 70 }), 2).sort((a, b) => a - b)
     const killed = [await killAt(dir, args, first)]
+    expect(killed[0]).toBe(first)
     expect(fs.existsSync(path.join(dir, "b.ndjson")), `killed at ${killed}`).toBe(false)
     // verify of the real name points at the partial; the partial verifies as far as it goes.
     const v = takeoff(["verify", "b.ndjson"], { cwd: dir })
@@ -45,6 +48,7 @@ describe("takeoff run --resume", () => {
     killed.push(
       await killAt(dir, ["run", "--resume", "b.ndjson", "--until", "2030", "-q"], Math.max(second, killed[0] + 1)),
     )
+    expect(killed[1]).toBe(Math.max(second, killed[0] + 1))
     const resumed = takeoff(["run", "--resume", "b.ndjson", "--until", "2030", "-q"], { cwd: dir })
     expect(resumed.code, `killed at ${killed}: ${resumed.stderr}`).toBe(0)
     expect(resumed.stdout).toMatch(/baseline, seed 5: 2024-01 to 2030-12 \(84 ticks\), completed\. Log: b\.ndjson/)
