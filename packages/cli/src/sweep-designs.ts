@@ -1,20 +1,15 @@
 import {
   DESIGNS,
-  type EconomyConfig,
-  economyModel,
   type GridAxis,
-  gridDesign,
+  gridAxisLevels,
   gridLevels,
-  gridSize,
-  medianTick,
+  gridPoints,
   type OatRow,
-  oatDesign,
   oatEffects,
-  sampledPaths,
-  specOf,
+  rowOutcomes,
   sweepTasks,
 } from "@takeoff/agents"
-import { deriveSeed, type ModelKit, ScenarioRejected } from "@takeoff/core"
+import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import type { DesignName } from "@takeoff/protocol"
 import { usage } from "./errors.js"
 import { table } from "./format.js"
@@ -67,7 +62,7 @@ export const parseGridVary = (
       values = parts.map((p) => Number(p.trim()))
     }
     // An integer parameter takes whole levels; rounding may merge some.
-    if (specOf(path)?.integer) values = [...new Set(values.map(Math.round))]
+    values = gridAxisLevels(kit, path, values)
     for (const x of values) loadScenarioOrFail(kit, scenario, [...sets, [path, String(x)]], "--vary")
     return { path, values }
   })
@@ -97,12 +92,15 @@ export interface DesignPlan {
 
 const designNames = DESIGNS.map((d) => d.name)
 
+/** The flag a refusal of the shared sweep engine is about (its field's first part). */
+const FLAG_OF: Readonly<Record<string, string>> = { axes: "--vary", runs: "--runs" }
+
 /**
  * The runs of `--design` over `base`: Latin hypercube (default), random, Saltelli, grid or
- * one-at-a-time. Designs are drawn here, once, from the sweep seed, so results never depend on the
- * workers. Grid and one-at-a-time rows are repeated `--runs` times (default 1) with seeds
- * deriveSeed(seed, repetition): every row sees the same seeds, so differences come from the
- * parameters alone.
+ * one-at-a-time, as the shared sweep engine (@takeoff/agents sweepTasks) plans them for the
+ * server's sweeps too. This turns the flags into its request: a grid's `--vary` levels into axes,
+ * one-at-a-time's `--vary` ranges into the ends to move to, `--runs` into each row's repetitions
+ * (default 1; they share seeds, so differences come from the parameters alone).
  */
 export const planDesign = (
   kit: ModelKit,
@@ -119,73 +117,46 @@ export const planDesign = (
 ): DesignPlan => {
   const design = (opts.design ?? "lhs") as DesignName
   if (!designNames.includes(design)) throw usage(`--design ${design}: expected one of ${designNames.join(", ")}`)
-  // The sampled designs need the economy's distributions; another model's runs draw from their seeds.
-  const economy = kit.model.name === economyModel.name
-  if (!economy && opts.design !== undefined && design !== "random" && design !== "grid")
-    throw usage(`--design ${design}: model ${kit.model.name} supports only --design random or grid`)
-  const k = economy ? sampledPaths(base as EconomyConfig).length : 0
-  const seed = opts.seed
-  if (design === "grid" || design === "oat") {
-    const reps = opts.runs ?? 1
-    let rows: Array<Readonly<Record<string, number>>>
-    let shape: string
-    let axes: GridAxis[] | undefined
-    let oat: OatRow[] | undefined
-    if (design === "grid") {
-      if (opts.vary.length === 0) throw usage("--design grid: expected at least one --vary path=lo:hi:n")
-      axes = parseGridVary(kit, scenario, sets, opts.vary)
-      const points = gridSize(axes)
-      if (points * reps > MAX_DESIGN_RUNS)
-        throw usage(
-          `--vary: the grid is ${axes.map((a) => a.values.length).join(" x ")} = ${points} points x --runs ${reps} = ${points * reps} runs, over the limit of ${MAX_DESIGN_RUNS}; use fewer levels`,
-        )
-      rows = gridDesign(axes)
-      shape = `grid of ${axes.map((a) => `${a.values.length} ${a.path}`).join(" x ")} = ${points} points`
-    } else {
-      const ranges = opts.ranges()
-      oat = oatDesign(base as EconomyConfig, ranges)
-      if (oat.length === 1) throw usage("--design oat: the scenario declares no distributions and no --vary was given")
-      if (oat.length * reps > MAX_DESIGN_RUNS)
-        throw usage(
-          `--runs ${reps}: ${oat.length} rows x ${reps} = ${oat.length * reps} runs, over the limit of ${MAX_DESIGN_RUNS}`,
-        )
-      rows = oat.map((r) => r.values)
-      shape = `one at a time: 1 point row + 2 x ${(oat.length - 1) / 2} parameters (${k} distributions at P10/P90${ranges.length ? `, ${ranges.length} --vary at their ends` : ""}) = ${oat.length} rows`
-    }
-    const tasks = rows.flatMap((draws, r) =>
-      Array.from({ length: reps }, (_, j) => ({ index: r * reps + j, seed: deriveSeed(seed, j), draws })),
-    )
-    return {
-      design,
-      tasks,
-      vary: [],
-      k,
-      reps,
-      axes,
-      oat,
-      announce: `${shape} x ${reps} run${reps === 1 ? "" : "s"} each = ${tasks.length} runs`,
-    }
-  }
-  const runs = opts.runs ?? 100
-  const vary = opts.ranges()
-  // Latin hypercube, random and Saltelli: the shared sweep engine's plan, as the server's sweeps use.
+  const rowDesign = design === "grid" || design === "oat"
+  if (design === "grid" && opts.vary.length === 0)
+    throw usage("--design grid: expected at least one --vary path=lo:hi:n")
+  const axes = design === "grid" ? parseGridVary(kit, scenario, sets, opts.vary) : undefined
+  const vary = design === "grid" ? [] : opts.ranges()
+  const runs = opts.runs ?? (rowDesign ? 1 : 100)
   let designed: ReturnType<typeof sweepTasks>
   try {
-    designed = sweepTasks(kit, base, { design, runs, seed, vary, explicit: opts.design !== undefined })
+    designed = sweepTasks(kit, base, {
+      design,
+      runs,
+      seed: opts.seed,
+      vary,
+      axes,
+      explicit: opts.design !== undefined,
+      maxMembers: rowDesign ? MAX_DESIGN_RUNS : undefined,
+    })
   } catch (e) {
-    if (e instanceof ScenarioRejected) throw usage(`--${e.field} ${e.message}`)
+    if (e instanceof ScenarioRejected) {
+      const flag = FLAG_OF[e.field.split(".")[0]]
+      throw usage(flag ? `${flag}: ${e.message}` : `--${e.field} ${e.message}`)
+    }
     throw e
   }
-  const { tasks } = designed
+  const { tasks, reps, distributions: k } = designed
+  if (designed.axes) {
+    const points = tasks.length / reps
+    const shape = `grid of ${designed.axes.map((a) => `${a.values.length} ${a.path}`).join(" x ")} = ${points} points`
+    return { design, tasks, vary: [], k, reps, axes: designed.axes, announce: repeated(shape, reps, tasks.length) }
+  }
+  if (designed.oat) {
+    const rows = designed.oat.length
+    const shape = `one at a time: 1 point row + 2 x ${(rows - 1) / 2} parameters (${k} distributions at P10/P90${vary.length ? `, ${vary.length} --vary at their ends` : ""}) = ${rows} rows`
+    return { design, tasks, vary: [], k, reps, oat: designed.oat, announce: repeated(shape, reps, tasks.length) }
+  }
   return { design, tasks, vary, k, reps: 1, announce: `${design} design: ${tasks.length} runs` }
 }
 
-/** Milestone ticks of each design row's repetitions (results in any order), for oatEffects. */
-const outcomesByRow = (results: ReadonlyArray<SweepRunResult>, rows: number, reps: number) => {
-  const out: Array<Array<Record<string, number | null>>> = Array.from({ length: rows }, () => [])
-  for (const r of results) out[Math.floor(r.index / reps)]?.push(r.milestones)
-  return out
-}
+const repeated = (shape: string, reps: number, runs: number) =>
+  `${shape} x ${reps} run${reps === 1 ? "" : "s"} each = ${runs} runs`
 
 /**
  * The one-at-a-time report: each parameter's low and high value and the milestone dates at either
@@ -200,7 +171,7 @@ export const oatReport = (
 ) => {
   const { point, effects } = oatEffects(
     plan.oat!,
-    outcomesByRow(results, plan.oat!.length, plan.reps),
+    rowOutcomes(results, plan.oat!.length, plan.reps),
     labels,
     censorTick,
   )
@@ -244,14 +215,11 @@ export const gridReport = (
   results: ReadonlyArray<SweepRunResult>,
   labels: ReadonlyArray<string>,
   date: (tick: number | null) => string,
-) => {
-  const rows = gridDesign(plan.axes!)
-  const outcomes = outcomesByRow(results, rows.length, plan.reps)
-  return rows.map((values, i) => ({
-    values,
-    milestones: Object.fromEntries(labels.map((l) => [l, date(medianTick(outcomes[i].map((o) => o[l] ?? null)))])),
+) =>
+  gridPoints(plan.axes!, results, plan.reps, labels).map((p) => ({
+    values: p.values,
+    milestones: Object.fromEntries(labels.map((l) => [l, date(p.milestones[l])])),
   }))
-}
 
 /** The grid report as a table (the first `max` points; the CSV has them all). */
 export const formatGrid = (

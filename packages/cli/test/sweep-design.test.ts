@@ -95,7 +95,9 @@ describe("takeoff sweep designs", () => {
     expect(new Set(rows.slice(1).map((row) => row[1])).size).toBe(1)
     const huge = takeoff([...args, "--vary", "ai.mfu=0.1:1:200", "--vary", "macro.savingRate=0.1:0.5:100"])
     expect(huge.code).toBe(2)
-    expect(huge.stderr).toMatch(/--vary: the grid is 200 x 100 = 20000 points x --runs 1 = 20000 runs, over the limit/)
+    expect(huge.stderr).toMatch(
+      /--vary: the grid is 200 x 100 = 20000 points x 1 run each = 20000 runs, over the limit of 10000/,
+    )
     const noVary = takeoff(args)
     expect(noVary.code).toBe(2)
     expect(noVary.stderr).toMatch(/--design grid: expected at least one --vary path=lo:hi:n/)

@@ -1,7 +1,28 @@
-import type { MetricInfo, MilestoneKind, MilestoneThreshold } from "./model.js"
+import type { DesignName, MetricInfo, MilestoneKind, MilestoneThreshold } from "./model.js"
 
-/** How a sweep samples the scenario's declared distributions (see `takeoff sweep --design`). */
-export type SweepDesignName = "lhs" | "random" | "saltelli"
+/**
+ * A sweep's design (see `takeoff sweep --design`): lhs, random and saltelli sample the scenario's
+ * distributions; grid runs every combination of levels; oat moves each parameter alone to its ends.
+ */
+export type SweepDesignName = DesignName
+
+/**
+ * One parameter of a grid sweep and its levels: either `values`, or `steps` evenly spaced levels
+ * from `lo` to `hi` (both included).
+ */
+export interface SweepGridAxisRequest {
+  readonly path: string
+  readonly values?: ReadonlyArray<number>
+  readonly lo?: number
+  readonly hi?: number
+  readonly steps?: number
+}
+
+/** A grid axis as the sweep runs it: the parameter and its levels. */
+export interface SweepGridAxis {
+  readonly path: string
+  readonly values: ReadonlyArray<number>
+}
 
 /** A parameter drawn uniformly per run from [lo, hi] (the CLI's `--vary path=lo..hi`). */
 export interface SweepVary {
@@ -13,15 +34,21 @@ export interface SweepVary {
 /** Request body of POST /api/sweeps. */
 export interface CreateSweepRequest {
   readonly scenario: string
-  /** Runs (a Saltelli design's base rows: it runs runs x (distributions + 2)). */
+  /**
+   * Runs (a Saltelli design's base rows: it runs runs x (distributions + 2)); for a grid or
+   * one-at-a-time design, the runs of each point (they share seeds).
+   */
   readonly runs: number
   /** Sweep seed: run i gets deriveSeed(seed, i) (default 1). */
   readonly seed?: number
   /** Default lhs (Latin hypercube). */
   readonly design?: SweepDesignName
-  /** Which declared distributions to sample (default all); the others stay at the scenario's value. */
+  /** Which declared distributions to sample, or (oat) to move to their P10 and P90 (default all); the others stay at the scenario's value. */
   readonly sample?: ReadonlyArray<string>
+  /** Ranges drawn uniformly (lhs, random), or (oat) the ends each parameter is moved to alone. */
   readonly vary?: ReadonlyArray<SweepVary>
+  /** A grid's parameters and their levels (design "grid" only). */
+  readonly axes?: ReadonlyArray<SweepGridAxisRequest>
   /** Fixed overrides for every run (parameter path -> value). */
   readonly overrides?: Readonly<Record<string, unknown>>
   /** Last simulated year (inclusive), default the scenario's end year. */
@@ -47,6 +74,8 @@ export interface SweepSummary {
   readonly untilYear: number
   readonly sample: ReadonlyArray<string> | null
   readonly vary: ReadonlyArray<SweepVary>
+  /** A grid's axes as run (levels resolved; an integer parameter's rounded). */
+  readonly axes?: ReadonlyArray<SweepGridAxis>
   readonly overrides: Readonly<Record<string, unknown>>
   /** Wall-clock seconds the members took (so far). */
   readonly elapsedS: number
@@ -88,6 +117,17 @@ export interface SweepDetail {
   /** The metrics each member recorded yearly (any of them has a fan chart). */
   readonly metrics: ReadonlyArray<MetricInfo>
   readonly thresholds: ReadonlyArray<MilestoneThreshold>
+  /** A grid sweep's points in design order (the first axis changing slowest): the milestone by parameter value. */
+  readonly grid?: ReadonlyArray<SweepGridPoint>
+}
+
+/** A grid point: its parameter values and each milestone's median date over its finished runs. */
+export interface SweepGridPoint {
+  readonly values: Readonly<Record<string, number>>
+  /** Runs of the point finished. */
+  readonly runs: number
+  /** Milestone label -> median date ("YYYY-MM"), or null (not reached by the horizon, or none finished). */
+  readonly milestones: Readonly<Record<string, string | null>>
 }
 
 /** Response of GET /api/sweeps/:id/fan?metric=KEY: P10/P50/P90 per year over the finished members. */

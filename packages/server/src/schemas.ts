@@ -32,7 +32,7 @@ export const CreateSweepBody = Schema.Struct({
   scenario: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
   runs: Int(1, 1000),
   seed: Schema.optional(Int(0, Number.MAX_SAFE_INTEGER)),
-  design: Schema.optional(Schema.Literals(["lhs", "random", "saltelli"])),
+  design: Schema.optional(Schema.Literals(["lhs", "random", "saltelli", "grid", "oat"])),
   sample: Schema.optional(
     Schema.Array(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128))).check(Schema.isMaxLength(200)),
   ),
@@ -44,6 +44,18 @@ export const CreateSweepBody = Schema.Struct({
         hi: Schema.Finite,
       }),
     ).check(Schema.isMaxLength(50)),
+  ),
+  // A grid's parameters: each with its `values`, or `steps` levels from `lo` to `hi` (sweep-plan.ts checks which).
+  axes: Schema.optional(
+    Schema.Array(
+      Schema.Struct({
+        path: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+        values: Schema.optional(Schema.Array(Schema.Finite).check(Schema.isMinLength(1), Schema.isMaxLength(2000))),
+        lo: Schema.optional(Schema.Finite),
+        hi: Schema.optional(Schema.Finite),
+        steps: Schema.optional(Int(2, 2000)),
+      }),
+    ).check(Schema.isMaxLength(20)),
   ),
   overrides: Schema.optional(Schema.Record(Schema.String, Schema.Unknown)),
   untilYear: Schema.optional(Int(2024, 2500)),

@@ -7,8 +7,9 @@ import { MetricInfo, MilestoneKind, MilestoneThreshold } from "./response-schema
 const Num = Schema.Finite
 const Int = Schema.Int
 const Str = Schema.String
-const Design = Schema.Literals(["lhs", "random", "saltelli"])
+const Design = Schema.Literals(["lhs", "random", "saltelli", "grid", "oat"])
 const Vary = Schema.Struct({ path: Str, lo: Num, hi: Num })
+const GridAxis = Schema.Struct({ path: Str, values: Schema.Array(Num) })
 
 export const SweepSummarySchema = Schema.Struct({
   id: Str,
@@ -23,6 +24,7 @@ export const SweepSummarySchema = Schema.Struct({
   untilYear: Int,
   sample: Schema.NullOr(Schema.Array(Str)),
   vary: Schema.Array(Vary),
+  axes: Schema.optional(Schema.Array(GridAxis)),
   overrides: Schema.Record(Str, Schema.Unknown),
   elapsedS: Num,
   error: Schema.optional(Str),
@@ -50,6 +52,15 @@ export const SweepDetailSchema = Schema.Struct({
   members: Schema.Array(Schema.Struct(MemberRow)),
   metrics: Schema.Array(MetricInfo),
   thresholds: Schema.Array(MilestoneThreshold),
+  grid: Schema.optional(
+    Schema.Array(
+      Schema.Struct({
+        values: Schema.Record(Str, Num),
+        runs: Int,
+        milestones: Schema.Record(Str, Schema.NullOr(Str)),
+      }),
+    ),
+  ),
 })
 
 export const SweepFanSchema = Schema.Struct({

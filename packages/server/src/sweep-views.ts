@@ -1,4 +1,4 @@
-import { fanChart, sweepStats } from "@takeoff/agents"
+import { fanChart, gridPoints, sweepStats } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
 import type { SweepDetail, SweepFan, SweepMember } from "@takeoff/protocol"
 import { badRequest } from "./errors.js"
@@ -50,6 +50,15 @@ export const sweepDetail = (kit: ModelKit, sweep: Sweep): SweepDetail => {
     })),
     metrics: kit.metrics.filter((m) => sweep.meta.plan.fanKeys.includes(m.key)),
     thresholds: kit.thresholds(config),
+    ...(sweep.summary.axes
+      ? {
+          grid: gridPoints(sweep.summary.axes, results, sweep.summary.runs, labels).map((p) => ({
+            values: p.values,
+            runs: p.runs,
+            milestones: Object.fromEntries(labels.map((l) => [l, dateOr(kit, config, p.milestones[l])])),
+          })),
+        }
+      : {}),
   }
   cache.set(sweep, { version: sweep.version, detail })
   return detail

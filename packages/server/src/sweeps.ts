@@ -2,11 +2,18 @@ import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Worker } from "node:worker_threads"
-import { type SweepPlan, type SweepRunResult, type SweepTask, sweepFirmsDefault, sweepTasks } from "@takeoff/agents"
+import {
+  type SweepDesigned,
+  type SweepPlan,
+  type SweepRunResult,
+  type SweepTask,
+  sweepFirmsDefault,
+} from "@takeoff/agents"
 import type { CreateSweepRequest, SweepStatus, SweepSummary } from "@takeoff/protocol"
 import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, conflict, notFound } from "./errors.js"
 import type { SweepJobInit, SweepJobReply } from "./sweep-job.js"
+import { planSweep } from "./sweep-plan.js"
 import { spawnWorker } from "./spawn.js"
 
 /** Members one server sweep may run (a Saltelli design runs runs x (k + 2)). */
@@ -130,10 +137,9 @@ export class SweepManager {
     let overrides: Record<string, unknown> = { ...(req.overrides ?? {}) }
     const vary = req.vary ?? []
     const seed = req.seed ?? 1
-    let design = req.design ?? "lhs"
     let base: unknown
     let lastTick: number
-    let tasks: SweepTask[]
+    let designed: SweepDesigned
     try {
       base = kit.scenarios.load(req.scenario, overrides)
       // As the CLI's sweeps: the scenario's firms, at most SWEEP_FIRMS per run (docs/model.md).
@@ -143,26 +149,17 @@ export class SweepManager {
         base = kit.scenarios.load(req.scenario, overrides)
       }
       lastTick = kit.calendar.untilTick(base, req.untilYear)
-      vary.forEach((v, i) => {
-        if (!(v.lo < v.hi)) throw new ScenarioRejected({ field: `vary.${i}.hi`, message: "expected lo < hi" })
-        for (const end of [v.lo, v.hi]) {
-          try {
-            kit.scenarios.load(req.scenario, { ...overrides, [v.path]: end })
-          } catch (e) {
-            if (e instanceof ScenarioRejected)
-              throw new ScenarioRejected({ field: `vary.${i}`, message: `${v.path}=${end}: ${e.message}` })
-            throw e
-          }
-        }
-      })
-      const explicit = req.design !== undefined
-      ;({ tasks, design } = sweepTasks(kit, base, { design, runs: req.runs, seed, vary, sample: req.sample, explicit }))
+      designed = planSweep(kit, req, base, overrides, MAX_SWEEP_MEMBERS)
     } catch (e) {
-      // The scenario's own refusals name their parameter already; the sweep's (design, sample, vary) do not.
+      // The scenario's own refusals name their parameter already; the sweep's (design, sample, vary, axes, runs) do not.
       if (e instanceof ScenarioRejected)
-        throw badRequest(/^(design|sample|vary)/.test(e.field) ? `${e.field}: ${e.message}` : e.message, e.field)
+        throw badRequest(
+          /^(design|sample|vary|axes|runs)/.test(e.field) ? `${e.field}: ${e.message}` : e.message,
+          e.field,
+        )
       throw badRequest((e as Error).message, "overrides")
     }
+    const { tasks, design } = designed
     if (!Number.isInteger(lastTick) || lastTick < 0)
       throw badRequest(`untilYear: the sweep would end before it starts (last tick ${lastTick})`, "untilYear")
     if (tasks.length > MAX_SWEEP_MEMBERS)
@@ -195,6 +192,7 @@ export class SweepManager {
         untilYear: Number(kit.calendar.tickToDate(base, lastTick).slice(0, 4)),
         sample: req.sample ? [...req.sample] : null,
         vary: [...vary],
+        ...(designed.axes ? { axes: designed.axes } : {}),
         overrides: { ...overrides },
         elapsedS: 0,
       },

@@ -1,3 +1,4 @@
+import { type GridAxis, gridDesign, medianTick } from "../scenario/sampling.js"
 import { firstOrderFromSample, type SobolIndex, sobolIndices } from "../sensitivity.js"
 import { percentile, spearman } from "../stats.js"
 import type { SweepRunResult } from "./run.js"
@@ -144,4 +145,51 @@ export const saltelliIndices = (
     })
   }
   return out
+}
+
+/**
+ * Milestone ticks of each design row's repetitions (results in any order; row r's runs are
+ * r x reps .. r x reps + reps - 1, as sweepTasks numbers a grid's or one-at-a-time design's runs).
+ *
+ * @example
+ * const outcomes = rowOutcomes(results, plan.oat.length, plan.reps) // for oatEffects
+ */
+export const rowOutcomes = (
+  results: ReadonlyArray<SweepRunResult>,
+  rows: number,
+  reps: number,
+): Array<Array<Record<string, number | null>>> => {
+  const out: Array<Array<Record<string, number | null>>> = Array.from({ length: rows }, () => [])
+  for (const r of results) out[Math.floor(r.index / reps)]?.push(r.milestones)
+  return out
+}
+
+/** A grid point: its parameter values, and each milestone's median tick over its repetitions (null: not reached, or none ran). */
+export interface GridPoint {
+  readonly values: Readonly<Record<string, number>>
+  readonly milestones: Readonly<Record<string, number | null>>
+  /** Repetitions of the point finished. */
+  readonly runs: number
+}
+
+/**
+ * A grid sweep's points in design order (the first axis changing slowest), each with the median
+ * tick of every milestone over its finished repetitions: the milestone by parameter value.
+ *
+ * @example
+ * gridPoints(designed.axes, results, designed.reps, ["AGI", "ASI"])[0].milestones.AGI // e.g. 58
+ */
+export const gridPoints = (
+  axes: ReadonlyArray<GridAxis>,
+  results: ReadonlyArray<SweepRunResult>,
+  reps: number,
+  labels: ReadonlyArray<string>,
+): GridPoint[] => {
+  const rows = gridDesign(axes)
+  const outcomes = rowOutcomes(results, rows.length, reps)
+  return rows.map((values, i) => ({
+    values,
+    runs: outcomes[i].length,
+    milestones: Object.fromEntries(labels.map((l) => [l, medianTick(outcomes[i].map((o) => o[l] ?? null))])),
+  }))
 }
