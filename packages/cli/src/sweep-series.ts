@@ -1,8 +1,7 @@
-import type { SweepRunResult } from "@takeoff/agents"
+import { type LongRun, longCsv, longParquet } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
 import { writeFileAtomic } from "./atomic.js"
 import { usage } from "./errors.js"
-import { type LongRun, longCsv, longParquet } from "./long-format.js"
 
 /**
  * The metrics whose yearly series every sweep run records: `--metrics a,b` (or `all`), else the
@@ -26,35 +25,6 @@ export const seriesKeysOf = (
 /** `results.csv` -> `results.series.csv` / `results.series.parquet` (every run's yearly series, long form). */
 export const seriesPathFor = (out: string, ext: "csv" | "parquet"): string =>
   `${out.replace(/\.csv$/, "")}.series.${ext}`
-
-/**
- * Every sweep run's yearly metric series as long-format rows (run, scenario, seed, tick, date,
- * metric, value, then the run's parameter draws as `param.<path>` columns), the shape pandas and
- * polars load without reshaping.
- */
-export const sweepLongRuns = (
-  kit: ModelKit,
-  config: unknown,
-  scenario: string,
-  results: ReadonlyArray<SweepRunResult>,
-  keys: ReadonlyArray<string>,
-): LongRun[] =>
-  [...results]
-    .sort((a, b) => a.index - b.index)
-    .map((r) => {
-      const ticks = r.yearTicks.filter((t) => t !== undefined)
-      return {
-        run: String(r.index),
-        scenario,
-        seed: r.seed,
-        draws: r.draws,
-        series: {
-          ticks,
-          dates: ticks.map((t) => kit.calendar.tickToDate(config, t)),
-          columns: Object.fromEntries(keys.map((k) => [k, r.yearly[k] ?? []])),
-        },
-      }
-    })
 
 /** Writes the long-format CSV and Parquet beside the per-run CSV; returns their paths and row count. */
 export const writeSweepSeries = (

@@ -20,6 +20,7 @@ import {
   FanQuery,
   MetricsQuery,
   ScenarioYamlBody,
+  SeriesQuery,
   StateQuery,
 } from "./schemas.js"
 import {
@@ -191,7 +192,8 @@ export const openApiDocument = () => ({
       get: { summary: "All sweeps, newest first", responses: { 200: okList("Sweeps", "SweepSummary") } },
       post: {
         security: bearer,
-        summary: "Start a sweep: runs of a scenario over its distributions (a design) and ranges to vary",
+        summary:
+          "Start a sweep: runs of a scenario over its distributions (lhs, random, saltelli), a grid of parameter levels (grid), or each parameter moved alone (oat)",
         requestBody: { required: true, content: json(bodySchema(CreateSweepBody)) },
         responses: {
           201: ok("The sweep, queued or running", "SweepSummary"),
@@ -220,6 +222,32 @@ export const openApiDocument = () => ({
         summary: "P10/P50/P90 per year of one metric over the finished members",
         parameters: [idParam, ...queryParams(FanQuery)],
         responses: { 200: ok("The fan chart", "SweepFan"), 400: errorResponse, 404: errorResponse },
+      },
+    },
+    "/api/sweeps/{id}/series.csv": {
+      get: {
+        summary:
+          "Every finished member's yearly series in long format: one row per run, year and metric, the run's parameter draws as param.<path> columns",
+        parameters: [idParam, ...queryParams(SeriesQuery)],
+        responses: {
+          200: { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } },
+          400: errorResponse,
+          404: errorResponse,
+        },
+      },
+    },
+    "/api/sweeps/{id}/series.parquet": {
+      get: {
+        summary: "The same long-format series as series.csv, as a Parquet file (seed INT64, value DOUBLE)",
+        parameters: [idParam, ...queryParams(SeriesQuery)],
+        responses: {
+          200: {
+            description: "Parquet",
+            content: { "application/vnd.apache.parquet": { schema: { type: "string", format: "binary" } } },
+          },
+          400: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     "/api/sweeps/{id}/members/{index}": {

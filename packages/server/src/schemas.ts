@@ -64,6 +64,9 @@ export const CreateSweepBody = Schema.Struct({
 /** GET /api/sweeps/:id/fan */
 export const FanQuery = Schema.Struct({ metric: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)) })
 
+/** GET /api/sweeps/:id/series.{csv,parquet}: metric keys, comma-separated (default all recorded). */
+export const SeriesQuery = Schema.Struct({ metrics: Schema.optional(Schema.String.check(Schema.isMaxLength(4096))) })
+
 /** The member index in /api/sweeps/:id/members/:index */
 export const MemberParam = Schema.Struct({ index: IntQuery(0, 1_000_000) })
 

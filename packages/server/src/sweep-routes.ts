@@ -2,14 +2,14 @@ import type { Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { jsonBody, MAX_JSON_BODY_BYTES, parseJson, tooLarge } from "./app.js"
 import type { RunManager } from "./runs.js"
-import { CreateSweepBody, decodeOrFail, FanQuery, MemberParam } from "./schemas.js"
-import { sweepDetail, sweepFan, sweepMember } from "./sweep-views.js"
+import { CreateSweepBody, decodeOrFail, FanQuery, MemberParam, SeriesQuery } from "./schemas.js"
+import { sweepDetail, sweepFan, sweepMember, sweepSeries } from "./sweep-views.js"
 import type { SweepManager } from "./sweeps.js"
 
 /**
  * The sweep routes: start one (POST /api/sweeps), list them beside the runs, follow one's progress
  * and statistics by polling, a fan chart of any metric, one member (and that member rerun as a
- * normal run, to replay), and DELETE to stop a live sweep or remove a finished one.
+ * normal run, to replay), every member's series as long-format CSV or Parquet, and DELETE to stop a live sweep or remove a finished one.
  */
 export const mountSweepRoutes = (app: Hono, sweeps: SweepManager, runs: RunManager): void => {
   const kit = sweeps.kit
@@ -25,6 +25,16 @@ export const mountSweepRoutes = (app: Hono, sweeps: SweepManager, runs: RunManag
     const sweep = sweeps.get(c.req.param("id"))
     return c.json(sweepFan(kit, sweep, decodeOrFail(FanQuery, c.req.query(), "query").metric))
   })
+  // Every finished member's yearly series in long format, as `takeoff sweep` writes beside its CSV.
+  for (const format of ["csv", "parquet"] as const)
+    app.get(`/api/sweeps/:id/series.${format}`, (c) => {
+      const sweep = sweeps.get(c.req.param("id"))
+      const { metrics } = decodeOrFail(SeriesQuery, c.req.query(), "query")
+      const body = sweepSeries(kit, sweep, format, metrics)
+      c.header("content-type", format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet")
+      c.header("content-disposition", `attachment; filename="sweep-${sweep.id}.series.${format}"`)
+      return c.body(body)
+    })
   app.get("/api/sweeps/:id/members/:index", (c) => {
     const sweep = sweeps.get(c.req.param("id"))
     const { index } = decodeOrFail(MemberParam, { index: c.req.param("index") }, "path")

@@ -1,4 +1,4 @@
-import { fanChart, gridPoints, sweepStats } from "@takeoff/agents"
+import { fanChart, gridPoints, longCsv, longParquet, sweepLongRuns, sweepStats } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
 import type { SweepDetail, SweepFan, SweepMember } from "@takeoff/protocol"
 import { badRequest } from "./errors.js"
@@ -86,4 +86,28 @@ export const sweepMember = (kit: ModelKit, sweep: Sweep, index: number): SweepMe
     draws: r.draws,
     milestones: Object.fromEntries(Object.entries(r.milestones).map(([l, t]) => [l, dateOr(kit, config, t)])),
   }
+}
+
+/**
+ * The finished members' yearly series in long format (one row per run, year and metric, the run's
+ * parameter draws as `param.<path>` columns), written by the same writer as `takeoff sweep`'s
+ * `.series.csv` / `.series.parquet`. `metrics` (comma-separated) picks the metrics, default all recorded.
+ *
+ * @example
+ * sweepSeries(kit, sweep, "parquet", "gdpUsd,aiShare") // Parquet bytes
+ */
+export const sweepSeries = (
+  kit: ModelKit,
+  sweep: Sweep,
+  format: "csv" | "parquet",
+  metrics: string | undefined,
+): string | ArrayBuffer => {
+  const recorded = sweep.meta.plan.fanKeys
+  const asked = (metrics ?? "").split(",").filter((m) => m !== "")
+  for (const m of asked)
+    if (!recorded.includes(m))
+      throw badRequest(`metrics: unknown metric "${m}" (known: ${recorded.join(", ")})`, "metrics")
+  const keys = asked.length > 0 ? [...new Set(asked)] : recorded
+  const runs = sweepLongRuns(kit, configOf(kit, sweep), sweep.summary.scenario, sweep.finished(), keys)
+  return format === "csv" ? longCsv(runs, keys) : longParquet(runs, keys)
 }

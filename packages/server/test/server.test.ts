@@ -460,6 +460,10 @@ describe("malformed and hostile input gets clean errors", () => {
     const doc = await api(s.url, "GET", "/api/openapi.json")
     expect(doc.json.openapi).toBe("3.1.0")
     expect(Object.keys(doc.json.paths)).toContain("/api/runs/{id}/events")
+    expect(Object.keys(doc.json.paths)).toContain("/api/sweeps/{id}/series.parquet")
+    const sweepBody = doc.json.paths["/api/sweeps"].post.requestBody.content["application/json"].schema
+    expect(JSON.stringify(sweepBody.properties.design)).toContain("grid")
+    expect(sweepBody.properties).toHaveProperty("axes")
     expect(doc.json.paths["/api/runs"].post.requestBody.content["application/json"].schema.properties).toHaveProperty(
       "scenario",
     )

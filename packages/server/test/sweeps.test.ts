@@ -1,5 +1,6 @@
 import type { SweepDetail, SweepSummary } from "@takeoff/protocol"
 import { Schema } from "effect"
+import { parquetMetadata, parquetReadObjects } from "hyparquet"
 import { afterAll, describe, expect, it } from "vitest"
 import { RunSummarySchema } from "../src/response-schemas.js"
 import { type RunningServer, startServer } from "../src/index.js"
@@ -98,7 +99,35 @@ describe("sweeps over the API", () => {
     }
     await bad({ scenario: "baseline", runs: 0 }, 400, "runs")
     await bad({ scenario: "baseline" }, 400, "runs")
-    await bad({ scenario: "baseline", runs: 5, design: "grid" }, 400, "design")
+    expect(await bad({ scenario: "baseline", runs: 5, design: "grid" }, 400, "axes")).toBe(
+      "axes: grid: expected at least one parameter and its levels",
+    )
+    const grid = (axes: unknown, runs = 1) => ({ scenario: "baseline", runs, design: "grid", axes })
+    expect(await bad(grid([{ path: "ai.mfu", values: [0.3], lo: 0.1, hi: 0.2, steps: 2 }]), 400, "axes.0")).toBe(
+      "axes.0: ai.mfu: give values, or lo, hi and steps, not both",
+    )
+    await bad(grid([{ path: "ai.mfu", lo: 0.1, hi: 0.2 }]), 400, "axes.0")
+    await bad(grid([{ path: "ai.mfu", lo: 0.3, hi: 0.2, steps: 2 }]), 400, "axes.0.hi")
+    await bad(grid([{ path: "ai.mfu", values: [] }]), 400, "axes.0.values")
+    await bad(grid([{ path: "ai.mfu", lo: 0.1, hi: 0.2, steps: 1 }]), 400, "axes.0.steps")
+    expect(await bad(grid([{ path: "ai.mfu", values: [0.3, 7] }]), 400, "axes.0")).toMatch(/^axes\.0: ai\.mfu=7: /)
+    // A grid over the member cap is refused before it is built, naming its count.
+    const big = [
+      { path: "ai.mfu", lo: 0.1, hi: 0.5, steps: 50 },
+      { path: "macro.savingRate", lo: 0.1, hi: 0.4, steps: 50 },
+    ]
+    expect(await bad(grid(big), 400, "axes")).toBe(
+      "axes: the grid is 50 x 50 = 2500 points x 1 run each = 2500 runs, over the limit of 2000; use fewer levels",
+    )
+    expect(await bad({ ...grid([{ path: "ai.mfu", values: [0.3] }]), sample: [] }, 400, "sample")).toMatch(
+      /point values/,
+    )
+    expect(
+      await bad({ scenario: "baseline", runs: 5, axes: [{ path: "ai.mfu", values: [0.3] }] }, 400, "axes"),
+    ).toMatch(/only a grid/)
+    expect(await bad({ scenario: "baseline", runs: 1000, design: "oat" }, 400, "runs")).toMatch(
+      /over the limit of 2000/,
+    )
     await bad({ scenario: "nope", runs: 5 }, 404, "scenario")
     expect(await bad({ scenario: "baseline", runs: 5, sample: ["ai.nope"] }, 400, "sample.0")).toContain(
       '"ai.nope" has no distribution',
@@ -150,5 +179,93 @@ describe("sweeps over the API", () => {
     // And a second DELETE removes it
     expect((await api(s2.url, "DELETE", `/api/sweeps/${id}`)).json.deleted).toBe(true)
     expect((await api(s2.url, "GET", `/api/sweeps/${id}`)).status).toBe(404)
+  }, 240_000)
+
+  it("runs a grid sweep, reports the milestone by parameter value, and serves every member's series as CSV and Parquet", async () => {
+    // Given a 2 x 2 grid (one axis by values, one by lo/hi/steps) to 2026, of 200 firms (cheap)
+    const s = await start()
+    const created = await api(s.url, "POST", "/api/sweeps", {
+      scenario: "baseline",
+      runs: 1,
+      seed: 5,
+      design: "grid",
+      untilYear: 2026,
+      overrides: { "firms.count": 200 },
+      axes: [
+        { path: "ai.mfu", values: [0.3, 0.5] },
+        { path: "macro.savingRate", lo: 0.2, hi: 0.3, steps: 2 },
+      ],
+    })
+    expect(created.status, created.text).toBe(201)
+    const summary = Schema.decodeUnknownSync(SweepSummarySchema)(created.json)
+    expect(summary).toMatchObject({ design: "grid", runs: 1, total: 4 })
+    expect(summary.axes).toEqual([
+      { path: "ai.mfu", values: [0.3, 0.5] },
+      { path: "macro.savingRate", values: [0.2, 0.3] },
+    ])
+    // When it finishes
+    const detail = Schema.decodeUnknownSync(SweepDetailSchema)(
+      await waitSweep(s.url, summary.id, (d) => d.summary.status === "completed"),
+    )
+    // Then each point has its values and its milestone dates, in design order
+    expect(detail.grid!.map((p) => p.values)).toEqual([
+      { "ai.mfu": 0.3, "macro.savingRate": 0.2 },
+      { "ai.mfu": 0.3, "macro.savingRate": 0.3 },
+      { "ai.mfu": 0.5, "macro.savingRate": 0.2 },
+      { "ai.mfu": 0.5, "macro.savingRate": 0.3 },
+    ])
+    expect(detail.grid!.every((p) => p.runs === 1 && "AGI" in p.milestones)).toBe(true)
+    // Every point runs with the same seed, so differences come from the parameters alone.
+    expect(new Set(detail.members.map((m) => m.seed)).size).toBe(1)
+    // And the long-format series: 4 runs x 3 Decembers x 2 metrics, each run's grid values as columns
+    const csv = await fetch(`${s.url}/api/sweeps/${summary.id}/series.csv?metrics=gdpUsd,aiShare`)
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/)
+    const lines = (await csv.text()).trim().split("\n")
+    expect(lines[0]).toBe("run,scenario,seed,tick,date,metric,value,param.ai.mfu,param.macro.savingRate")
+    expect(lines).toHaveLength(1 + 4 * 3 * 2)
+    const pq = await fetch(`${s.url}/api/sweeps/${summary.id}/series.parquet?metrics=gdpUsd,aiShare`)
+    expect(pq.headers.get("content-disposition")).toContain(`sweep-${summary.id}.series.parquet`)
+    const file = await pq.arrayBuffer()
+    const meta = parquetMetadata(file)
+    expect(meta.schema.slice(1).map((c) => c.name)).toEqual([
+      "run",
+      "scenario",
+      "seed",
+      "tick",
+      "date",
+      "metric",
+      "value",
+      "param.ai.mfu",
+      "param.macro.savingRate",
+    ])
+    const rows = (await parquetReadObjects({ file })) as Array<Record<string, unknown>>
+    expect(rows).toHaveLength(24)
+    expect(rows.filter((r) => r.run === "3").map((r) => [r.date, r.metric, r["param.ai.mfu"]])).toEqual([
+      ["2024-12", "gdpUsd", 0.5],
+      ["2024-12", "aiShare", 0.5],
+      ["2025-12", "gdpUsd", 0.5],
+      ["2025-12", "aiShare", 0.5],
+      ["2026-12", "gdpUsd", 0.5],
+      ["2026-12", "aiShare", 0.5],
+    ])
+    // The CSV and the Parquet file hold the same values.
+    expect(lines.slice(1).map((l) => Number(l.split(",")[6]))).toEqual(rows.map((r) => r.value))
+    const all = await fetch(`${s.url}/api/sweeps/${summary.id}/series.csv`)
+    expect((await all.text()).trim().split("\n")).toHaveLength(1 + 4 * 3 * detail.metrics.length)
+    const badMetric = await api(s.url, "GET", `/api/sweeps/${summary.id}/series.parquet?metrics=gdp`)
+    expect(badMetric.status).toBe(400)
+    expect(badMetric.json.error.field).toBe("metrics")
+    // And a one-at-a-time sweep of one range and one distribution plans its 5 rows
+    const oat = await api(s.url, "POST", "/api/sweeps", {
+      scenario: "baseline",
+      runs: 1,
+      design: "oat",
+      untilYear: 2024,
+      sample: ["ai.flopGapScale"],
+      vary: [{ path: "macro.savingRate", lo: 0.2, hi: 0.3 }],
+    })
+    expect(oat.status, oat.text).toBe(201)
+    expect(oat.json).toMatchObject({ design: "oat", total: 5 })
+    await api(s.url, "DELETE", `/api/sweeps/${oat.json.id}`)
   }, 240_000)
 })

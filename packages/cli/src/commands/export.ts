@@ -1,18 +1,11 @@
 import * as path from "node:path"
+import { type LongRun, longCsv, longParquet, type Series } from "@takeoff/agents"
 import { replay } from "@takeoff/core"
 import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import type { ModelKit } from "@takeoff/core"
 import { logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
-import { type LongRun, longCsv, longParquet } from "../long-format.js"
-
-/** The metrics time series of a log, one row per `every` ticks (and always the last tick). */
-export interface Series {
-  readonly ticks: number[]
-  readonly dates: string[]
-  readonly columns: Record<string, number[]>
-}
 
 /** CSV cells: numbers in shortest round-trip form, so a spreadsheet gets the exact value. */
 export const seriesToCsv = (s: Series, keys: ReadonlyArray<string>): string => {

@@ -7,6 +7,7 @@ import {
   saltelliIndices,
   sampledPaths,
   SWEEP_FIRMS,
+  sweepLongRuns,
   sweepStats,
 } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
@@ -21,7 +22,7 @@ import { formatGrid, formatOat, gridReport, oatReport, planDesign } from "../swe
 import { sweepCsvPath } from "../sweep-out.js"
 import { loadScenarioOrFail, parseSets, scenarioName, untilTickOrFail } from "../scenario.js"
 import { formatMilestones, formatSensitivity } from "../sweep-sensitivity.js"
-import { seriesKeysOf, sweepLongRuns, writeSweepSeries } from "../sweep-series.js"
+import { seriesKeysOf, writeSweepSeries } from "../sweep-series.js"
 import { drawSets, type SweepPlan, type SweepRunResult, type SweepTask, type VaryRange } from "../sweep-run.js"
 
 /** The years the milestone table reports "reached by" (those within the sweep's horizon). */

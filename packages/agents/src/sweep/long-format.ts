@@ -1,11 +1,20 @@
+import type { ModelKit } from "@takeoff/core"
 import { parquetWriteBuffer } from "hyparquet-writer"
-import type { Series } from "./commands/export.js"
+import type { SweepRunResult } from "./run.js"
+
+/** Metric time series of one run: the ticks taken, their dates, and each metric's value at each. */
+export interface Series {
+  readonly ticks: number[]
+  readonly dates: string[]
+  readonly columns: Record<string, number[]>
+}
 
 /**
  * Metric time series in long ("tidy") form, one row per run, tick and metric, the shape pandas,
  * polars and R read without reshaping and that concatenates across the runs of a sweep:
  * `run, scenario, seed, tick, date, metric, value`, then one `param.<path>` column per parameter
- * drawn for the run.
+ * drawn for the run. `takeoff export`, `takeoff sweep` and the server's
+ * GET /api/sweeps/:id/series.{csv,parquet} all write it with longCsv and longParquet.
  */
 export interface LongRun {
   readonly run: string
@@ -101,3 +110,35 @@ export const longParquet = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<st
     ],
   })
 }
+
+/**
+ * Every sweep run's yearly metric series as long-format runs (run, scenario, seed, tick, date,
+ * metric, value, then the run's parameter draws as `param.<path>` columns), in run order: the
+ * shape pandas and polars load without reshaping.
+ *
+ * @example
+ * const csv = longCsv(sweepLongRuns(kit, config, "baseline", results, ["gdpUsd"]), ["gdpUsd"])
+ */
+export const sweepLongRuns = (
+  kit: ModelKit,
+  config: unknown,
+  scenario: string,
+  results: ReadonlyArray<SweepRunResult>,
+  keys: ReadonlyArray<string>,
+): LongRun[] =>
+  [...results]
+    .sort((a, b) => a.index - b.index)
+    .map((r) => {
+      const ticks = r.yearTicks.filter((t) => t !== undefined)
+      return {
+        run: String(r.index),
+        scenario,
+        seed: r.seed,
+        draws: r.draws,
+        series: {
+          ticks,
+          dates: ticks.map((t) => kit.calendar.tickToDate(config, t)),
+          columns: Object.fromEntries(keys.map((k) => [k, r.yearly[k] ?? []])),
+        },
+      }
+    })
