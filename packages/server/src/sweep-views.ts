@@ -4,6 +4,9 @@ import type { SweepDetail, SweepFan, SweepMember } from "@takeoff/protocol"
 import { badRequest } from "./errors.js"
 import { memberOf, type Sweep } from "./sweeps.js"
 
+/** Rows one series download may hold: written in memory on the server's thread, so bounded (about 0.5 GB of CSV). */
+const MAX_SERIES_ROWS = 5_000_000
+
 /** Influences shown per sweep (the tornado chart's bars). */
 const MAX_INFLUENCES = 16
 
@@ -108,6 +111,13 @@ export const sweepSeries = (
     if (!recorded.includes(m))
       throw badRequest(`metrics: unknown metric "${m}" (known: ${recorded.join(", ")})`, "metrics")
   const keys = asked.length > 0 ? [...new Set(asked)] : recorded
-  const runs = sweepLongRuns(kit, configOf(kit, sweep), sweep.summary.scenario, sweep.finished(), keys)
+  const finished = sweep.finished()
+  const rows = finished.reduce((n, r) => n + r.yearTicks.length, 0) * keys.length
+  if (rows > MAX_SERIES_ROWS)
+    throw badRequest(
+      `metrics: ${rows} rows (runs x years x ${keys.length} metrics) is over the limit of ${MAX_SERIES_ROWS}; pick fewer with metrics=a,b`,
+      "metrics",
+    )
+  const runs = sweepLongRuns(kit, configOf(kit, sweep), sweep.summary.scenario, finished, keys)
   return format === "csv" ? longCsv(runs, keys) : longParquet(runs, keys)
 }

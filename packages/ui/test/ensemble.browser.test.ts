@@ -127,4 +127,80 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     expect(errors).toEqual([])
     await page.close()
   }, 420_000)
+
+  it("starts a 2 x 2 grid sweep from the form by keyboard, sees it finish with the milestones by parameter value, and links its series", async () => {
+    // Given the Ensemble page at laptop width, the grid design chosen
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const errors = watchErrors(page)
+    await page.goto(`${server.url}/?view=ensemble`)
+    await page.locator("#sweep-design").waitFor()
+    await page.locator("#sweep-until").fill("2026")
+    await page.locator("#sweep-until").dispatchEvent("change")
+    await page.locator("#sweep-design").selectOption("grid")
+    // When two parameters get two levels each, the second added from the keyboard
+    const axis = async (i: number, path: string, lo: string, hi: string) => {
+      const row = page.locator(`[data-axis="${i}"]`)
+      await row.locator("select").selectOption(path)
+      for (const [label, v] of [
+        ["From", lo],
+        ["To", hi],
+        ["Levels", "2"],
+      ]) {
+        const input = row.getByLabel(`${label} (parameter ${i + 1})`)
+        await input.focus()
+        await input.fill(v)
+        await page.keyboard.press("Tab")
+      }
+    }
+    await axis(0, "ai.mfu", "0.3", "0.5")
+    await page.locator("#axis-add").focus()
+    await page.keyboard.press("Enter")
+    await axis(1, "macro.savingRate", "0.2", "0.3")
+    // Then the form says how many runs the grid makes, and fits a laptop and a phone without scrolling sideways
+    await expect.poll(() => page.locator("#sweep-count").textContent()).toBe("4 runs")
+    expect(await page.locator("#sweep-runs").inputValue()).toBe("1")
+    await shoot(page, "grid-form-1280")
+    expect(await overflow(page)).toBe(0)
+    await page.setViewportSize({ width: 390, height: 844 })
+    await shoot(page, "grid-form-390")
+    expect(await overflow(page)).toBe(0)
+    // When it is started
+    await page.locator("#sweep-start").focus()
+    await page.keyboard.press("Enter")
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/#\/ensemble\/[a-z0-9]+-[0-9a-f]{8}$/)
+    const id = page.url().split("#/ensemble/")[1]
+    await expect
+      .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 300_000, interval: 500 })
+      .toBe("completed")
+    // Then each grid point is listed with its levels and its milestone dates, as the API has them
+    const detail = (await (await fetch(`${server.url}/api/sweeps/${id}`)).json()) as SweepDetail
+    expect(detail.summary).toMatchObject({ design: "grid", total: 4, done: 4 })
+    const rows = page.locator("#grid-points tbody tr")
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4)
+    const cells = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim())),
+    )
+    expect(cells.map((c) => c.slice(0, 2))).toEqual([
+      ["0.3", "0.2"],
+      ["0.3", "0.3"],
+      ["0.5", "0.2"],
+      ["0.5", "0.3"],
+    ])
+    expect(cells.map((c) => c[2])).toEqual(detail.grid!.map((p) => p.milestones.AGI ?? "not by 2026"))
+    // And the series download links answer with CSV and Parquet
+    for (const [link, type] of [
+      ["#series-csv", /^text\/csv/],
+      ["#series-parquet", /^application\/vnd\.apache\.parquet/],
+      ["#series-metric-csv", /^text\/csv/],
+    ] as const) {
+      const href = await page.locator(link).getAttribute("href")
+      const res = await fetch(new URL(href!, server.url))
+      expect(res.status).toBe(200)
+      expect(res.headers.get("content-type")).toMatch(type)
+    }
+    expect(await overflow(page)).toBe(0)
+    await shoot(page, "grid-result-390")
+    expect(errors).toEqual([])
+    await page.close()
+  }, 360_000)
 })

@@ -20,6 +20,14 @@ const HISTOGRAMS = ["AGI", "ASI", "post-scarcity"]
 /** Members listed in the table at most (the rest are in the API and the CLI's files). */
 const MAX_ROWS = 200
 
+/** How a sweep's runs come about, e.g. "grid of 2 x 3 points x 1 run = 6 runs" or "50 runs, lhs". */
+const designTitle = (s: SweepSummary): string =>
+  s.axes
+    ? `grid of ${s.axes.map((a) => a.values.length).join(" x ")} points x ${s.runs} run${s.runs === 1 ? "" : "s"} = ${s.total} runs`
+    : s.design === "oat"
+      ? `one at a time, ${s.total / s.runs} rows x ${s.runs} run${s.runs === 1 ? "" : "s"} = ${s.total} runs`
+      : `${s.total} runs, ${s.design}`
+
 /** Shares as the shared formatter writes them (CLI and UI alike). */
 const pct = (x: number) => formatValue(x, "share")
 
@@ -94,11 +102,19 @@ export class TkEnsembleView extends LitElement {
     const series = fan && info ? { key: info.key, label: info.label, unit: info.unit, log: info.log, ...fan } : null
     const labels = d.milestones.map((m) => m.label)
     return html`<section class="card" id="sweep" data-status=${s.status}>
-        <div class="bar"><h2 style="flex:1">${s.scenario}: ${s.runs} runs, ${s.design}, to ${s.untilYear}</h2>
+        <div class="bar"><h2 style="flex:1">${s.scenario}: ${designTitle(s)}, to ${s.untilYear}</h2>
           ${live ? html`<button id="sweep-stop" @click=${() => emit(this, "sweep-stop", null)}>Stop</button>` : nothing}</div>
         <progress id="sweep-progress" max=${s.total} .value=${s.done}></progress>
         <p class="hint" id="sweep-status">${s.status} · ${s.done} of ${s.total} runs · ${s.elapsedS.toFixed(1)} s · seed ${s.seed}
           · <a href=${`#/ensemble/${s.id}`}>link</a>${s.error ? html` · <span class="error">${s.error}</span>` : nothing}</p>
+        <p class="hint" id="sweep-downloads">Every finished run's yearly series, one row per run, year and metric with its parameters as columns:
+          all ${d.metrics.length} metrics as <a id="series-csv" href=${`/api/sweeps/${s.id}/series.csv`} download>CSV</a> ·
+          <a id="series-parquet" href=${`/api/sweeps/${s.id}/series.parquet`} download>Parquet</a>${
+            info
+              ? html`; ${info.label} alone as <a id="series-metric-csv" href=${`/api/sweeps/${s.id}/series.csv?metrics=${encodeURIComponent(info.key)}`} download>CSV</a> ·
+          <a id="series-metric-parquet" href=${`/api/sweeps/${s.id}/series.parquet?metrics=${encodeURIComponent(info.key)}`} download>Parquet</a>`
+              : nothing
+          }</p>
         <div class="table-wrap"><table class="stack"><thead><tr><th>Milestone</th><th class="num">Reached</th><th>P10</th><th>P50</th><th>P90</th></tr></thead>
           <tbody>${d.milestones.map(
             (
@@ -108,6 +124,7 @@ export class TkEnsembleView extends LitElement {
               <td data-label="P90">${m.p90 ?? `not by ${s.untilYear}`}</td></tr>`,
           )}</tbody></table></div>
       </section>
+      ${d.grid ? this.renderGrid(d, labels) : nothing}
       <section class="card"><h2>When milestones are reached (runs per year; line: share reached)</h2>
         <div class="hists">${HISTOGRAMS.filter((l) => labels.includes(l)).map((l) => {
           const h = histogramOf(d.members, l, startYear, s.untilYear)
@@ -143,6 +160,24 @@ export class TkEnsembleView extends LitElement {
           )}</tbody></table></div>
         ${d.members.length > MAX_ROWS ? html`<p class="hint">First ${MAX_ROWS} of ${d.members.length} runs.</p>` : nothing}
       </section>`
+  }
+
+  /** A grid sweep's points: each combination of levels and its milestones' median dates. */
+  private renderGrid(d: SweepDetail, labels: ReadonlyArray<string>) {
+    const s = d.summary
+    const paths = (s.axes ?? []).map((a) => a.path)
+    const points = d.grid ?? []
+    return html`<section class="card" id="grid-card"><h2>Milestones by parameter value</h2>
+      <p class="hint">Each grid point's median date over its ${s.runs} run${s.runs === 1 ? "" : "s"} (the same seeds at every point, so differences come from the parameters).</p>
+      <div class="table-wrap"><table class="stack" id="grid-points"><thead><tr>${paths.map((p) => html`<th class="num">${p}</th>`)}${labels.map((l) => html`<th>${l}</th>`)}</tr></thead>
+        <tbody>${points.slice(0, MAX_ROWS).map(
+          (
+            pt,
+          ) => html`<tr>${paths.map((p) => html`<td class="num" data-label=${p}>${String(Number(pt.values[p].toPrecision(6)))}</td>`)}
+            ${labels.map((l) => html`<td data-label=${l}>${pt.runs === 0 ? "…" : (pt.milestones[l] ?? `not by ${s.untilYear}`)}</td>`)}</tr>`,
+        )}</tbody></table></div>
+      ${points.length > MAX_ROWS ? html`<p class="hint">First ${MAX_ROWS} of ${points.length} points (all of them in the series download).</p>` : nothing}
+    </section>`
   }
 
   private renderList() {
