@@ -35,6 +35,7 @@ export {
   type OatEffect,
   type OatRow,
   oatDesign,
+  oatRowsOf,
   oatEffects,
   normalQuantile,
   quantile,

@@ -119,6 +119,27 @@ export interface SweepDetail {
   readonly thresholds: ReadonlyArray<MilestoneThreshold>
   /** A grid sweep's points in design order (the first axis changing slowest): the milestone by parameter value. */
   readonly grid?: ReadonlyArray<SweepGridPoint>
+  /** A one-at-a-time sweep's tornado: each parameter's ends and the milestone dates there, widest swing first. */
+  readonly oat?: SweepOat
+}
+
+/** A one-at-a-time sweep's outcome: the point row's milestone dates and each parameter moved alone. */
+export interface SweepOat {
+  /** Milestone label -> the point row's median date, or null. */
+  readonly point: Readonly<Record<string, string | null>>
+  readonly effects: ReadonlyArray<SweepOatEffect>
+}
+
+/** One parameter moved alone: its point value, its two ends, and each milestone's median date at either end. */
+export interface SweepOatEffect {
+  readonly path: string
+  readonly point: number
+  readonly low: number
+  readonly high: number
+  /** Milestone label -> dates at the low and high end (null: not reached), and the swing in months (a missing date counts as a year past the horizon). */
+  readonly milestones: Readonly<
+    Record<string, { readonly low: string | null; readonly high: string | null; readonly swingMonths: number }>
+  >
 }
 
 /** A grid point: its parameter values and each milestone's median date over its finished runs. */

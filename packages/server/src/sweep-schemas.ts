@@ -52,6 +52,23 @@ export const SweepDetailSchema = Schema.Struct({
   members: Schema.Array(Schema.Struct(MemberRow)),
   metrics: Schema.Array(MetricInfo),
   thresholds: Schema.Array(MilestoneThreshold),
+  oat: Schema.optional(
+    Schema.Struct({
+      point: Schema.Record(Str, Schema.NullOr(Str)),
+      effects: Schema.Array(
+        Schema.Struct({
+          path: Str,
+          point: Num,
+          low: Num,
+          high: Num,
+          milestones: Schema.Record(
+            Str,
+            Schema.Struct({ low: Schema.NullOr(Str), high: Schema.NullOr(Str), swingMonths: Num }),
+          ),
+        }),
+      ),
+    }),
+  ),
   grid: Schema.optional(
     Schema.Array(
       Schema.Struct({

@@ -1,6 +1,17 @@
-import { fanChart, gridPoints, longCsv, longParquet, sweepLongRuns, sweepStats } from "@takeoff/agents"
+import {
+  fanChart,
+  gridPoints,
+  longCsv,
+  longParquet,
+  oatEffects,
+  oatRowsOf,
+  rowOutcomes,
+  type SweepRunResult,
+  sweepLongRuns,
+  sweepStats,
+} from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
-import type { SweepDetail, SweepFan, SweepMember } from "@takeoff/protocol"
+import type { SweepDetail, SweepFan, SweepMember, SweepOat } from "@takeoff/protocol"
 import { badRequest } from "./errors.js"
 import { memberOf, type Sweep } from "./sweeps.js"
 
@@ -62,9 +73,44 @@ export const sweepDetail = (kit: ModelKit, sweep: Sweep): SweepDetail => {
           })),
         }
       : {}),
+    ...(sweep.summary.design === "oat" ? { oat: oatOf(kit, sweep, config, results, labels) } : {}),
   }
   cache.set(sweep, { version: sweep.version, detail })
   return detail
+}
+
+/**
+ * A one-at-a-time sweep's tornado over the members finished so far: the rows recovered from the
+ * stored tasks (row r's runs are r x runs ..), each parameter's ends and milestone dates, widest
+ * swing first; a milestone not reached counts as a year past the horizon, as `takeoff sweep` counts it.
+ */
+const oatOf = (
+  kit: ModelKit,
+  sweep: Sweep,
+  config: unknown,
+  results: ReadonlyArray<SweepRunResult>,
+  labels: ReadonlyArray<string>,
+): SweepOat => {
+  const reps = sweep.summary.runs
+  const { tasks, plan } = sweep.meta
+  const rows = oatRowsOf(tasks.filter((_, i) => i % reps === 0).map((t) => t.draws ?? {}))
+  const { point, effects } = oatEffects(rows, rowOutcomes(results, rows.length, reps), labels, plan.lastTick + 12)
+  const date = (t: number | null) => dateOr(kit, config, t)
+  return {
+    point: Object.fromEntries(labels.map((l) => [l, date(point[l])])),
+    effects: effects.map((e) => ({
+      path: e.path,
+      point: e.point,
+      low: e.low,
+      high: e.high,
+      milestones: Object.fromEntries(
+        labels.map((l) => {
+          const m = e.milestones[l]
+          return [l, { low: date(m.low), high: date(m.high), swingMonths: m.swing }]
+        }),
+      ),
+    })),
+  }
 }
 
 /** P10/P50/P90 per year of one metric over the finished members. */

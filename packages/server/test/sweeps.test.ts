@@ -255,7 +255,7 @@ describe("sweeps over the API", () => {
     const badMetric = await api(s.url, "GET", `/api/sweeps/${summary.id}/series.parquet?metrics=gdp`)
     expect(badMetric.status).toBe(400)
     expect(badMetric.json.error.field).toBe("metrics")
-    // And a one-at-a-time sweep of one range and one distribution plans its 5 rows
+    // And a one-at-a-time sweep of one range and one distribution runs its 5 rows and reports each one's ends
     const oat = await api(s.url, "POST", "/api/sweeps", {
       scenario: "baseline",
       runs: 1,
@@ -263,9 +263,19 @@ describe("sweeps over the API", () => {
       untilYear: 2024,
       sample: ["ai.flopGapScale"],
       vary: [{ path: "macro.savingRate", lo: 0.2, hi: 0.3 }],
+      overrides: { "firms.count": 200 },
     })
     expect(oat.status, oat.text).toBe(201)
     expect(oat.json).toMatchObject({ design: "oat", total: 5 })
-    await api(s.url, "DELETE", `/api/sweeps/${oat.json.id}`)
+    const tornado = Schema.decodeUnknownSync(SweepDetailSchema)(
+      await waitSweep(s.url, oat.json.id, (d) => d.summary.status === "completed"),
+    ).oat!
+    expect(tornado.effects.map((e) => e.path).sort()).toEqual(["ai.flopGapScale", "macro.savingRate"])
+    expect(tornado.effects.find((e) => e.path === "macro.savingRate")).toMatchObject({
+      point: 0.26,
+      low: 0.2,
+      high: 0.3,
+    })
+    expect(Object.keys(tornado.point)).toEqual(detail.milestones.map((m) => m.label))
   }, 240_000)
 })

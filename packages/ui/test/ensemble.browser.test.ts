@@ -200,6 +200,33 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     }
     expect(await overflow(page)).toBe(0)
     await shoot(page, "grid-result-390")
+
+    // When a one-at-a-time sweep (one distribution, one range: 5 rows) is opened by its link
+    const oat = await fetch(`${server.url}/api/sweeps`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        scenario: "baseline",
+        runs: 1,
+        design: "oat",
+        untilYear: 2024,
+        sample: ["ai.flopGapScale"],
+        vary: [{ path: "macro.savingRate", lo: 0.2, hi: 0.3 }],
+        overrides: { "firms.count": 200 },
+      }),
+    })
+    expect(oat.status).toBe(201)
+    const oatId = ((await oat.json()) as { id: string }).id
+    await page.goto(`${server.url}/#/ensemble/${oatId}`)
+    await expect
+      .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 120_000, interval: 500 })
+      .toBe("completed")
+    // Then each parameter is listed with its two ends, on a phone without scrolling sideways
+    await expect.poll(() => page.locator("#oat-effects tbody tr").count(), { timeout: 10_000 }).toBe(2)
+    const saving = page.locator('#oat-effects tr[data-path="macro.savingRate"] td')
+    expect((await saving.allTextContents()).slice(0, 3)).toEqual(["macro.savingRate", "0.2", "0.3"])
+    expect(await overflow(page)).toBe(0)
+    await page.locator("#oat-card").screenshot({ path: join(artifacts, "oat-result-390.png") })
     expect(errors).toEqual([])
     await page.close()
   }, 360_000)

@@ -9,6 +9,7 @@ import {
   normalQuantile,
   type OatRow,
   oatDesign,
+  oatRowsOf,
   oatEffects,
   quantile,
   sampledPaths,
@@ -96,6 +97,8 @@ describe("one-at-a-time design", () => {
       values: Object.fromEntries(paths.map((p) => [p, config.values[p]])),
     })
     expect(rows.slice(1).map((r) => `${r.moved}:${r.end}`)).toEqual(paths.flatMap((p) => [`${p}:low`, `${p}:high`]))
+    // A stored sweep keeps only the rows' values: the rows are recovered from them.
+    expect(oatRowsOf(rows.map((r) => r.values))).toEqual(rows)
   })
   it("moves a distribution alone to its P10 and P90, and a --vary range to its ends", () => {
     const d = config.distributions["macro.tfpGrowthPerYear"] as { mean: number; sd: number }

@@ -251,6 +251,23 @@ export const oatDesign = (
   return rows
 }
 
+/**
+ * A one-at-a-time design's rows recovered from their values alone (as a stored sweep's tasks keep
+ * them), by the layout oatDesign makes: the point row, then a low and a high row per parameter in
+ * path order.
+ *
+ * @example
+ * oatRowsOf(oatDesign(config).map((r) => r.values)) // the same rows as oatDesign(config)
+ */
+export const oatRowsOf = (values: ReadonlyArray<Readonly<Record<string, number>>>): OatRow[] => {
+  const paths = Object.keys(values[0] ?? {}).sort()
+  return values.map((v, r) =>
+    r === 0
+      ? { moved: null, end: null, values: v }
+      : { moved: paths[(r - 1) >> 1], end: r % 2 ? "low" : "high", values: v },
+  )
+}
+
 /** A parameter's bar in a tornado: its two values and each milestone's tick at either end. */
 export interface OatEffect {
   readonly path: string

@@ -125,6 +125,7 @@ export class TkEnsembleView extends LitElement {
           )}</tbody></table></div>
       </section>
       ${d.grid ? this.renderGrid(d, labels) : nothing}
+      ${d.oat ? this.renderOat(d, labels) : nothing}
       <section class="card"><h2>When milestones are reached (runs per year; line: share reached)</h2>
         <div class="hists">${HISTOGRAMS.filter((l) => labels.includes(l)).map((l) => {
           const h = histogramOf(d.members, l, startYear, s.untilYear)
@@ -177,6 +178,25 @@ export class TkEnsembleView extends LitElement {
             ${labels.map((l) => html`<td data-label=${l}>${pt.runs === 0 ? "…" : (pt.milestones[l] ?? `not by ${s.untilYear}`)}</td>`)}</tr>`,
         )}</tbody></table></div>
       ${points.length > MAX_ROWS ? html`<p class="hint">First ${MAX_ROWS} of ${points.length} points (all of them in the series download).</p>` : nothing}
+    </section>`
+  }
+
+  /** A one-at-a-time sweep's tornado as a table: each parameter's ends and the milestone dates there, widest swing first. */
+  private renderOat(d: SweepDetail, labels: ReadonlyArray<string>) {
+    const s = d.summary
+    const oat = d.oat!
+    const n = (x: number) => String(Number(x.toPrecision(4)))
+    const shown = labels.filter((l) => l !== "catastrophe")
+    const at = (x: string | null) => x ?? `not by ${s.untilYear}`
+    return html`<section class="card" id="oat-card"><h2>One at a time: each parameter moved alone</h2>
+      <p class="hint">Every other parameter at its point value (${shown.map((l) => `${l} ${at(oat.point[l])}`).join(", ")}); widest swing first.</p>
+      <div class="table-wrap"><table class="stack" id="oat-effects"><thead><tr><th>Parameter</th><th class="num">Low</th><th class="num">High</th>${shown.map((l) => html`<th>${l} low → high</th>`)}</tr></thead>
+        <tbody>${oat.effects.slice(0, MAX_ROWS).map(
+          (
+            e,
+          ) => html`<tr data-path=${e.path}><td data-label="parameter">${e.path}</td><td class="num" data-label="low">${n(e.low)}</td><td class="num" data-label="high">${n(e.high)}</td>
+            ${shown.map((l) => html`<td data-label=${l}>${at(e.milestones[l].low)} → ${at(e.milestones[l].high)}</td>`)}</tr>`,
+        )}</tbody></table></div>
     </section>`
   }
 
