@@ -200,6 +200,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     }
     expect(await overflow(page)).toBe(0)
     await shoot(page, "grid-result-390")
+    await page.locator("#grid-card").screenshot({ path: join(artifacts, "grid-card-390.png") })
 
     // When a one-at-a-time sweep (one distribution, one range: 5 rows) is opened by its link
     const oat = await fetch(`${server.url}/api/sweeps`, {
