@@ -137,7 +137,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     await page.locator("#sweep-until").fill("2026")
     await page.locator("#sweep-until").dispatchEvent("change")
     await page.locator("#sweep-design").selectOption("grid")
-    // When two parameters get two levels each, the second added from the keyboard
+    // When two parameters get two levels each (from, to and levels; values typed), the second added from the keyboard
     const axis = async (i: number, path: string, lo: string, hi: string) => {
       const row = page.locator(`[data-axis="${i}"]`)
       await row.locator("select").selectOption(path)
@@ -155,7 +155,15 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     await axis(0, "ai.mfu", "0.3", "0.5")
     await page.locator("#axis-add").focus()
     await page.keyboard.press("Enter")
-    await axis(1, "macro.savingRate", "0.2", "0.3")
+    // The second by its values typed, a mistyped list first: no runs until it reads as numbers
+    await page.locator('[data-axis="1"] select').selectOption("macro.savingRate")
+    const values = page.getByLabel("Values (parameter 2)")
+    await values.fill("0.2, x")
+    await page.keyboard.press("Tab")
+    await expect.poll(() => page.locator("#sweep-count").textContent()).toBe("0 runs")
+    expect(await page.locator("#sweep-start").isDisabled()).toBe(true)
+    await values.fill("0.2, 0.3")
+    await page.keyboard.press("Tab")
     // Then the form says how many runs the grid makes, and fits a laptop and a phone without scrolling sideways
     await expect.poll(() => page.locator("#sweep-count").textContent()).toBe("4 runs")
     expect(await page.locator("#sweep-runs").inputValue()).toBe("1")

@@ -29,12 +29,35 @@ const DESIGNS: ReadonlyArray<readonly [string, ReadonlyArray<readonly [SweepDesi
   ],
 ]
 
-/** A grid axis as the form edits it: `steps` levels from `lo` to `hi`. */
+/** A grid axis as the form edits it: `steps` levels from `lo` to `hi`, or the `values` typed (comma-separated). */
 interface AxisDraft {
   readonly path: string
   readonly lo: number
   readonly hi: number
   readonly steps: number
+  readonly values: string
+}
+
+/** The numbers typed in an axis's values field: [] when empty, undefined when one is not a number. */
+const typedValues = (text: string): number[] | undefined => {
+  const parts = text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")
+  const xs = parts.map(Number)
+  return xs.every(Number.isFinite) ? xs : undefined
+}
+
+/** An axis as POST /api/sweeps takes it: its typed values if any, else from, to and levels. */
+const axisRequest = (a: AxisDraft) => {
+  const values = typedValues(a.values) ?? []
+  return values.length > 0 ? { path: a.path, values } : { path: a.path, lo: a.lo, hi: a.hi, steps: a.steps }
+}
+
+/** Levels an axis makes (0 while its values field holds something not a number). */
+const levelsOf = (a: AxisDraft): number => {
+  const values = typedValues(a.values)
+  return values === undefined ? 0 : values.length || a.steps
 }
 
 /** The most grid levels one axis offers in the form (the API takes more as values). */
@@ -73,13 +96,15 @@ export class TkSweepForm extends LitElement {
       .params input { width: auto; flex: none; }
       .dist { color: var(--tk-muted); font-size: 0.72rem; }
       .vary { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr) minmax(0, 1fr) auto; gap: 6px; margin-top: 6px; align-items: center; }
-      .axis { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr) minmax(0, 1fr) minmax(3.5rem, 0.7fr) auto; gap: 6px; margin-top: 6px; align-items: end; }
+      .axis { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr) minmax(0, 1fr) minmax(3.5rem, 0.7fr) minmax(0, 1.4fr) auto; gap: 6px; margin-top: 6px; align-items: end; }
+      .axis input[aria-invalid="true"] { border-color: var(--tk-bad); }
+      .axis input:disabled { opacity: 0.45; }
       .axis label { display: grid; gap: 3px; font-size: 0.8rem; min-width: 0; }
       .axis button { align-self: end; }
       legend { font-size: 0.88rem; font-weight: 600; padding: 0; }
       fieldset { border: 0; padding: 0; margin: 0; min-width: 0; }
       /* A phone: the parameter on its own line, its levels below. */
-      @media (max-width: 560px) { .axis { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1fr) auto; } .axis label.param { grid-column: 1 / -1; } }
+      @media (max-width: 560px) { .axis { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1fr) auto; } .axis label.param { grid-column: 1 / -1; } .axis label.values { grid-column: 1 / 4; } .axis button { grid-row: 2; grid-column: 4; } }
       .count { font-size: 0.82rem; color: var(--tk-muted); }
       .msg { color: var(--tk-bad); font-size: 0.82rem; font-weight: 600; }
       .actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
@@ -123,7 +148,7 @@ export class TkSweepForm extends LitElement {
       untilYear: this.untilYear,
       design: this.design,
       // A grid runs its levels with every distribution at its point value: nothing is sampled or drawn.
-      ...(grid ? { axes: this.axes } : {}),
+      ...(grid ? { axes: this.axes.map(axisRequest) } : {}),
       ...(!grid && this.unsampled.size ? { sample: sampled.filter((p) => !this.unsampled.has(p)) } : {}),
       ...(!grid && this.vary.length ? { vary: this.vary } : {}),
       ...(name === this.scenario && Object.keys(this.overrides).length ? { overrides: this.overrides } : {}),
@@ -132,7 +157,7 @@ export class TkSweepForm extends LitElement {
 
   /** Runs the design makes, as far as the form knows (the server says the exact count for a sampling design). */
   private members(distributed: number): number | undefined {
-    if (this.design === "grid") return this.axes.reduce((n, a) => n * a.steps, this.axes.length ? this.runs : 0)
+    if (this.design === "grid") return this.axes.reduce((n, a) => n * levelsOf(a), this.axes.length ? this.runs : 0)
     if (this.design === "oat") return (1 + 2 * (distributed - this.unsampled.size + this.vary.length)) * this.runs
     if (this.design === "saltelli") return this.runs * (distributed - this.unsampled.size + 2)
     return this.runs
@@ -231,24 +256,27 @@ export class TkSweepForm extends LitElement {
   private renderAxes(numeric: ParameterInfo[]) {
     const used = new Set(this.axes.map((a) => a.path))
     return html`<fieldset id="grid-axes">
-      <legend>Grid: each parameter's levels, from and to included (every combination runs; distributions stay at their point values)</legend>
-      ${this.axes.map(
-        (a, i) => html`<div class="axis" data-axis=${i}>
+      <legend>Grid: each parameter's levels, from and to included, or the values typed (every combination runs; distributions stay at their point values)</legend>
+      ${this.axes.map((a, i) => {
+        // Values typed replace the range: its fields are shown but off.
+        const typed = (typedValues(a.values)?.length ?? 0) > 0
+        return html`<div class="axis" data-axis=${i}>
           <label class="param">Parameter
             <select aria-label=${`Grid parameter ${i + 1}`} @change=${(ev: Event) => {
               const p = numeric.find((x) => x.path === (ev.target as HTMLSelectElement).value)
-              if (p) this.setAxis(i, { path: p.path, ...around(p) })
+              if (p) this.setAxis(i, { path: p.path, ...around(p), values: "" })
             }}>
               ${numeric.map((p) => html`<option value=${p.path} ?selected=${p.path === a.path} ?disabled=${p.path !== a.path && used.has(p.path)}>${p.label}</option>`)}</select></label>
-          <label>From <input type="number" step="any" aria-label=${`From (parameter ${i + 1})`} .value=${String(a.lo)} @change=${(ev: Event) => this.setAxis(i, { lo: Number((ev.target as HTMLInputElement).value) })} /></label>
-          <label>To <input type="number" step="any" aria-label=${`To (parameter ${i + 1})`} .value=${String(a.hi)} @change=${(ev: Event) => this.setAxis(i, { hi: Number((ev.target as HTMLInputElement).value) })} /></label>
-          <label>Levels <input type="number" min="2" max=${MAX_STEPS} aria-label=${`Levels (parameter ${i + 1})`} .value=${String(a.steps)} @change=${(ev: Event) => this.setAxis(i, { steps: Number((ev.target as HTMLInputElement).value) })} /></label>
+          <label>From <input type="number" step="any" ?disabled=${typed} aria-label=${`From (parameter ${i + 1})`} .value=${String(a.lo)} @change=${(ev: Event) => this.setAxis(i, { lo: Number((ev.target as HTMLInputElement).value) })} /></label>
+          <label>To <input type="number" step="any" ?disabled=${typed} aria-label=${`To (parameter ${i + 1})`} .value=${String(a.hi)} @change=${(ev: Event) => this.setAxis(i, { hi: Number((ev.target as HTMLInputElement).value) })} /></label>
+          <label>Levels <input type="number" min="2" max=${MAX_STEPS} ?disabled=${typed} aria-label=${`Levels (parameter ${i + 1})`} .value=${String(a.steps)} @change=${(ev: Event) => this.setAxis(i, { steps: Number((ev.target as HTMLInputElement).value) })} /></label>
+          <label class="values">or values <input type="text" inputmode="decimal" placeholder="a, b, c" aria-label=${`Values (parameter ${i + 1})`} aria-invalid=${typedValues(a.values) === undefined ? "true" : "false"} .value=${a.values} @change=${(ev: Event) => this.setAxis(i, { values: (ev.target as HTMLInputElement).value })} /></label>
           <button type="button" aria-label=${`Remove parameter ${i + 1}`} @click=${() => (this.axes = this.axes.filter((_, j) => j !== i))}>×</button>
-        </div>`,
-      )}
+        </div>`
+      })}
       <button type="button" id="axis-add" ?disabled=${numeric.every((p) => used.has(p.path))} @click=${() => {
         const p = numeric.find((x) => !used.has(x.path))
-        if (p) this.axes = [...this.axes, { path: p.path, ...around(p), steps: 3 }]
+        if (p) this.axes = [...this.axes, { path: p.path, ...around(p), steps: 3, values: "" }]
       }}>Add a parameter</button>
       ${this.msg("axes")}
     </fieldset>`
@@ -257,7 +285,7 @@ export class TkSweepForm extends LitElement {
   private setDesign(design: SweepDesignName, numeric: ParameterInfo[]) {
     // A grid needs a parameter to start from; its runs are per point, so one each is the sensible start.
     if (design === "grid" && this.axes.length === 0 && numeric.length > 0)
-      this.axes = [{ path: numeric[0].path, ...around(numeric[0]), steps: 3 }]
+      this.axes = [{ path: numeric[0].path, ...around(numeric[0]), steps: 3, values: "" }]
     const rows = (d: SweepDesignName) => d === "grid" || d === "oat"
     if (rows(design) && !rows(this.design) && this.runs > 10) this.runs = 1
     else if (!rows(design) && rows(this.design) && this.runs < 10) this.runs = 50
