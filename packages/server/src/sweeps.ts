@@ -1,25 +1,17 @@
 import { randomBytes } from "node:crypto"
-import * as fs from "node:fs"
-import * as path from "node:path"
 import type { Worker } from "node:worker_threads"
 import { type SweepPlan, type SweepRunResult, type SweepTask, sweepFirmsDefault, sweepTasks } from "@takeoff/agents"
 import type { CreateSweepRequest, SweepStatus, SweepSummary } from "@takeoff/protocol"
 import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, conflict, notFound } from "./errors.js"
 import type { SweepJobInit, SweepJobReply } from "./sweep-job.js"
+import { type SweepMeta, SweepStore } from "./sweep-store.js"
 import { spawnWorker } from "./spawn.js"
 
 /** Members one server sweep may run (a Saltelli design runs runs x (k + 2)). */
 export const MAX_SWEEP_MEMBERS = 2000
 /** Sweeps waiting behind the running one, beyond which starting a sweep is refused (429). */
 const MAX_QUEUED_SWEEPS = 10
-
-/** What is persisted per sweep in `sweeps/<id>.json`: the request, the plan, and the members' results. */
-export interface SweepMeta {
-  summary: SweepSummary
-  plan: SweepPlan
-  tasks: SweepTask[]
-}
 
 /** A sweep as the server holds it: its record, its results in member order, and its workers while live. */
 export class Sweep {
@@ -70,33 +62,21 @@ const SWEEP_ID = /^[a-z0-9]{6,16}-[0-9a-f]{8}$/
  */
 export class SweepManager {
   readonly sweeps = new Map<string, Sweep>()
-  private readonly dir: string
+  private readonly store: SweepStore
   private readonly queue: Sweep[] = []
   private current: Sweep | undefined
   private closed = false
 
   private constructor(private readonly options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }) {
-    this.dir = path.join(path.resolve(options.dataDir), "sweeps")
-    fs.mkdirSync(this.dir, { recursive: true })
+    this.store = new SweepStore(options.dataDir)
   }
 
   static load(options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }): SweepManager {
     const m = new SweepManager(options)
-    for (const f of fs.readdirSync(m.dir).sort()) {
-      if (!f.endsWith(".json")) continue
-      try {
-        const saved = JSON.parse(fs.readFileSync(path.join(m.dir, f), "utf8")) as SweepMeta & {
-          results?: Array<SweepRunResult | null>
-        }
-        const sweep = new Sweep(
-          { summary: saved.summary, plan: saved.plan, tasks: saved.tasks },
-          (saved.results ?? []).map((r) => r ?? undefined),
-        )
-        if (sweep.live) sweep.patch({ status: "interrupted", done: sweep.finished().length })
-        m.sweeps.set(sweep.id, sweep)
-      } catch (e) {
-        console.warn(`takeoff server: skipping unreadable sweep file ${f}: ${(e as Error).message}`)
-      }
+    for (const { meta, results } of m.store.loadAll()) {
+      const sweep = new Sweep(meta, results)
+      if (sweep.live) sweep.patch({ status: "interrupted", done: sweep.finished().length })
+      m.sweeps.set(sweep.id, sweep)
     }
     return m
   }
@@ -226,7 +206,7 @@ export class SweepManager {
       return { deleted: false, sweep }
     }
     this.sweeps.delete(id)
-    fs.rmSync(this.file(id), { force: true })
+    this.store.remove(id)
     return { deleted: true, sweep }
   }
 
@@ -240,15 +220,8 @@ export class SweepManager {
     if (this.current) await this.settle(this.current, "stopped")
   }
 
-  private file(id: string) {
-    return path.join(this.dir, `${id}.json`)
-  }
-
   private persist(sweep: Sweep, withResults = false) {
-    const tmp = `${this.file(sweep.id)}.${process.pid}.tmp`
-    const body = withResults ? { ...sweep.meta, results: sweep.results.map((r) => r ?? null) } : sweep.meta
-    fs.writeFileSync(tmp, JSON.stringify(body))
-    fs.renameSync(tmp, this.file(sweep.id))
+    this.store.save(sweep.meta, withResults ? sweep.results : undefined)
   }
 
   private startNext() {
