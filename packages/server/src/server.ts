@@ -11,6 +11,7 @@ import { makeGuard, refuseUpgrade } from "./guard.js"
 import type { RelayOptions, RunRelay } from "./relay.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
+import { SweepStreamHub } from "./sweep-stream.js"
 import { SweepManager } from "./sweeps.js"
 
 export interface ServerOptions {
@@ -48,6 +49,8 @@ export interface RunningServer {
   readonly manager: RunManager
   readonly hub: StreamHub
   readonly sweeps: SweepManager
+  /** Sweep progress over WebSocket. */
+  readonly sweepHub: SweepStreamHub
   /** The NATS relay, when `nats` was given. */
   readonly relay?: RunRelay
   close(): Promise<void>
@@ -87,6 +90,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     kit: manager.kit,
     workers: Math.max(1, options.maxConcurrentRuns ?? 2),
   })
+  const sweepHub = new SweepStreamHub(sweeps)
   const offLoopback = !LOOPBACK.has(host)
   const wildcard = host === "0.0.0.0" || host === "::"
   const guard = makeGuard({
@@ -114,7 +118,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       if (e instanceof ApiFailure) return refuseUpgrade(socket, e)
       throw e
     }
-    hub.upgrade(req, socket, head)
+    if (SweepStreamHub.handles(req)) sweepHub.upgrade(req, socket, head)
+    else hub.upgrade(req, socket, head)
   })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
@@ -131,6 +136,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     }
   } catch (e) {
     hub.close()
+    sweepHub.close()
     await manager.close()
     server.close()
     throw new Error(`--nats ${options.nats?.servers}: ${(e as Error).message}`)
@@ -141,9 +147,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     manager,
     hub,
     sweeps,
+    sweepHub,
     ...(relay ? { relay } : {}),
     close: async () => {
       hub.close()
+      sweepHub.close()
       await sweeps.close()
       await manager.close()
       // After the manager: the runs it stopped are relayed as stopped.

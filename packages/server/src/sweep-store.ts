@@ -3,7 +3,7 @@ import * as path from "node:path"
 import type { SweepPlan, SweepRunResult, SweepTask } from "@takeoff/agents"
 import type { SweepSummary } from "@takeoff/protocol"
 
-/** What is persisted per sweep in `sweeps/<id>.json`: the request, the plan, and the members' results. */
+/** What is persisted per sweep in `sweeps/<id>.json`: the request, the plan and the status (the results go to the member log). */
 export interface SweepMeta {
   summary: SweepSummary
   plan: SweepPlan
@@ -17,12 +17,17 @@ export interface StoredSweep {
 }
 
 /**
- * The sweeps' files in `<dataDir>/sweeps`: one `<id>.json` per sweep, replaced whole (written to a
- * temporary file, then renamed) so a crash leaves the old record or the new one, never half of one.
+ * The sweeps' files in `<dataDir>/sweeps`. Per sweep, `<id>.json` holds its record, replaced whole
+ * (written to a temporary file, then renamed) so a crash leaves the old record or the new one; and
+ * `<id>.members.ndjson` its members' results, one line each, appended in one write and synced as
+ * each member finishes, so a crash loses at most the members running. A torn last line (the write
+ * the crash interrupted) is ignored, named in the server log, and cut off so the next append starts
+ * a line of its own.
  *
  * @example
  * const store = new SweepStore(dataDir)
- * for (const { meta, results } of store.loadAll()) console.log(meta.summary.id, results.length)
+ * store.appendMember(id, result)
+ * for (const { meta, results } of store.loadAll()) console.log(meta.summary.id, results.filter(Boolean).length)
  */
 export class SweepStore {
   readonly dir: string
@@ -41,10 +46,12 @@ export class SweepStore {
         const saved = JSON.parse(fs.readFileSync(path.join(this.dir, f), "utf8")) as SweepMeta & {
           results?: Array<SweepRunResult | null>
         }
-        out.push({
-          meta: { summary: saved.summary, plan: saved.plan, tasks: saved.tasks },
-          results: (saved.results ?? []).map((r) => r ?? undefined),
-        })
+        const meta: SweepMeta = { summary: saved.summary, plan: saved.plan, tasks: saved.tasks }
+        // Records written before the member log held the results of a sweep that ended.
+        const results: Array<SweepRunResult | undefined> = (saved.results ?? []).map((r) => r ?? undefined)
+        results.length = meta.tasks.length
+        for (const r of this.readMembers(meta)) results[r.index] = r
+        out.push({ meta, results })
       } catch (e) {
         console.warn(`takeoff server: skipping unreadable sweep file ${f}: ${(e as Error).message}`)
       }
@@ -52,20 +59,65 @@ export class SweepStore {
     return out
   }
 
-  /** Replaces the sweep's record (with its results when given). */
-  save(meta: SweepMeta, results?: ReadonlyArray<SweepRunResult | undefined>): void {
+  /** Replaces the sweep's record. */
+  save(meta: SweepMeta): void {
     const file = this.file(meta.summary.id)
     const tmp = `${file}.${process.pid}.tmp`
-    const body = results ? { ...meta, results: results.map((r) => r ?? null) } : meta
-    fs.writeFileSync(tmp, JSON.stringify(body))
+    fs.writeFileSync(tmp, JSON.stringify(meta))
     fs.renameSync(tmp, file)
+  }
+
+  /** Appends a finished member's result to the sweep's member log: one line, one write, synced before it returns. */
+  appendMember(id: string, result: SweepRunResult): void {
+    const fd = fs.openSync(this.membersFile(id), "a")
+    try {
+      fs.writeSync(fd, `${JSON.stringify(result)}\n`)
+      fs.fdatasyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
   }
 
   remove(id: string): void {
     fs.rmSync(this.file(id), { force: true })
+    fs.rmSync(this.membersFile(id), { force: true })
+  }
+
+  /** The member log's whole lines; a torn or unreadable line is named in the server log and skipped. */
+  private readMembers(meta: SweepMeta): SweepRunResult[] {
+    const id = meta.summary.id
+    const file = this.membersFile(id)
+    if (!fs.existsSync(file)) return []
+    const text = fs.readFileSync(file, "utf8")
+    const lines = text.split("\n")
+    const torn = lines.pop() ?? ""
+    if (torn !== "") {
+      console.warn(
+        `takeoff server: sweep ${id}: ignoring the torn last line ${lines.length + 1} of ${path.basename(file)} (${Buffer.byteLength(torn)} bytes, no newline: the write a crash cut short)`,
+      )
+      fs.truncateSync(file, Buffer.byteLength(text) - Buffer.byteLength(torn))
+    }
+    const out: SweepRunResult[] = []
+    lines.forEach((line, i) => {
+      try {
+        const r = JSON.parse(line) as SweepRunResult
+        if (!Number.isInteger(r?.index) || r.index < 0 || r.index >= meta.tasks.length)
+          throw new Error(`index: expected an integer in [0, ${meta.tasks.length - 1}], got ${r?.index}`)
+        out.push(r)
+      } catch (e) {
+        console.warn(
+          `takeoff server: sweep ${id}: skipping line ${i + 1} of ${path.basename(file)}: ${(e as Error).message}`,
+        )
+      }
+    })
+    return out
   }
 
   private file(id: string) {
     return path.join(this.dir, `${id}.json`)
+  }
+
+  private membersFile(id: string) {
+    return path.join(this.dir, `${id}.members.ndjson`)
   }
 }

@@ -19,7 +19,9 @@ export class Sweep {
   workers: Worker[] = []
   stopRequested = false
   startedMs = 0
-  /** Bumped on every new result or status change: the statistics are recomputed only when it moved. */
+  /** Seconds the members took in earlier sessions (a resumed sweep's time adds to them). */
+  elapsedBeforeS = 0
+  /** Bumped on every new result or status change: the statistics are recomputed only when it moved (and pushed with it). */
   version = 0
 
   constructor(
@@ -52,9 +54,11 @@ const SWEEP_ID = /^[a-z0-9]{6,16}-[0-9a-f]{8}$/
 /**
  * Sweeps (ensembles) on the server: each one's members run on worker threads (`workers` at once,
  * one sweep at a time, the rest queued in order), through the same sweep engine as `takeoff sweep`
- * (@takeoff/agents sweep/), so a member's result is the one the CLI gets. Kept in `sweeps/<id>.json`
- * in the data directory: the record when it starts, the results when it ends (a sweep live when the
- * server went away reads as interrupted).
+ * (@takeoff/agents sweep/), so a member's result is the one the CLI gets. Kept in the data directory
+ * by SweepStore: the record at each status change, each member's result as it finishes. A sweep live
+ * when the server went away reads as interrupted with the members it finished, and `resume` runs
+ * only the missing ones (a member is a pure function of plan and task, so nothing differs from an
+ * uninterrupted sweep). `onChange` listeners hear every change (the WebSocket progress pushes).
  *
  * @example
  * const sweeps = SweepManager.load({ dataDir, kitUrl, kit, workers: 2 })
@@ -66,6 +70,7 @@ export class SweepManager {
   private readonly queue: Sweep[] = []
   private current: Sweep | undefined
   private closed = false
+  private readonly listeners = new Set<(sweep: Sweep) => void>()
 
   private constructor(private readonly options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }) {
     this.store = new SweepStore(options.dataDir)
@@ -76,6 +81,7 @@ export class SweepManager {
     for (const { meta, results } of m.store.loadAll()) {
       const sweep = new Sweep(meta, results)
       if (sweep.live) sweep.patch({ status: "interrupted", done: sweep.finished().length })
+      else if (sweep.summary.done !== sweep.finished().length) sweep.patch({ done: sweep.finished().length })
       m.sweeps.set(sweep.id, sweep)
     }
     return m
@@ -83,6 +89,12 @@ export class SweepManager {
 
   get kit(): ModelKit {
     return this.options.kit
+  }
+
+  /** Calls `listener` after every change of a sweep (a member finished, its status moved); returns the unsubscribe. */
+  onChange(listener: (sweep: Sweep) => void): () => void {
+    this.listeners.add(listener)
+    return () => void this.listeners.delete(listener)
   }
 
   list(): SweepSummary[] {
@@ -101,12 +113,7 @@ export class SweepManager {
     const kit = this.options.kit
     if (!kit.scenarios.list().some((s) => s.name === req.scenario))
       throw notFound(`unknown scenario "${req.scenario}"`, "scenario")
-    if (this.queue.length >= MAX_QUEUED_SWEEPS)
-      throw new ApiFailure({
-        status: 429,
-        code: "too-many-sweeps",
-        message: `${this.queue.length} sweeps are already waiting; try again later`,
-      })
+    this.refuseIfFull()
     let overrides: Record<string, unknown> = { ...(req.overrides ?? {}) }
     const vary = req.vary ?? []
     const seed = req.seed ?? 1
@@ -189,6 +196,25 @@ export class SweepManager {
   }
 
   /**
+   * Runs an interrupted, stopped or failed sweep's missing members (queued like a new sweep); those
+   * that finished are kept, so its results end as an uninterrupted sweep's would.
+   */
+  resume(id: string): Sweep {
+    if (this.closed) throw new ApiFailure({ status: 503, code: "closing", message: "the server is shutting down" })
+    const sweep = this.get(id)
+    if (sweep.live || sweep.summary.status === "completed")
+      throw conflict(`sweep "${id}" is ${sweep.summary.status}: only an interrupted, stopped or failed sweep resumes`)
+    this.refuseIfFull()
+    const { error: _, ...summary } = sweep.summary
+    sweep.meta.summary = summary
+    sweep.stopRequested = false
+    this.update(sweep, { status: "queued" })
+    this.queue.push(sweep)
+    this.startNext()
+    return sweep
+  }
+
+  /**
    * DELETE: a live sweep stops (the members running finish nowhere; those done are kept, status
    * "stopped"); a finished one is removed with its file.
    */
@@ -196,8 +222,7 @@ export class SweepManager {
     const sweep = this.get(id)
     if (sweep.summary.status === "queued") {
       this.queue.splice(this.queue.indexOf(sweep), 1)
-      sweep.patch({ status: "stopped" })
-      this.persist(sweep)
+      this.update(sweep, { status: "stopped" })
       return { deleted: false, sweep }
     }
     if (sweep.summary.status === "running") {
@@ -214,14 +239,30 @@ export class SweepManager {
   async close(): Promise<void> {
     this.closed = true
     for (const s of this.queue.splice(0)) {
-      s.patch({ status: "stopped" })
-      this.persist(s)
+      this.update(s, { status: "stopped" })
     }
     if (this.current) await this.settle(this.current, "stopped")
   }
 
-  private persist(sweep: Sweep, withResults = false) {
-    this.store.save(sweep.meta, withResults ? sweep.results : undefined)
+  private refuseIfFull() {
+    if (this.queue.length >= MAX_QUEUED_SWEEPS)
+      throw new ApiFailure({
+        status: 429,
+        code: "too-many-sweeps",
+        message: `${this.queue.length} sweeps are already waiting; try again later`,
+      })
+  }
+
+  private persist(sweep: Sweep) {
+    this.store.save(sweep.meta)
+  }
+
+  /** Changes a sweep's summary, writes its record when the status moved, and tells the listeners. */
+  private update(sweep: Sweep, p: Partial<SweepSummary>) {
+    const moved = p.status !== undefined && p.status !== sweep.summary.status
+    sweep.patch(p)
+    if (moved) this.persist(sweep)
+    for (const listener of this.listeners) listener(sweep)
   }
 
   private startNext() {
@@ -232,25 +273,29 @@ export class SweepManager {
     this.run(sweep)
   }
 
-  /** Hands members out to the workers, the next one to whichever finishes first; results land by index. */
+  /**
+   * Hands the members not finished yet out to the workers, the next one to whichever finishes first;
+   * each result is appended to the member log before it counts, and lands by index.
+   */
   private run(sweep: Sweep) {
     const { tasks } = sweep.meta
+    const todo = tasks.flatMap((task, index) => (sweep.results[index] === undefined ? [{ index, task }] : []))
     sweep.startedMs = Date.now()
-    sweep.patch({ status: "running" })
-    this.persist(sweep)
+    sweep.elapsedBeforeS = sweep.summary.elapsedS
+    this.update(sweep, { status: "running", done: sweep.finished().length })
+    if (todo.length === 0) return void this.settle(sweep, "completed")
     let next = 0
     let live = 0
     const init: SweepJobInit = { kitUrl: this.options.kitUrl, plan: sweep.meta.plan }
     const feed = (w: Worker) => {
-      if (next < tasks.length && !sweep.stopRequested) {
-        const index = next++
-        w.postMessage({ index, task: tasks[index] })
-        return
+      if (next < todo.length && !sweep.stopRequested) w.postMessage(todo[next++])
+      else {
+        live--
+        if (live === 0 && sweep.live) void this.settle(sweep, sweep.stopRequested ? "stopped" : "completed")
       }
-      live--
-      if (live === 0 && sweep.live) void this.settle(sweep, sweep.stopRequested ? "stopped" : "completed")
     }
-    const count = Math.max(1, Math.min(this.options.workers, tasks.length))
+    const elapsedS = () => sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000
+    const count = Math.min(this.options.workers, todo.length)
     for (let i = 0; i < count; i++) {
       const w = spawnWorker("sweep-job", import.meta.url, { workerData: init })
       sweep.workers.push(w)
@@ -258,8 +303,13 @@ export class SweepManager {
       w.on("message", (reply: SweepJobReply) => {
         if (!sweep.live) return
         if (!reply.ok) return void this.settle(sweep, "failed", `member ${reply.index}: ${reply.error}`)
+        try {
+          this.store.appendMember(sweep.id, reply.result)
+        } catch (e) {
+          return void this.settle(sweep, "failed", `member ${reply.index}: not saved: ${(e as Error).message}`)
+        }
         sweep.results[reply.index] = reply.result
-        sweep.patch({ done: sweep.summary.done + 1, elapsedS: (Date.now() - sweep.startedMs) / 1000 })
+        this.update(sweep, { done: sweep.summary.done + 1, elapsedS: elapsedS() })
         feed(w)
       })
       w.on("error", (e) => void this.settle(sweep, "failed", e.message))
@@ -274,15 +324,14 @@ export class SweepManager {
   /** Ends a sweep: its workers terminated, its status and results written, the next one started. */
   private async settle(sweep: Sweep, status: SweepStatus, error?: string) {
     if (!sweep.live) return
-    sweep.patch({
+    const workers = sweep.workers.splice(0)
+    this.update(sweep, {
       status,
       done: sweep.finished().length,
-      elapsedS: sweep.startedMs ? (Date.now() - sweep.startedMs) / 1000 : 0,
+      elapsedS: sweep.startedMs ? sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000 : sweep.summary.elapsedS,
       ...(error ? { error } : {}),
     })
-    const workers = sweep.workers.splice(0)
     await Promise.all(workers.map((w) => w.terminate()))
-    this.persist(sweep, true)
     if (this.current === sweep) this.current = undefined
     this.startNext()
   }

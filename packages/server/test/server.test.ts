@@ -479,6 +479,7 @@ describe("malformed and hostile input gets clean errors", () => {
             missing.push(`${method.toUpperCase()} ${route} ${status}`)
     expect(missing).toEqual([])
     expect(doc.json.components.schemas.ServerMessage.anyOf.length).toBe(8)
+    expect(doc.json.components.schemas.SweepServerMessage.anyOf.length).toBe(2)
     // Real answers decode with the Schemas the document is generated from.
     Schema.decodeUnknownSync(Schema.Array(ScenarioDetailSchema))(sc.json)
     const run = await createRun(s.url, { untilYear: 2025, ticksPerSecond: null })

@@ -1,10 +1,17 @@
-import type { SweepDetail, SweepSummary } from "@takeoff/protocol"
+import type { SweepDetail, SweepServerMessage, SweepSummary } from "@takeoff/protocol"
 import { Schema } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
+import WebSocket from "ws"
 import { RunSummarySchema } from "../src/response-schemas.js"
 import { type RunningServer, startServer } from "../src/index.js"
-import { SweepDetailSchema, SweepFanSchema, SweepMemberSchema, SweepSummarySchema } from "../src/sweep-schemas.js"
-import { api, tmpDir, waitRun } from "./helpers.js"
+import {
+  SweepDetailSchema,
+  SweepFanSchema,
+  SweepMemberSchema,
+  SweepServerMessageSchema,
+  SweepSummarySchema,
+} from "../src/sweep-schemas.js"
+import { api, rawRequest, tmpDir, waitRun } from "./helpers.js"
 
 // Sweeps of the real economy on the server's worker threads, over HTTP.
 const servers: RunningServer[] = []
@@ -26,6 +33,23 @@ const waitSweep = async (base: string, id: string, pred: (d: SweepDetail) => boo
     if (Date.now() > until) throw new Error(`sweep ${id} never got there; last: ${JSON.stringify(json?.summary)}`)
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/** A real `ws` client on a sweep's progress stream: every message, decoded with the documented Schema, until the server closes it. */
+const followSweep = (base: string, id: string) => {
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/api/sweeps/${id}/stream`)
+  const messages: SweepServerMessage[] = []
+  let gotFirst: () => void = () => {}
+  const first = new Promise<void>((resolve) => (gotFirst = resolve))
+  ws.on("message", (data) => {
+    messages.push(Schema.decodeUnknownSync(SweepServerMessageSchema)(JSON.parse(data.toString())))
+    gotFirst()
+  })
+  const closed = new Promise<number>((resolve, reject) => {
+    ws.on("close", (code) => resolve(code))
+    ws.on("error", reject)
+  })
+  return { messages, first, closed }
 }
 
 describe("sweeps over the API", () => {
@@ -151,4 +175,55 @@ describe("sweeps over the API", () => {
     expect((await api(s2.url, "DELETE", `/api/sweeps/${id}`)).json.deleted).toBe(true)
     expect((await api(s2.url, "GET", `/api/sweeps/${id}`)).status).toBe(404)
   }, 240_000)
+
+  it("pushes a sweep's progress over its WebSocket: each member's count in order, to total, then completed", async () => {
+    // Given a long sweep running and a small one queued behind it, followed over its WebSocket
+    const s = await start()
+    const long = await api(s.url, "POST", "/api/sweeps", { scenario: "baseline", runs: 400, untilYear: 2040 })
+    const small = await api(s.url, "POST", "/api/sweeps", { scenario: "baseline", runs: 5, seed: 2, untilYear: 2026 })
+    expect(small.json.status, small.text).toBe("queued")
+    const id = small.json.id as string
+    const client = followSweep(s.url, id)
+    await client.first
+    // When the long one is stopped, so the small one runs
+    expect((await api(s.url, "DELETE", `/api/sweeps/${long.json.id}`)).json.summary.status).toBe("stopped")
+    // Then the client hears every count from 0 to 5 in order, the status changes, and a closed socket
+    expect(await client.closed).toBe(1000)
+    const progress = client.messages.map((m) => {
+      if (m.type !== "progress") throw new Error(`unexpected ${JSON.stringify(m)}`)
+      return m
+    })
+    expect(progress.map((m) => [m.summary.status, m.summary.done])).toEqual([
+      ["queued", 0],
+      ["running", 0],
+      ["running", 1],
+      ["running", 2],
+      ["running", 3],
+      ["running", 4],
+      ["running", 5],
+      ["completed", 5],
+    ])
+    expect(progress.every((m) => m.summary.total === 5 && m.summary.id === id)).toBe(true)
+    const versions = progress.map((m) => m.version)
+    expect(
+      versions.every((v, i) => i === 0 || v > versions[i - 1]),
+      `versions ${versions}`,
+    ).toBe(true)
+    // And the last message is the sweep as GET reports it
+    const last = progress[progress.length - 1]
+    expect((await api(s.url, "GET", `/api/sweeps/${id}`)).json.summary).toEqual(last.summary)
+    // And a client that joins after the end is told where it stands, then closed
+    const late = followSweep(s.url, id)
+    expect(await late.closed).toBe(1000)
+    expect(late.messages).toEqual([last])
+    // And an unknown sweep's stream is refused with a JSON 404
+    const refused = await rawRequest(s.url, "GET", "/api/sweeps/zzzzzz-00000000/stream", {
+      Connection: "Upgrade",
+      Upgrade: "websocket",
+      "Sec-WebSocket-Version": "13",
+      "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    })
+    expect(refused.status).toBe(404)
+    expect(JSON.parse(refused.text).error.field).toBe("id")
+  }, 120_000)
 })
