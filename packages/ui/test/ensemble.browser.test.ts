@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import type { RunSummary, SweepDetail } from "@takeoff/protocol"
+import type { RunSummary, SweepDetail, SweepServerMessage } from "@takeoff/protocol"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { launchChromium, type RunningServer, startRealServer, unavailableReason, watchErrors } from "./harness.js"
@@ -33,6 +33,12 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     // Given the Ensemble page at laptop width
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
+    // (every progress message the page's sweep WebSockets receive)
+    const pushed: SweepServerMessage[] = []
+    page.on("websocket", (ws) => {
+      if (/\/api\/sweeps\/[^/]+\/stream$/.test(ws.url()))
+        ws.on("framereceived", (f) => pushed.push(JSON.parse(String(f.payload))))
+    })
     await page.goto(`${server.url}/?view=ensemble`)
     await page.locator("#sweep-runs").waitFor()
     // When a 50-run sweep of the baseline to 2027 is started from the form
@@ -55,6 +61,14 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 300_000, interval: 500 })
       .toBe("completed")
     expect(await page.locator("#sweep-progress").evaluate((el) => (el as HTMLProgressElement).value)).toBe(50)
+    // And its progress was pushed over its WebSocket, each count in order, to 50 and completed
+    const counts = pushed.map((m) => (m.type === "progress" ? m.summary.done : -1))
+    expect(
+      counts.every((n, i) => i === 0 || n - counts[i - 1] === 0 || n - counts[i - 1] === 1),
+      `${counts}`,
+    ).toBe(true)
+    const lastPushed = pushed[pushed.length - 1]
+    expect(lastPushed).toMatchObject({ type: "progress", summary: { id, status: "completed", done: 50 } })
     // And the histograms hold all 50 runs (a bar per year reached, a hatched one for not by 2027)
     const histRuns = (hist: string, p: Page = page) =>
       p
@@ -127,4 +141,42 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     expect(errors).toEqual([])
     await page.close()
   }, 420_000)
+
+  it("resumes a stopped sweep with its Resume button, and polls when its WebSocket drops", async () => {
+    // Given a stopped sweep (it never ran: stopped while queued behind a long one)
+    const post = async (route: string, body: unknown) =>
+      (await fetch(`${server.url}${route}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.json())) as { id: string; status: string }
+    const remove = (id: string) => fetch(`${server.url}/api/sweeps/${id}`, { method: "DELETE" }).then((r) => r.json())
+    const blocker = await post("/api/sweeps", { scenario: "baseline", runs: 400, untilYear: 2040 })
+    const small = await post("/api/sweeps", { scenario: "baseline", runs: 4, seed: 5, untilYear: 2025 })
+    expect(small.status).toBe("queued")
+    expect((await remove(small.id)).summary).toMatchObject({ status: "stopped", done: 0 })
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const errors = watchErrors(page)
+    await page.goto(`${server.url}/#/ensemble/${small.id}`)
+    await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("stopped")
+    await shoot(page, "ensemble-stopped-resume-1280")
+    // When Resume is pressed, it is queued behind the long sweep and followed over its WebSocket
+    await page.locator("#sweep-resume").click()
+    await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("queued")
+    const following = () => page.evaluate(() => (document.querySelector("takeoff-app") as any).ensemble.following)
+    await expect.poll(following, { timeout: 10_000 }).toBe("stream")
+    // When its socket drops while it waits, the page polls instead
+    await page.evaluate(() => (document.querySelector("takeoff-app") as any).ensemble.simulateDrop())
+    await expect.poll(following, { timeout: 10_000 }).toBe("poll")
+    // Then, the long sweep stopped, the resumed one runs to the end and the page shows it done
+    expect((await remove(blocker.id)).summary.status).toBe("stopped")
+    await expect
+      .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 120_000, interval: 300 })
+      .toBe("completed")
+    expect(await page.locator("#sweep-progress").evaluate((el) => (el as HTMLProgressElement).value)).toBe(4)
+    expect(await page.locator("#sweep-resume").count()).toBe(0)
+    expect(await following()).toBe("none")
+    expect(errors).toEqual([])
+    await page.close()
+  }, 180_000)
 })
