@@ -216,7 +216,7 @@ export class SweepManager {
 
   /**
    * DELETE: a live sweep stops (the members running finish nowhere; those done are kept, status
-   * "stopped"); a finished one is removed with its file.
+   * "stopped"); a finished one is removed with its files.
    */
   async remove(id: string): Promise<{ deleted: boolean; sweep: Sweep }> {
     const sweep = this.get(id)

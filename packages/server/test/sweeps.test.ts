@@ -1,3 +1,5 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
 import type { SweepDetail, SweepServerMessage, SweepSummary } from "@takeoff/protocol"
 import { Schema } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
@@ -141,7 +143,7 @@ describe("sweeps over the API", () => {
     expect((await api(s.url, "GET", "/api/sweeps/zzzzzz-00000000")).status).toBe(404)
   })
 
-  it("stops a live sweep with DELETE, keeps what finished across a restart, and removes it with a second DELETE", async () => {
+  it("stops a live sweep with DELETE, keeps what finished across a restart, removes it with a second DELETE, and pushes the progress of the one queued behind it", async () => {
     // Given a long sweep under way, sampling two distributions only
     const dataDir = tmpDir("sweeps-stop")
     const s = await start(dataDir)
@@ -154,6 +156,12 @@ describe("sweeps over the API", () => {
     })
     expect(created.status, created.text).toBe(201)
     const id = created.json.id as string
+    // And a small one queued behind it, followed over its WebSocket
+    const small = await api(s.url, "POST", "/api/sweeps", { scenario: "baseline", runs: 5, seed: 2, untilYear: 2026 })
+    expect(small.json.status, small.text).toBe("queued")
+    const smallId = small.json.id as string
+    const client = followSweep(s.url, smallId)
+    await client.first
     await waitSweep(s.url, id, (d) => d.summary.done >= 2)
     // When it is deleted while running
     const stopped = await api(s.url, "DELETE", `/api/sweeps/${id}`)
@@ -162,32 +170,11 @@ describe("sweeps over the API", () => {
     const kept = stopped.json.summary.done as number
     expect(kept).toBeGreaterThanOrEqual(2)
     expect(kept).toBeLessThan(400)
-    const m0 = (await api(s.url, "GET", `/api/sweeps/${id}/members/0`)).json
-    expect(Object.keys(m0.draws).sort()).toEqual(sample)
-    // And a restarted server still has it
-    await s.close()
-    servers.splice(servers.indexOf(s), 1)
-    const s2 = await start(dataDir)
-    const again = await api(s2.url, "GET", `/api/sweeps/${id}`)
-    expect(again.json.summary).toMatchObject({ status: "stopped", done: kept })
-    expect(again.json.members).toHaveLength(kept)
-    // And a second DELETE removes it
-    expect((await api(s2.url, "DELETE", `/api/sweeps/${id}`)).json.deleted).toBe(true)
-    expect((await api(s2.url, "GET", `/api/sweeps/${id}`)).status).toBe(404)
-  }, 240_000)
-
-  it("pushes a sweep's progress over its WebSocket: each member's count in order, to total, then completed", async () => {
-    // Given a long sweep running and a small one queued behind it, followed over its WebSocket
-    const s = await start()
-    const long = await api(s.url, "POST", "/api/sweeps", { scenario: "baseline", runs: 400, untilYear: 2040 })
-    const small = await api(s.url, "POST", "/api/sweeps", { scenario: "baseline", runs: 5, seed: 2, untilYear: 2026 })
-    expect(small.json.status, small.text).toBe("queued")
-    const id = small.json.id as string
-    const client = followSweep(s.url, id)
-    await client.first
-    // When the long one is stopped, so the small one runs
-    expect((await api(s.url, "DELETE", `/api/sweeps/${long.json.id}`)).json.summary.status).toBe("stopped")
-    // Then the client hears every count from 0 to 5 in order, the status changes, and a closed socket
+    // (whichever finished: with two workers, member 1 and 2 may finish before member 0)
+    const finished = (await api(s.url, "GET", `/api/sweeps/${id}`)).json.members[0].index
+    const member = (await api(s.url, "GET", `/api/sweeps/${id}/members/${finished}`)).json
+    expect(Object.keys(member.draws).sort()).toEqual(sample)
+    // And the small sweep, run next, was pushed to its follower: every count from 0 to 5 in order, the status changes, a closed socket
     expect(await client.closed).toBe(1000)
     const progress = client.messages.map((m) => {
       if (m.type !== "progress") throw new Error(`unexpected ${JSON.stringify(m)}`)
@@ -203,7 +190,7 @@ describe("sweeps over the API", () => {
       ["running", 5],
       ["completed", 5],
     ])
-    expect(progress.every((m) => m.summary.total === 5 && m.summary.id === id)).toBe(true)
+    expect(progress.every((m) => m.summary.total === 5 && m.summary.id === smallId)).toBe(true)
     const versions = progress.map((m) => m.version)
     expect(
       versions.every((v, i) => i === 0 || v > versions[i - 1]),
@@ -211,9 +198,9 @@ describe("sweeps over the API", () => {
     ).toBe(true)
     // And the last message is the sweep as GET reports it
     const last = progress[progress.length - 1]
-    expect((await api(s.url, "GET", `/api/sweeps/${id}`)).json.summary).toEqual(last.summary)
+    expect((await api(s.url, "GET", `/api/sweeps/${smallId}`)).json.summary).toEqual(last.summary)
     // And a client that joins after the end is told where it stands, then closed
-    const late = followSweep(s.url, id)
+    const late = followSweep(s.url, smallId)
     expect(await late.closed).toBe(1000)
     expect(late.messages).toEqual([last])
     // And an unknown sweep's stream is refused with a JSON 404
@@ -225,5 +212,17 @@ describe("sweeps over the API", () => {
     })
     expect(refused.status).toBe(404)
     expect(JSON.parse(refused.text).error.field).toBe("id")
-  }, 120_000)
+    // And a restarted server still has both, their members read back from the member logs
+    await s.close()
+    servers.splice(servers.indexOf(s), 1)
+    const s2 = await start(dataDir)
+    const again = await api(s2.url, "GET", `/api/sweeps/${id}`)
+    expect(again.json.summary).toMatchObject({ status: "stopped", done: kept })
+    expect(again.json.members).toHaveLength(kept)
+    expect((await api(s2.url, "GET", `/api/sweeps/${smallId}`)).json.members).toHaveLength(5)
+    // And a second DELETE removes it
+    expect((await api(s2.url, "DELETE", `/api/sweeps/${id}`)).json.deleted).toBe(true)
+    expect((await api(s2.url, "GET", `/api/sweeps/${id}`)).status).toBe(404)
+    expect(fs.readdirSync(path.join(dataDir, "sweeps")).filter((f) => f.startsWith(id))).toEqual([])
+  }, 240_000)
 })

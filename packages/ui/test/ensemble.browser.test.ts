@@ -151,7 +151,12 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
         body: JSON.stringify(body),
       }).then((r) => r.json())) as { id: string; status: string }
     const remove = (id: string) => fetch(`${server.url}/api/sweeps/${id}`, { method: "DELETE" }).then((r) => r.json())
-    const blocker = await post("/api/sweeps", { scenario: "baseline", runs: 400, untilYear: 2040 })
+    const blocker = await post("/api/sweeps", {
+      scenario: "baseline",
+      runs: 400,
+      untilYear: 2040,
+      sample: ["ai.flopGapScale"],
+    })
     const small = await post("/api/sweeps", { scenario: "baseline", runs: 4, seed: 5, untilYear: 2025 })
     expect(small.status).toBe("queued")
     expect((await remove(small.id)).summary).toMatchObject({ status: "stopped", done: 0 })
