@@ -43,6 +43,8 @@ export class EnsembleController implements ReactiveController {
   private fetchedVersion = -1
   private syncing = false
   private loadedStatus: SweepSummary["status"] | undefined
+  /** Moves each time the sweep shown changes or is followed anew: answers and timers of an older one are dropped. */
+  private generation = 0
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -106,6 +108,7 @@ export class EnsembleController implements ReactiveController {
   }
 
   private unfollow() {
+    this.generation++
     clearTimeout(this.timer)
     const ws = this.ws
     this.ws = null
@@ -147,11 +150,12 @@ export class EnsembleController implements ReactiveController {
   }
 
   private poll(id: string) {
+    const generation = this.generation
     this.following = "poll"
     this.timer = setTimeout(async () => {
-      if (this.detail?.summary.id !== id) return
-      await this.load(id)
-      if (live(this.detail?.summary)) this.poll(id)
+      const stillLive = await this.load(id)
+      if (generation !== this.generation) return
+      if (stillLive) this.poll(id)
       else this.following = "none"
     }, POLL_MS)
   }
@@ -162,7 +166,8 @@ export class EnsembleController implements ReactiveController {
     if (this.syncing) return
     this.syncing = true
     try {
-      while (this.fetchedVersion < this.wantedVersion && this.detail?.summary.id === id) {
+      const generation = this.generation
+      while (this.fetchedVersion < this.wantedVersion && generation === this.generation) {
         const target = this.wantedVersion
         if (!(await this.load(id))) return
         this.fetchedVersion = Math.max(this.fetchedVersion, target)
@@ -174,9 +179,10 @@ export class EnsembleController implements ReactiveController {
 
   /** Fetches the sweep's statistics (and its fan chart when members finished); returns whether the sweep is live. */
   private async load(id: string): Promise<boolean> {
+    const generation = this.generation
     try {
       const d = await api.sweep(id)
-      if (this.detail !== null && this.detail.summary.id !== id) return false
+      if (generation !== this.generation) return false
       // The list shows each sweep's status: fetched again when the one shown has ended.
       const ended = !live(d.summary) && this.loadedStatus !== d.summary.status
       this.loadedStatus = d.summary.status
@@ -201,8 +207,12 @@ export class EnsembleController implements ReactiveController {
   private async loadFan() {
     const d = this.detail
     if (!d || d.summary.done === 0) return
-    this.fanFor = fanKey(d, this.metric)
-    this.fan = await api.sweepFan(d.summary.id, this.metric)
+    const generation = this.generation
+    const key = fanKey(d, this.metric)
+    const fan = await api.sweepFan(d.summary.id, this.metric)
+    if (generation !== this.generation) return
+    this.fan = fan
+    this.fanFor = key
   }
 
   async stop(): Promise<void> {
