@@ -48,8 +48,7 @@ export class SweepStore {
         }
         const meta: SweepMeta = { summary: saved.summary, plan: saved.plan, tasks: saved.tasks }
         // Records written before the member log held the results of a sweep that ended.
-        const results: Array<SweepRunResult | undefined> = (saved.results ?? []).map((r) => r ?? undefined)
-        results.length = meta.tasks.length
+        const results = Array.from({ length: meta.tasks.length }, (_, i) => saved.results?.[i] ?? undefined)
         for (const r of this.readMembers(meta)) results[r.index] = r
         out.push({ meta, results })
       } catch (e) {
