@@ -162,6 +162,23 @@ describe("sweeps over the API", () => {
     const smallId = small.json.id as string
     const client = followSweep(s.url, smallId)
     await client.first
+    // (a second client's ping is answered with where the sweep stands; anything else is refused by name)
+    const pinger = new WebSocket(`${s.url.replace(/^http/, "ws")}/api/sweeps/${smallId}/stream`)
+    const answers: unknown[] = []
+    await new Promise<void>((resolve, reject) => {
+      pinger.on("error", reject)
+      pinger.on("message", (data) => {
+        answers.push(JSON.parse(data.toString()))
+        if (answers.length === 1) for (const m of ['{"type":"ping"}', "nonsense"]) pinger.send(m)
+        if (answers.length === 3) resolve()
+      })
+    })
+    pinger.close()
+    expect(answers.map((m) => Schema.decodeUnknownSync(SweepServerMessageSchema)(m))).toEqual([
+      client.messages[0],
+      client.messages[0],
+      { type: "error", message: "type: expected ping" },
+    ])
     await waitSweep(s.url, id, (d) => d.summary.done >= 2)
     // When it is deleted while running
     const stopped = await api(s.url, "DELETE", `/api/sweeps/${id}`)
