@@ -1,13 +1,11 @@
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { Worker } from "node:worker_threads"
 import { type SweepPlan, type SweepRunResult, type SweepTask, sweepFirmsDefault, sweepTasks } from "@takeoff/agents"
 import type { CreateSweepRequest, SweepStatus, SweepSummary } from "@takeoff/protocol"
 import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, conflict, notFound } from "./errors.js"
-import type { SweepJobInit, SweepJobReply } from "./sweep-job.js"
-import { spawnWorker } from "./spawn.js"
+import type { SweepExecutor } from "./sweep-executor.js"
 
 /** Members one server sweep may run (a Saltelli design runs runs x (k + 2)). */
 export const MAX_SWEEP_MEMBERS = 2000
@@ -21,10 +19,12 @@ export interface SweepMeta {
   tasks: SweepTask[]
 }
 
-/** A sweep as the server holds it: its record, its results in member order, and its workers while live. */
+/** A sweep as the server holds it: its record, its results in member order, and its members' run while live. */
 export class Sweep {
   readonly results: Array<SweepRunResult | undefined>
-  workers: Worker[] = []
+  /** Stops the members' run; `running` settles once nothing of it is left. */
+  readonly stopMembers = new AbortController()
+  running: Promise<void> | undefined
   stopRequested = false
   startedMs = 0
   /** Bumped on every new result or status change: the statistics are recomputed only when it moved. */
@@ -58,14 +58,15 @@ export class Sweep {
 const SWEEP_ID = /^[a-z0-9]{6,16}-[0-9a-f]{8}$/
 
 /**
- * Sweeps (ensembles) on the server: each one's members run on worker threads (`workers` at once,
- * one sweep at a time, the rest queued in order), through the same sweep engine as `takeoff sweep`
+ * Sweeps (ensembles) on the server: each one's members run on the executor chosen at start-up
+ * (worker threads, or NATS workers with `--nats`; one sweep at a time, the rest queued in order),
+ * through the same sweep engine as `takeoff sweep`
  * (@takeoff/agents sweep/), so a member's result is the one the CLI gets. Kept in `sweeps/<id>.json`
  * in the data directory: the record when it starts, the results when it ends (a sweep live when the
  * server went away reads as interrupted).
  *
  * @example
- * const sweeps = SweepManager.load({ dataDir, kitUrl, kit, workers: 2 })
+ * const sweeps = SweepManager.load({ dataDir, kit, executor: threadExecutor({ kitUrl, workers: 2 }) })
  * const sweep = sweeps.create({ scenario: "baseline", runs: 50, untilYear: 2030 })
  */
 export class SweepManager {
@@ -75,12 +76,12 @@ export class SweepManager {
   private current: Sweep | undefined
   private closed = false
 
-  private constructor(private readonly options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }) {
+  private constructor(private readonly options: { dataDir: string; kit: ModelKit; executor: SweepExecutor }) {
     this.dir = path.join(path.resolve(options.dataDir), "sweeps")
     fs.mkdirSync(this.dir, { recursive: true })
   }
 
-  static load(options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }): SweepManager {
+  static load(options: { dataDir: string; kit: ModelKit; executor: SweepExecutor }): SweepManager {
     const m = new SweepManager(options)
     for (const f of fs.readdirSync(m.dir).sort()) {
       if (!f.endsWith(".json")) continue
@@ -103,6 +104,11 @@ export class SweepManager {
 
   get kit(): ModelKit {
     return this.options.kit
+  }
+
+  /** Where the members run (worker threads, or NATS workers). */
+  get executor(): SweepExecutor {
+    return this.options.executor
   }
 
   list(): SweepSummary[] {
@@ -259,56 +265,45 @@ export class SweepManager {
     this.run(sweep)
   }
 
-  /** Hands members out to the workers, the next one to whichever finishes first; results land by index. */
+  /** Hands the members to the executor; results land by index. */
   private run(sweep: Sweep) {
-    const { tasks } = sweep.meta
     sweep.startedMs = Date.now()
     sweep.patch({ status: "running" })
     this.persist(sweep)
-    let next = 0
-    let live = 0
-    const init: SweepJobInit = { kitUrl: this.options.kitUrl, plan: sweep.meta.plan }
-    const feed = (w: Worker) => {
-      if (next < tasks.length && !sweep.stopRequested) {
-        const index = next++
-        w.postMessage({ index, task: tasks[index] })
-        return
-      }
-      live--
-      if (live === 0 && sweep.live) void this.settle(sweep, sweep.stopRequested ? "stopped" : "completed")
-    }
-    const count = Math.max(1, Math.min(this.options.workers, tasks.length))
-    for (let i = 0; i < count; i++) {
-      const w = spawnWorker("sweep-job", import.meta.url, { workerData: init })
-      sweep.workers.push(w)
-      live++
-      w.on("message", (reply: SweepJobReply) => {
-        if (!sweep.live) return
-        if (!reply.ok) return void this.settle(sweep, "failed", `member ${reply.index}: ${reply.error}`)
-        sweep.results[reply.index] = reply.result
-        sweep.patch({ done: sweep.summary.done + 1, elapsedS: (Date.now() - sweep.startedMs) / 1000 })
-        feed(w)
-      })
-      w.on("error", (e) => void this.settle(sweep, "failed", e.message))
-      w.on("exit", (code) => {
-        if (code !== 0 && sweep.live && !sweep.stopRequested)
-          void this.settle(sweep, "failed", `a sweep worker exited with code ${code}`)
-      })
-      feed(w)
-    }
+    const { plan, tasks } = sweep.meta
+    sweep.running = this.options.executor.run(
+      { sweepId: sweep.id, plan, tasks },
+      {
+        onResult: (index, result) => {
+          if (!sweep.live) return
+          sweep.results[index] = result
+          sweep.patch({ done: sweep.summary.done + 1, elapsedS: (Date.now() - sweep.startedMs) / 1000 })
+        },
+        onNotice: (notice) => {
+          if (sweep.live) sweep.patch({ notice })
+        },
+      },
+      sweep.stopMembers.signal,
+    )
+    void sweep.running.then(
+      () => this.settle(sweep, sweep.stopRequested ? "stopped" : "completed"),
+      (e: Error) => this.settle(sweep, "failed", e.message),
+    )
   }
 
-  /** Ends a sweep: its workers terminated, its status and results written, the next one started. */
+  /** Ends a sweep: its members' run stopped, its status and results written, the next one started. */
   private async settle(sweep: Sweep, status: SweepStatus, error?: string) {
     if (!sweep.live) return
     sweep.patch({
       status,
       done: sweep.finished().length,
       elapsedS: sweep.startedMs ? (Date.now() - sweep.startedMs) / 1000 : 0,
+      notice: undefined,
       ...(error ? { error } : {}),
     })
-    const workers = sweep.workers.splice(0)
-    await Promise.all(workers.map((w) => w.terminate()))
+    sweep.stopMembers.abort()
+    // Its failure, if any, is already in `error`: what matters here is that nothing of it still runs.
+    await sweep.running?.catch(() => {})
     this.persist(sweep, true)
     if (this.current === sweep) this.current = undefined
     this.startNext()
