@@ -82,7 +82,9 @@ suite(`server sweeps on NATS workers${reachable ? "" : ` (skipped: no NATS at ${
     // Then the sweep says it waits for workers rather than hanging silently
     const waiting = await waitSweep(viaNats.url, id, (d) => d.summary.notice !== undefined)
     expect(waiting.summary).toMatchObject({ status: "running", done: 0 })
-    expect(waiting.summary.notice).toMatch(/^waiting for workers: .*takeoff worker --nats/)
+    expect(waiting.summary.notice).toMatch(
+      /^waiting for workers: no worker has held a job .*TAKEOFF_NATS_PREFIX=\S+ takeoff worker --nats /,
+    )
     // When a worker process starts
     const worker = takeoffAsync(["worker", "--nats", natsUrl, "-q"], {
       env: { ...process.env, TAKEOFF_NATS_PREFIX: prefix },

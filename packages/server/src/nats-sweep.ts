@@ -189,14 +189,12 @@ export const runNatsSweep = async (
     let lastBusyMs = Date.now()
     let idle = false
     const idleNoticeMs = options.idleNoticeMs ?? DEFAULT_IDLE_NOTICE_MS
+    const env = options.prefix && options.prefix !== "TAKEOFF" ? `TAKEOFF_NATS_PREFIX=${options.prefix} ` : ""
+    const waiting = `waiting for workers: no worker has held a job from NATS at ${options.servers} for ${Math.round(idleNoticeMs / 100) / 10} s (start one: ${env}takeoff worker --nats ${options.servers})`
     const setIdle = (now: boolean) => {
       if (now === idle) return
       idle = now
-      events.onIdle?.(
-        now
-          ? `waiting for workers: none has taken a job from NATS at ${options.servers} for ${Math.round(idleNoticeMs / 1000)} s (start \`takeoff worker --nats ${options.servers}\`)`
-          : undefined,
-      )
+      events.onIdle?.(now ? waiting : undefined)
     }
     let polling = false
     if (events.onIdle) {
