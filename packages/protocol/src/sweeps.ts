@@ -51,6 +51,8 @@ export interface SweepSummary {
   /** Wall-clock seconds the members took (so far). */
   readonly elapsedS: number
   readonly error?: string
+  /** Why a running sweep is not progressing, e.g. "waiting for workers: ..." when no NATS worker takes its jobs. */
+  readonly notice?: string
 }
 
 /** One milestone over a sweep's finished members: share reached and percentile dates ("YYYY-MM", null = not by the horizon). */

@@ -8,9 +8,11 @@ import { defaultKeyPath } from "@takeoff/core"
 import { makeApp } from "./app.js"
 import { ApiFailure } from "./errors.js"
 import { makeGuard, refuseUpgrade } from "./guard.js"
+import type { NatsSweepOptions } from "./nats-sweep.js"
 import type { RelayOptions, RunRelay } from "./relay.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
+import { natsExecutor, threadExecutor } from "./sweep-executor.js"
 import { SweepStreamHub } from "./sweep-stream.js"
 import { SweepManager } from "./sweeps.js"
 
@@ -38,9 +40,10 @@ export interface ServerOptions {
   /**
    * Share live runs with every server on the same NATS JetStream (and prefix): this server's runs
    * are published there, theirs are listed and streamed here (see relay.ts). The name defaults to
-   * `<hostname>:<port>`.
+   * `<hostname>:<port>`. Sweeps then run their members on the `takeoff worker` processes pulling
+   * jobs from the same NATS and prefix (see nats-sweep.ts), not on this server's threads.
    */
-  readonly nats?: RelayOptions
+  readonly nats?: RelayOptions & Pick<NatsSweepOptions, "ackWaitMs" | "idleNoticeMs">
 }
 
 export interface RunningServer {
@@ -86,9 +89,13 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const hub = new StreamHub(manager, options.streamHighWaterBytes)
   const sweeps = SweepManager.load({
     dataDir,
-    kitUrl: options.kitUrl ?? defaultKitUrl(),
     kit: manager.kit,
-    workers: Math.max(1, options.maxConcurrentRuns ?? 2),
+    executor: options.nats
+      ? natsExecutor(options.nats, manager.kit.model.version)
+      : threadExecutor({
+          kitUrl: options.kitUrl ?? defaultKitUrl(),
+          workers: Math.max(1, options.maxConcurrentRuns ?? 2),
+        }),
   })
   const sweepHub = new SweepStreamHub(sweeps)
   const offLoopback = !LOOPBACK.has(host)

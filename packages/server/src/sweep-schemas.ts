@@ -33,6 +33,7 @@ export const SweepSummarySchema = Schema.Struct({
   overrides: Schema.Record(Str, Schema.Unknown),
   elapsedS: Num,
   error: Schema.optional(Str),
+  notice: Schema.optional(Str),
 })
 
 const MemberRow = {

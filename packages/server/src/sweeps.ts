@@ -1,22 +1,22 @@
 import { randomBytes } from "node:crypto"
-import type { Worker } from "node:worker_threads"
 import { type SweepPlan, type SweepRunResult, type SweepTask, sweepFirmsDefault, sweepTasks } from "@takeoff/agents"
 import type { CreateSweepRequest, SweepStatus, SweepSummary } from "@takeoff/protocol"
 import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, conflict, notFound } from "./errors.js"
-import type { SweepJobInit, SweepJobReply } from "./sweep-job.js"
+import type { SweepExecutor } from "./sweep-executor.js"
 import { type SweepMeta, SweepStore } from "./sweep-store.js"
-import { spawnWorker } from "./spawn.js"
 
 /** Members one server sweep may run (a Saltelli design runs runs x (k + 2)). */
 export const MAX_SWEEP_MEMBERS = 2000
 /** Sweeps waiting behind the running one, beyond which starting a sweep is refused (429). */
 const MAX_QUEUED_SWEEPS = 10
 
-/** A sweep as the server holds it: its record, its results in member order, and its workers while live. */
+/** A sweep as the server holds it: its record, its results in member order, and its members' run while live. */
 export class Sweep {
   readonly results: Array<SweepRunResult | undefined>
-  workers: Worker[] = []
+  /** Stops the members' run (a new one per run, so a resumed sweep is not born stopped); `running` settles once nothing of it is left. */
+  stopMembers = new AbortController()
+  running: Promise<void> | undefined
   stopRequested = false
   startedMs = 0
   /** Seconds the members took in earlier sessions (a resumed sweep's time adds to them). */
@@ -52,16 +52,17 @@ export class Sweep {
 const SWEEP_ID = /^[a-z0-9]{6,16}-[0-9a-f]{8}$/
 
 /**
- * Sweeps (ensembles) on the server: each one's members run on worker threads (`workers` at once,
- * one sweep at a time, the rest queued in order), through the same sweep engine as `takeoff sweep`
- * (@takeoff/agents sweep/), so a member's result is the one the CLI gets. Kept in the data directory
- * by SweepStore: the record at each status change, each member's result as it finishes. A sweep live
- * when the server went away reads as interrupted with the members it finished, and `resume` runs
- * only the missing ones (a member is a pure function of plan and task, so nothing differs from an
- * uninterrupted sweep). `onChange` listeners hear every change (the WebSocket progress pushes).
+ * Sweeps (ensembles) on the server: each one's members run on the executor chosen at start-up
+ * (worker threads, or NATS workers with `--nats`; one sweep at a time, the rest queued in order),
+ * through the same sweep engine as `takeoff sweep` (@takeoff/agents sweep/), so a member's result is
+ * the one the CLI gets. Kept in the data directory by SweepStore: the record at each status change,
+ * each member's result as it finishes. A sweep live when the server went away reads as interrupted
+ * with the members it finished, and `resume` runs only the missing ones (a member is a pure function
+ * of plan and task, so nothing differs from an uninterrupted sweep). `onChange` listeners hear every
+ * change (the WebSocket progress pushes).
  *
  * @example
- * const sweeps = SweepManager.load({ dataDir, kitUrl, kit, workers: 2 })
+ * const sweeps = SweepManager.load({ dataDir, kit, executor: threadExecutor({ kitUrl, workers: 2 }) })
  * const sweep = sweeps.create({ scenario: "baseline", runs: 50, untilYear: 2030 })
  */
 export class SweepManager {
@@ -72,11 +73,11 @@ export class SweepManager {
   private closed = false
   private readonly listeners = new Set<(sweep: Sweep) => void>()
 
-  private constructor(private readonly options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }) {
+  private constructor(private readonly options: { dataDir: string; kit: ModelKit; executor: SweepExecutor }) {
     this.store = new SweepStore(options.dataDir)
   }
 
-  static load(options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }): SweepManager {
+  static load(options: { dataDir: string; kit: ModelKit; executor: SweepExecutor }): SweepManager {
     const m = new SweepManager(options)
     for (const { meta, results } of m.store.loadAll()) {
       const sweep = new Sweep(meta, results)
@@ -95,6 +96,11 @@ export class SweepManager {
   onChange(listener: (sweep: Sweep) => void): () => void {
     this.listeners.add(listener)
     return () => void this.listeners.delete(listener)
+  }
+
+  /** Where the members run (worker threads, or NATS workers). */
+  get executor(): SweepExecutor {
+    return this.options.executor
   }
 
   list(): SweepSummary[] {
@@ -274,64 +280,57 @@ export class SweepManager {
   }
 
   /**
-   * Hands the members not finished yet out to the workers, the next one to whichever finishes first;
-   * each result is appended to the member log before it counts, and lands by index.
+   * Hands the members not finished yet to the executor; each result is appended to the member log
+   * before it counts, and lands by its index.
    */
   private run(sweep: Sweep) {
-    const { tasks } = sweep.meta
-    const todo = tasks.flatMap((task, index) => (sweep.results[index] === undefined ? [{ index, task }] : []))
+    const todo = sweep.meta.tasks.filter((task) => sweep.results[task.index] === undefined)
     sweep.startedMs = Date.now()
     sweep.elapsedBeforeS = sweep.summary.elapsedS
     this.update(sweep, { status: "running", done: sweep.finished().length })
     if (todo.length === 0) return void this.settle(sweep, "completed")
-    let next = 0
-    let live = 0
-    const init: SweepJobInit = { kitUrl: this.options.kitUrl, plan: sweep.meta.plan }
-    const feed = (w: Worker) => {
-      if (next < todo.length && !sweep.stopRequested) w.postMessage(todo[next++])
-      else {
-        live--
-        if (live === 0 && sweep.live) void this.settle(sweep, sweep.stopRequested ? "stopped" : "completed")
-      }
-    }
     const elapsedS = () => sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000
-    const count = Math.min(this.options.workers, todo.length)
-    for (let i = 0; i < count; i++) {
-      const w = spawnWorker("sweep-job", import.meta.url, { workerData: init })
-      sweep.workers.push(w)
-      live++
-      w.on("message", (reply: SweepJobReply) => {
-        if (!sweep.live) return
-        if (!reply.ok) return void this.settle(sweep, "failed", `member ${reply.index}: ${reply.error}`)
-        try {
-          this.store.appendMember(sweep.id, reply.result)
-        } catch (e) {
-          return void this.settle(sweep, "failed", `member ${reply.index}: not saved: ${(e as Error).message}`)
-        }
-        sweep.results[reply.index] = reply.result
-        this.update(sweep, { done: sweep.summary.done + 1, elapsedS: elapsedS() })
-        feed(w)
-      })
-      w.on("error", (e) => void this.settle(sweep, "failed", e.message))
-      w.on("exit", (code) => {
-        if (code !== 0 && sweep.live && !sweep.stopRequested)
-          void this.settle(sweep, "failed", `a sweep worker exited with code ${code}`)
-      })
-      feed(w)
-    }
+    sweep.stopMembers = new AbortController()
+    sweep.running = this.options.executor.run(
+      // A fresh id per run: NATS drops a job whose message id it saw in the last two minutes, so a
+      // sweep resumed soon after it stopped must not reuse its first run's ids.
+      { sweepId: `${sweep.id}-${randomBytes(3).toString("hex")}`, plan: sweep.meta.plan, tasks: todo },
+      {
+        onResult: (index, result) => {
+          if (!sweep.live || sweep.results[index] !== undefined) return
+          try {
+            this.store.appendMember(sweep.id, result)
+          } catch (e) {
+            return void this.settle(sweep, "failed", `member ${index}: not saved: ${(e as Error).message}`)
+          }
+          sweep.results[index] = result
+          this.update(sweep, { done: sweep.summary.done + 1, elapsedS: elapsedS() })
+        },
+        onNotice: (notice) => {
+          if (sweep.live) this.update(sweep, { notice })
+        },
+      },
+      sweep.stopMembers.signal,
+    )
+    void sweep.running.then(
+      () => this.settle(sweep, sweep.stopRequested ? "stopped" : "completed"),
+      (e: Error) => this.settle(sweep, "failed", e.message),
+    )
   }
 
-  /** Ends a sweep: its workers terminated, its status and results written, the next one started. */
+  /** Ends a sweep: its members' run stopped, its status and results written, the next one started. */
   private async settle(sweep: Sweep, status: SweepStatus, error?: string) {
     if (!sweep.live) return
-    const workers = sweep.workers.splice(0)
     this.update(sweep, {
       status,
       done: sweep.finished().length,
       elapsedS: sweep.startedMs ? sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000 : sweep.summary.elapsedS,
+      notice: undefined,
       ...(error ? { error } : {}),
     })
-    await Promise.all(workers.map((w) => w.terminate()))
+    sweep.stopMembers.abort()
+    // Its failure, if any, is already in `error`: what matters here is that nothing of it still runs.
+    await sweep.running?.catch(() => {})
     if (this.current === sweep) this.current = undefined
     this.startNext()
   }

@@ -106,7 +106,9 @@ export class TkEnsembleView extends LitElement {
           }</div>
         <progress id="sweep-progress" max=${s.total} .value=${s.done}></progress>
         <p class="hint" id="sweep-status">${s.status} · ${s.done} of ${s.total} runs · ${s.elapsedS.toFixed(1)} s · seed ${s.seed}
-          · <a href=${`#/ensemble/${s.id}`}>link</a>${s.error ? html` · <span class="error">${s.error}</span>` : nothing}</p>
+          · <a href=${`#/ensemble/${s.id}`}>link</a>${s.error ? html` · <span class="error">${s.error}</span>` : nothing}${
+            s.notice ? html` · <span id="sweep-notice">${s.notice}</span>` : nothing
+          }</p>
         <div class="table-wrap"><table class="stack"><thead><tr><th>Milestone</th><th class="num">Reached</th><th>P10</th><th>P50</th><th>P90</th></tr></thead>
           <tbody>${d.milestones.map(
             (
