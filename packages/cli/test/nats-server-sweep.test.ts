@@ -126,7 +126,7 @@ suite(`server sweeps on NATS workers${reachable ? "" : ` (skipped: no NATS at ${
     expect(del.json.summary).toMatchObject({ status: "stopped", done: 0 })
     expect(await jobsQueued(prefix, id)).toBe(0)
     // And resumed at once (within NATS's two-minute duplicate window), a worker runs all 20
-    expect((await api(s.url, "POST", `/api/sweeps/${id}/resume`)).status).toBe(200)
+    expect((await api(s.url, "POST", `/api/sweeps/${id}/resume`, {})).status).toBe(200)
     const worker = takeoffAsync(["worker", "--nats", natsUrl, "-q"], {
       env: { ...process.env, TAKEOFF_NATS_PREFIX: prefix },
     })
