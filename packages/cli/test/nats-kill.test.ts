@@ -11,7 +11,7 @@ import { runNatsWorker } from "../dist/nats-worker.js"
 import { kitNamed } from "../src/models.js"
 import type { SweepPlan } from "../src/sweep-run.js"
 import { takeoffAsync, tempDir } from "./helpers.js"
-import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "../../server/test/nats-helpers.js"
 
 const reachable = await natsReachable()
 const prefixes = new StreamPrefixes()

@@ -3,7 +3,7 @@ import type { RunSummary, ServerMessage } from "@takeoff/protocol"
 import { afterAll, expect, it } from "vitest"
 import WebSocket from "ws"
 import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
-import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "../../server/test/nats-helpers.js"
 
 const reachable = await natsReachable()
 const prefixes = new StreamPrefixes()

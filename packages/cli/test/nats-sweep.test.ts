@@ -10,7 +10,7 @@ import { runNatsWorker } from "../dist/nats-worker.js"
 import { kitNamed } from "../src/models.js"
 import { runSweepMember, type SweepPlan } from "../src/sweep-run.js"
 import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
-import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "../../server/test/nats-helpers.js"
 
 const url = natsUrl
 const reachable = await natsReachable()

@@ -1,52 +1,30 @@
 import { spawn } from "node:child_process"
-import * as net from "node:net"
-import { jetstreamManager } from "@nats-io/jetstream"
-import { connect } from "@nats-io/transport-node"
 import type { RunSummary } from "@takeoff/protocol"
-import { afterAll, afterEach, describe, expect, it } from "vitest"
+import { afterAll, afterEach, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../src/index.js"
 import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
 
 const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
-const NATS = process.env.NATS_URL ?? "nats://127.0.0.1:4222"
-const reachable = await new Promise<boolean>((resolve) => {
-  const u = new URL(NATS)
-  const s = net.connect({ host: u.hostname, port: Number(u.port || 4222) })
-  s.setTimeout(1500)
-  const settle = (ok: boolean) => {
-    s.destroy()
-    resolve(ok)
-  }
-  s.once("connect", () => settle(true))
-  s.once("error", () => settle(false))
-  s.once("timeout", () => settle(false))
-})
-if (!reachable && process.env.CI === "true") {
-  describe("live runs across servers", () => {
-    it(`needs NATS with JetStream at ${NATS} (CI=true)`, () => {
-      throw new Error(`NATS is not reachable at ${NATS}`)
-    })
-  })
-}
-
-const prefixes: string[] = []
+const reachable = await natsReachable()
+const prefixes = new StreamPrefixes()
+const suite = natsSuite(reachable)
 const servers: RunningServer[] = []
 const clients: StreamClient[] = []
 /** Two servers on one NATS, with a stream prefix no other test uses. */
 const pair = async () => {
-  const prefix = `TKRELAY${process.pid}x${prefixes.length}`
-  prefixes.push(prefix)
+  const prefix = prefixes.next("RELAY")
   const start = async (name: string) => {
     const s = await startServer({
       port: 0,
       dataDir: tmpDir(name),
       kitUrl: WALKERS,
-      nats: { servers: NATS, prefix, name },
+      nats: { servers: natsUrl, prefix, name },
     })
     servers.push(s)
     return s
   }
-  return [await start("A"), await start("B")] as const
+  return [await start("A"), await start("B"), prefix] as const
 }
 const stream = (base: string, id: string, from?: number) => {
   const c = new StreamClient(base, id, from)
@@ -57,15 +35,7 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.close()
   for (const s of servers.splice(0)) await s.close()
 })
-afterAll(async () => {
-  if (!reachable) return
-  const nc = await connect({ servers: NATS })
-  const jsm = await jetstreamManager(nc)
-  for await (const si of jsm.streams.list()) {
-    if (prefixes.some((p) => si.config.name === `${p}_LIVE`)) await jsm.streams.delete(si.config.name)
-  }
-  await nc.drain()
-})
+afterAll(() => prefixes.cleanup())
 
 /** Polls B's run list until it holds `id`. */
 const listedOn = async (base: string, id: string): Promise<RunSummary> => {
@@ -88,8 +58,7 @@ const tickValues = (c: StreamClient) =>
         : [],
   )
 
-const suite = reachable ? describe : describe.skip
-suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped: no NATS at ${NATS})`}`, () => {
+suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped: no NATS at ${natsUrl})`}`, () => {
   it("given a run started on A, B lists it as hosted by A and streams every tick once, in order, to the same end", async () => {
     const [a, b] = await pair()
     // Given: a paced run on A.
@@ -134,7 +103,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
   })
 
   it("given a finished run of A's, B replays it from any tick, and a server started later still lists it", async () => {
-    const [a, b] = await pair()
+    const [a, b, prefix] = await pair()
     const created = await api(a.url, "POST", "/api/runs", { scenario: "walkers", seed: 3, untilYear: 2027 })
     const id = (created.json as RunSummary).id
     await waitRun(a.url, id, (r) => r.status === "completed")
@@ -143,12 +112,11 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
     const end = await replay.finished()
     expect(replay.ticks).toEqual(range(10, end.run.tick))
     // A third server joining afterwards reads the stream from its start.
-    const prefix = prefixes[prefixes.length - 1]
     const c = await startServer({
       port: 0,
       dataDir: tmpDir("C"),
       kitUrl: WALKERS,
-      nats: { servers: NATS, prefix, name: "C" },
+      nats: { servers: natsUrl, prefix, name: "C" },
     })
     servers.push(c)
     const onC = await waitRun(c.url, id, (r) => r.status === "completed")
@@ -159,8 +127,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
   })
 
   it("given A killed mid-run, B marks A's run interrupted at the last tick relayed, and streams it to there", async () => {
-    const prefix = `TKRELAY${process.pid}x${prefixes.length}`
-    prefixes.push(prefix)
+    const prefix = prefixes.next("RELAY")
     // Given: A in its own process (so it can die as a crash would), B in this one, both beating every 300 ms.
     const child = spawn(
       process.execPath,
@@ -169,7 +136,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
         "tsx",
         new URL("./fixtures/serve-nats.ts", import.meta.url).pathname,
         tmpDir("A"),
-        NATS,
+        natsUrl,
         prefix,
         "A",
       ],
@@ -184,7 +151,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
         port: 0,
         dataDir: tmpDir("B"),
         kitUrl: WALKERS,
-        nats: { servers: NATS, prefix, name: "B", heartbeatMs: 300 },
+        nats: { servers: natsUrl, prefix, name: "B", heartbeatMs: 300 },
       })
       servers.push(b)
       const created = await api(urlA, "POST", "/api/runs", {
