@@ -1,37 +1,17 @@
-import { mkdirSync } from "node:fs"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
 import type { RunSummary, SweepDetail, SweepServerMessage } from "@takeoff/protocol"
-import type { Browser, Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { launchChromium, type RunningServer, startRealServer, unavailableReason, watchErrors } from "./harness.js"
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
+import { saveScreenshot, sidewaysOverflow, unavailableReason, useServerAndBrowser, watchErrors } from "./harness.js"
 
 const reason = await unavailableReason()
 if (reason) console.warn(`\n[ensemble browser tests] SKIPPED: ${reason}\n`)
 
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), "artifacts")
-const shoot = async (page: Page, name: string) => {
-  mkdirSync(artifacts, { recursive: true })
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
-}
-const overflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-
 describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real server", () => {
-  let server: RunningServer
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startRealServer()
-    browser = await launchChromium()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useServerAndBrowser()
 
   it("starts a 50-run sweep from the form, fills its histograms, tornado and fan chart, and opens one of its runs", async () => {
     // Given the Ensemble page at laptop width
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
     // (every progress message the page's sweep WebSockets receive)
     const pushed: SweepServerMessage[] = []
@@ -39,7 +19,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       if (/\/api\/sweeps\/[^/]+\/stream$/.test(ws.url()))
         ws.on("framereceived", (f) => pushed.push(JSON.parse(String(f.payload))))
     })
-    await page.goto(`${server.url}/?view=ensemble`)
+    await page.goto(`${env.server.url}/?view=ensemble`)
     await page.locator("#sweep-runs").waitFor()
     // When a 50-run sweep of the baseline to 2027 is started from the form
     await page.locator("#sweep-runs").fill("50")
@@ -90,28 +70,28 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       )
       .toEqual({ x: 4, series: 4 })
     // And the table lists every run with its milestone dates, as the API has them
-    const detail = (await (await fetch(`${server.url}/api/sweeps/${id}`)).json()) as SweepDetail
+    const detail = (await (await fetch(`${env.server.url}/api/sweeps/${id}`)).json()) as SweepDetail
     await expect.poll(() => page.locator("#sweep-members tbody tr").count(), { timeout: 10_000 }).toBe(50)
-    await shoot(page, "ensemble-laptop-1280")
-    expect(await overflow(page)).toBe(0)
+    await saveScreenshot(page, "ensemble-laptop-1280")
+    expect(await sidewaysOverflow(page)).toBe(0)
 
     // When the same link is opened on a phone
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    const phone = await env.browser.newPage({ viewport: { width: 390, height: 844 } })
     const phoneErrors = watchErrors(phone)
-    await phone.goto(`${server.url}/#/ensemble/${id}`)
+    await phone.goto(`${env.server.url}/#/ensemble/${id}`)
     await expect.poll(() => phone.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("completed")
     await expect.poll(() => histRuns("hist-AGI", phone), { timeout: 10_000 }).toBe(50)
     await phone.locator(".t-row").first().waitFor()
     await phone.locator("#sweep-fan").waitFor()
     // Then nothing scrolls sideways
-    expect(await overflow(phone)).toBe(0)
-    await shoot(phone, "ensemble-phone-390")
+    expect(await sidewaysOverflow(phone)).toBe(0)
+    await saveScreenshot(phone, "ensemble-phone-390")
     expect(phoneErrors).toEqual([])
     await phone.close()
 
     // When the Runs page is opened, the sweep is listed beside the runs, and its link opens it
-    const runsPage = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    await runsPage.goto(`${server.url}/?view=runs`)
+    const runsPage = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await runsPage.goto(`${env.server.url}/?view=runs`)
     await runsPage.locator(`#runs-sweeps a[href="#/ensemble/${id}"]`).click()
     await expect
       .poll(() => runsPage.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 })
@@ -128,7 +108,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     await expect
       .poll(
         async () => {
-          run = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as RunSummary
+          run = (await (await fetch(`${env.server.url}/api/runs/${runId}`)).json()) as RunSummary
           return run.status
         },
         { timeout: 120_000, interval: 300 },
@@ -137,7 +117,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     expect(run!.seed).toBe(member.seed)
     expect(run!.milestones.find((m) => m.kind === "agi")?.date ?? null).toBe(member.milestones.AGI)
     await page.locator("#chart-ai-share").waitFor()
-    await shoot(page, "ensemble-member-run-1280")
+    await saveScreenshot(page, "ensemble-member-run-1280")
     expect(errors).toEqual([])
     await page.close()
   }, 420_000)
@@ -145,12 +125,13 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
   it("resumes a stopped sweep with its Resume button, and polls when its WebSocket drops", async () => {
     // Given a stopped sweep (it never ran: stopped while queued behind a long one)
     const post = async (route: string, body: unknown) =>
-      (await fetch(`${server.url}${route}`, {
+      (await fetch(`${env.server.url}${route}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       }).then((r) => r.json())) as { id: string; status: string }
-    const remove = (id: string) => fetch(`${server.url}/api/sweeps/${id}`, { method: "DELETE" }).then((r) => r.json())
+    const remove = (id: string) =>
+      fetch(`${env.server.url}/api/sweeps/${id}`, { method: "DELETE" }).then((r) => r.json())
     const blocker = await post("/api/sweeps", {
       scenario: "baseline",
       runs: 400,
@@ -160,11 +141,11 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     const small = await post("/api/sweeps", { scenario: "baseline", runs: 4, seed: 5, untilYear: 2025 })
     expect(small.status).toBe("queued")
     expect((await remove(small.id)).summary).toMatchObject({ status: "stopped", done: 0 })
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
-    await page.goto(`${server.url}/#/ensemble/${small.id}`)
+    await page.goto(`${env.server.url}/#/ensemble/${small.id}`)
     await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("stopped")
-    await shoot(page, "ensemble-stopped-resume-1280")
+    await saveScreenshot(page, "ensemble-stopped-resume-1280")
     // When Resume is pressed, it is queued behind the long sweep and followed over its WebSocket
     await page.locator("#sweep-resume").click()
     await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("queued")
