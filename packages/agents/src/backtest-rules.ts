@@ -85,9 +85,17 @@ const HUMANOIDS_2025 = 13_317
 const NVIDIA_H100E_CUMULATIVE_END_2025 = 13_659_259
 const NVIDIA_TDP_ADDED_2025_GW = 4.887
 
-const gdpGrowth2025 = (s: MonthlySeries) => yearMean(s, "gdpUsd", 2025) / yearMean(s, "gdpUsd", 2024) - 1
-const GROWTH_NOTE =
-  "IMF real growth (PPP weights); model: mean 2025 GDP over mean 2024 GDP (one world aggregate, 2023 prices)"
+/** A vintage of the IMF's 2025 world real growth against the model's mean 2025 GDP over its mean 2024 GDP. */
+const growth2025Rule = (id: string): BacktestRule => ({
+  id,
+  kind: "level",
+  unit: "fraction/yr",
+  conversion:
+    "IMF real growth (PPP weights); model: mean 2025 GDP over mean 2024 GDP (one world aggregate, 2023 prices)",
+  observed: num,
+  simulated: (s) => yearMean(s, "gdpUsd", 2025) / yearMean(s, "gdpUsd", 2024) - 1,
+  until: "2025-12",
+})
 
 const context = (id: string, conversion: string): BacktestRule => ({ id, kind: "context", unit: "", conversion })
 
@@ -98,24 +106,8 @@ const context = (id: string, conversion: string): BacktestRule => ({ id, kind: "
  * BACKTEST_RULES.find((r) => r.id === "nvidia_chip_spend_2025")?.kind // "level"
  */
 export const BACKTEST_RULES: ReadonlyArray<BacktestRule> = [
-  {
-    id: "world_real_growth_2025_imf_oct2025",
-    kind: "level",
-    unit: "fraction/yr",
-    conversion: GROWTH_NOTE,
-    observed: num,
-    simulated: gdpGrowth2025,
-    until: "2025-12",
-  },
-  {
-    id: "world_real_growth_2025_imf_jan2026",
-    kind: "level",
-    unit: "fraction/yr",
-    conversion: GROWTH_NOTE,
-    observed: num,
-    simulated: gdpGrowth2025,
-    until: "2025-12",
-  },
+  growth2025Rule("world_real_growth_2025_imf_oct2025"),
+  growth2025Rule("world_real_growth_2025_imf_jan2026"),
   {
     id: "world_gdp_nominal_2025_imf_oct2025",
     kind: "level",
