@@ -97,6 +97,17 @@ const growth2025Rule = (id: string): BacktestRule => ({
   until: "2025-12",
 })
 
+/** One lab's annualised revenue run rate in a month: a floor on the world's AI revenue that month. */
+const labRunRateRule = (id: string, month: string): BacktestRule => ({
+  id,
+  kind: "floor",
+  unit: "USD/yr",
+  conversion: `one lab's run rate, a floor; model: aiRevenueUsd in ${month} (annualised)`,
+  observed: num,
+  simulated: at("aiRevenueUsd", month),
+  until: month,
+})
+
 const context = (id: string, conversion: string): BacktestRule => ({ id, kind: "context", unit: "", conversion })
 
 /**
@@ -145,42 +156,10 @@ export const BACKTEST_RULES: ReadonlyArray<BacktestRule> = [
     simulated: (s) => yearMean(s, "aiRevenueUsd", 2025),
     until: "2025-12",
   },
-  {
-    id: "openai_arr_end_2025",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2025-12 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2025-12"),
-    until: "2025-12",
-  },
-  {
-    id: "anthropic_run_rate_end_2025",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2025-12 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2025-12"),
-    until: "2025-12",
-  },
-  {
-    id: "openai_arr_feb_2026",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2026-02 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2026-02"),
-    until: "2026-02",
-  },
-  {
-    id: "anthropic_run_rate_mar_2026",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2026-03 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2026-03"),
-    until: "2026-03",
-  },
+  labRunRateRule("openai_arr_end_2025", "2025-12"),
+  labRunRateRule("anthropic_run_rate_end_2025", "2025-12"),
+  labRunRateRule("openai_arr_feb_2026", "2026-02"),
+  labRunRateRule("anthropic_run_rate_mar_2026", "2026-03"),
   {
     id: "openai_compute_power_2025",
     kind: "floor",
