@@ -1,40 +1,19 @@
 import { spawn } from "node:child_process"
 import type { RunSummary } from "@takeoff/protocol"
-import { afterAll, afterEach, expect, it } from "vitest"
-import { type RunningServer, startServer } from "../src/index.js"
-import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
+import { afterAll, expect, it } from "vitest"
+import { api, closedAfterEach, range, type StreamClient, tmpDir, waitRun } from "./helpers.js"
 import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
 
-const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
 const reachable = await natsReachable()
 const prefixes = new StreamPrefixes()
 const suite = natsSuite(reachable)
-const servers: RunningServer[] = []
-const clients: StreamClient[] = []
+const { start, stream } = closedAfterEach("relay")
 /** Two servers on one NATS, with a stream prefix no other test uses. */
 const pair = async () => {
   const prefix = prefixes.next("RELAY")
-  const start = async (name: string) => {
-    const s = await startServer({
-      port: 0,
-      dataDir: tmpDir(name),
-      kitUrl: WALKERS,
-      nats: { servers: natsUrl, prefix, name },
-    })
-    servers.push(s)
-    return s
-  }
-  return [await start("A"), await start("B"), prefix] as const
+  const named = (name: string) => start({ dataDir: tmpDir(name), nats: { servers: natsUrl, prefix, name } })
+  return [await named("A"), await named("B"), prefix] as const
 }
-const stream = (base: string, id: string, from?: number) => {
-  const c = new StreamClient(base, id, from)
-  clients.push(c)
-  return c
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  for (const s of servers.splice(0)) await s.close()
-})
 afterAll(() => prefixes.cleanup())
 
 /** Polls B's run list until it holds `id`. */
@@ -112,13 +91,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
     const end = await replay.finished()
     expect(replay.ticks).toEqual(range(10, end.run.tick))
     // A third server joining afterwards reads the stream from its start.
-    const c = await startServer({
-      port: 0,
-      dataDir: tmpDir("C"),
-      kitUrl: WALKERS,
-      nats: { servers: natsUrl, prefix, name: "C" },
-    })
-    servers.push(c)
+    const c = await start({ dataDir: tmpDir("C"), nats: { servers: natsUrl, prefix, name: "C" } })
     const onC = await waitRun(c.url, id, (r) => r.status === "completed")
     expect(onC).toMatchObject({ hostedBy: "A", tick: end.run.tick })
     const full = stream(c.url, id)
@@ -147,13 +120,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
         child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))
         child.once("exit", (code) => reject(new Error(`server A exited (${code})`)))
       })
-      const b = await startServer({
-        port: 0,
-        dataDir: tmpDir("B"),
-        kitUrl: WALKERS,
-        nats: { servers: natsUrl, prefix, name: "B", heartbeatMs: 300 },
-      })
-      servers.push(b)
+      const b = await start({ dataDir: tmpDir("B"), nats: { servers: natsUrl, prefix, name: "B", heartbeatMs: 300 } })
       const created = await api(urlA, "POST", "/api/runs", {
         scenario: "walkers",
         seed: 5,
