@@ -5,7 +5,7 @@ import type { RunSummary } from "@takeoff/protocol"
 import { Simulation } from "@takeoff/core"
 import { walkersModel } from "@takeoff/core/testing"
 import { Validator } from "@seriousme/openapi-schema-validator"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import { startServer } from "../src/index.js"
 import {
