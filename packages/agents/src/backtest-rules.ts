@@ -4,6 +4,8 @@
  * the `conversion` text is what the scorecard and docs/model.md show.
  */
 
+import { dateToTick } from "./time.js"
+
 /** A run's metrics month by month from its first month: `months[i]` is the month `start` + i. */
 export interface MonthlySeries {
   /** "YYYY-MM" of months[0]. */
@@ -13,10 +15,7 @@ export interface MonthlySeries {
 
 /** The index of month "YYYY-MM" in a series, or -1 when the series does not reach it. */
 export const monthIndex = (s: MonthlySeries, date: string): number => {
-  const i =
-    (Number(date.slice(0, 4)) - Number(s.start.slice(0, 4))) * 12 +
-    Number(date.slice(5, 7)) -
-    Number(s.start.slice(5, 7))
+  const i = dateToTick(s, date)
   return i >= 0 && i < s.months.length ? i : -1
 }
 
