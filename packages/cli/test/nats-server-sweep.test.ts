@@ -5,7 +5,7 @@ import type { SweepDetail, SweepFan, SweepSummary } from "@takeoff/protocol"
 import { type RunningServer, startServer } from "@takeoff/server"
 import { afterAll, expect, it } from "vitest"
 import { takeoffAsync, tempDir } from "./helpers.js"
-import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "../../server/test/nats-helpers.js"
 
 const reachable = await natsReachable()
 const prefixes = new StreamPrefixes()
