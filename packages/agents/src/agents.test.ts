@@ -6,6 +6,7 @@ import { loadScenario, withValues } from "./scenario.js"
 import { FOUNDRIES } from "./economy/sets.js"
 import { PARAM_BY_PATH, PARAMS, POWER_SOURCES } from "./params.js"
 import { type EconomyState, F, initialEconomyState, K, MATERIALS, powerCapacityGw, X } from "./state.js"
+import { yearAtTick } from "./time.js"
 
 /** Given-when-then for each agent kind: a state, one system's decision, the reducer's effect. */
 const config = loadScenario("baseline", { set: [["firms.count", "100"]] })
@@ -355,7 +356,7 @@ describe("pipeline bookkeeping", () => {
     ],
   ]
   const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0)
-  const month = (t: number): EconomyEvent => ({ type: "MonthBegan", data: { year: 2024 + t / 12 } })
+  const month = (t: number): EconomyEvent => ({ type: "MonthBegan", data: { year: yearAtTick(2024, t) } })
 
   it("covers every lead-time parameter of the registry", () => {
     // chips.fabLeadTimeMonths only spreads the capacity committed before the start (calibrate.ts).

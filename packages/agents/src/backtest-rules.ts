@@ -4,6 +4,8 @@
  * the `conversion` text is what the scorecard and docs/model.md show.
  */
 
+import { dateToTick } from "./time.js"
+
 /** A run's metrics month by month from its first month: `months[i]` is the month `start` + i. */
 export interface MonthlySeries {
   /** "YYYY-MM" of months[0]. */
@@ -13,10 +15,7 @@ export interface MonthlySeries {
 
 /** The index of month "YYYY-MM" in a series, or -1 when the series does not reach it. */
 export const monthIndex = (s: MonthlySeries, date: string): number => {
-  const i =
-    (Number(date.slice(0, 4)) - Number(s.start.slice(0, 4))) * 12 +
-    Number(date.slice(5, 7)) -
-    Number(s.start.slice(5, 7))
+  const i = dateToTick(s, date)
   return i >= 0 && i < s.months.length ? i : -1
 }
 
@@ -85,9 +84,28 @@ const HUMANOIDS_2025 = 13_317
 const NVIDIA_H100E_CUMULATIVE_END_2025 = 13_659_259
 const NVIDIA_TDP_ADDED_2025_GW = 4.887
 
-const gdpGrowth2025 = (s: MonthlySeries) => yearMean(s, "gdpUsd", 2025) / yearMean(s, "gdpUsd", 2024) - 1
-const GROWTH_NOTE =
-  "IMF real growth (PPP weights); model: mean 2025 GDP over mean 2024 GDP (one world aggregate, 2023 prices)"
+/** A vintage of the IMF's 2025 world real growth against the model's mean 2025 GDP over its mean 2024 GDP. */
+const growth2025Rule = (id: string): BacktestRule => ({
+  id,
+  kind: "level",
+  unit: "fraction/yr",
+  conversion:
+    "IMF real growth (PPP weights); model: mean 2025 GDP over mean 2024 GDP (one world aggregate, 2023 prices)",
+  observed: num,
+  simulated: (s) => yearMean(s, "gdpUsd", 2025) / yearMean(s, "gdpUsd", 2024) - 1,
+  until: "2025-12",
+})
+
+/** One lab's annualised revenue run rate in a month: a floor on the world's AI revenue that month. */
+const labRunRateRule = (id: string, month: string): BacktestRule => ({
+  id,
+  kind: "floor",
+  unit: "USD/yr",
+  conversion: `one lab's run rate, a floor; model: aiRevenueUsd in ${month} (annualised)`,
+  observed: num,
+  simulated: at("aiRevenueUsd", month),
+  until: month,
+})
 
 const context = (id: string, conversion: string): BacktestRule => ({ id, kind: "context", unit: "", conversion })
 
@@ -98,24 +116,8 @@ const context = (id: string, conversion: string): BacktestRule => ({ id, kind: "
  * BACKTEST_RULES.find((r) => r.id === "nvidia_chip_spend_2025")?.kind // "level"
  */
 export const BACKTEST_RULES: ReadonlyArray<BacktestRule> = [
-  {
-    id: "world_real_growth_2025_imf_oct2025",
-    kind: "level",
-    unit: "fraction/yr",
-    conversion: GROWTH_NOTE,
-    observed: num,
-    simulated: gdpGrowth2025,
-    until: "2025-12",
-  },
-  {
-    id: "world_real_growth_2025_imf_jan2026",
-    kind: "level",
-    unit: "fraction/yr",
-    conversion: GROWTH_NOTE,
-    observed: num,
-    simulated: gdpGrowth2025,
-    until: "2025-12",
-  },
+  growth2025Rule("world_real_growth_2025_imf_oct2025"),
+  growth2025Rule("world_real_growth_2025_imf_jan2026"),
   {
     id: "world_gdp_nominal_2025_imf_oct2025",
     kind: "level",
@@ -153,42 +155,10 @@ export const BACKTEST_RULES: ReadonlyArray<BacktestRule> = [
     simulated: (s) => yearMean(s, "aiRevenueUsd", 2025),
     until: "2025-12",
   },
-  {
-    id: "openai_arr_end_2025",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2025-12 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2025-12"),
-    until: "2025-12",
-  },
-  {
-    id: "anthropic_run_rate_end_2025",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2025-12 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2025-12"),
-    until: "2025-12",
-  },
-  {
-    id: "openai_arr_feb_2026",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2026-02 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2026-02"),
-    until: "2026-02",
-  },
-  {
-    id: "anthropic_run_rate_mar_2026",
-    kind: "floor",
-    unit: "USD/yr",
-    conversion: "one lab's run rate, a floor; model: aiRevenueUsd in 2026-03 (annualised)",
-    observed: num,
-    simulated: at("aiRevenueUsd", "2026-03"),
-    until: "2026-03",
-  },
+  labRunRateRule("openai_arr_end_2025", "2025-12"),
+  labRunRateRule("anthropic_run_rate_end_2025", "2025-12"),
+  labRunRateRule("openai_arr_feb_2026", "2026-02"),
+  labRunRateRule("anthropic_run_rate_mar_2026", "2026-03"),
   {
     id: "openai_compute_power_2025",
     kind: "floor",

@@ -8,6 +8,8 @@ import { loadScenario, withValues } from "./scenario.js"
 import { economyKit } from "./kit.js"
 import { computeMetrics } from "./metrics.js"
 import { simulate } from "./simulate.js"
+import { tickAtYear, yearAtTick } from "./time.js"
+import { logitShares } from "./economy/suppliers.js"
 import { FOUNDRY, MAKER, NFD, NMK } from "./economy/sets.js"
 import { FL, ML, NFL, NML } from "./economy/state.js"
 import { type EconomyState, F, initialEconomyState, RING, X } from "./state.js"
@@ -25,10 +27,18 @@ const apply = (st: EconomyState, events: ReadonlyArray<EconomyEvent>, tick = 1) 
 }
 const only = <T extends EconomyEvent["type"]>(events: EconomyEvent[], type: T) =>
   events.filter((e): e is Extract<EconomyEvent, { type: T }> => e.type === type)
-const month = (t: number): EconomyEvent => ({ type: "MonthBegan", data: { year: 2024 + t / 12 } })
-const tickOf = (year: number) => Math.round((year - 2024) * 12)
+const month = (t: number): EconomyEvent => ({ type: "MonthBegan", data: { year: yearAtTick(2024, t) } })
+const tickOf = (year: number) => tickAtYear(2024, year)
 const TSMC = FOUNDRY.tsmc
 const SMIC = FOUNDRY.smic
+
+describe("buyers' logit", () => {
+  it("splits by weight x base^exponent over the suppliers with a positive weight, and gives none when nothing weighs", () => {
+    const share = logitShares(new Float64Array([1, 1, 0, 2]), new Float64Array([1, 2, 1, 4]), -1)
+    expect([...share]).toEqual([0.5, 0.25, 0, 0.25])
+    expect([...logitShares(new Float64Array([0, 0]), new Float64Array([1, 1]), 2)]).toEqual([0, 0])
+  })
+})
 
 describe("foundries", () => {
   it("given labs' budgets above supply, when foundries decide, then scarcity prices every foundry above its floor and each orders fab and packaging capacity", () => {

@@ -44,8 +44,33 @@ export const dateToTick = (config: Pick<EconomyConfig, "start">, date: string): 
 export const untilTickForYear = (config: Pick<EconomyConfig, "start">, year: number): number =>
   dateToTick(config, `${year}-12`)
 
-/** Fractional calendar year of a tick (2024.0 for January 2024). */
-export const tickToYear = (config: Pick<EconomyConfig, "start">, tick: number): number => {
+/**
+ * Fractional calendar year of tick 0 (2024.5 for a scenario starting 2024-07): `Derived.startYear`.
+ *
+ * @example
+ * startYearOf({ start: "2024-07" }) // 2024.5
+ */
+export const startYearOf = (config: Pick<EconomyConfig, "start">): number => {
   const { year, month } = startOf(config)
-  return year + (month - 1 + tick) / 12
+  return year + (month - 1) / TICKS_PER_YEAR
 }
+
+/**
+ * Fractional calendar year of a tick, from the start year (`Derived.startYear`).
+ *
+ * @example
+ * yearAtTick(2024, 18) // 2025.5
+ */
+export const yearAtTick = (startYear: number, tick: number): number => startYear + tick / TICKS_PER_YEAR
+
+/**
+ * The tick a fractional calendar year falls on, to the nearest month (negative: before the start).
+ *
+ * @example
+ * tickAtYear(2024, 2027.5) // 42
+ */
+export const tickAtYear = (startYear: number, year: number): number => Math.round((year - startYear) * TICKS_PER_YEAR)
+
+/** Fractional calendar year of a tick (2024.0 for January 2024). */
+export const tickToYear = (config: Pick<EconomyConfig, "start">, tick: number): number =>
+  yearAtTick(startYearOf(config), tick)

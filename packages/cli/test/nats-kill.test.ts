@@ -5,11 +5,13 @@ import { jetstreamManager } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
 import { deriveSeed } from "@takeoff/core"
 import { afterAll, expect, it } from "vitest"
+import { runNatsSweep } from "@takeoff/server/nats-sweep"
 // The built module: its job thread is a built file too.
-import { runNatsSweep, runNatsWorker } from "../dist/nats-sweep.js"
+import { runNatsWorker } from "../dist/nats-worker.js"
+import { kitNamed } from "../src/models.js"
 import type { SweepPlan } from "../src/sweep-run.js"
 import { takeoffAsync, tempDir } from "./helpers.js"
-import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "../../server/test/nats-helpers.js"
 
 const reachable = await natsReachable()
 const prefixes = new StreamPrefixes()
@@ -133,7 +135,11 @@ suite(`worker failures over NATS JetStream${reachable ? "" : ` (skipped: no NATS
     // Given two workers on one queue whose ack wait is 400 ms.
     const ran = [worker(), worker()]
     // When a sweep of runs that each take longer than that goes through them.
-    const { done } = await runNatsSweep(options, plan, tasks, () => {})
+    const { done } = await runNatsSweep(
+      options,
+      { plan, tasks, modelVersion: kitNamed(plan.model).model.version },
+      { onResult: () => {} },
+    )
     ac.abort()
     const counts = await Promise.all(ran)
     // Then no job was handed out twice, and the runs really did outlast the ack wait.

@@ -3,23 +3,24 @@ import type { RunSummary, ServerMessage } from "@takeoff/protocol"
 import { afterAll, expect, it } from "vitest"
 import WebSocket from "ws"
 import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
-import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "../../server/test/nats-helpers.js"
 
 const reachable = await natsReachable()
 const prefixes = new StreamPrefixes()
 afterAll(() => (reachable ? prefixes.cleanup() : undefined))
 const suite = natsSuite(reachable)
 
-/** Starts `takeoff serve` and resolves with its URL and the name it shares runs under. */
+/** Starts `takeoff serve` and resolves with its URL, the name it shares runs under and where its sweeps run. */
 const serve = (args: string[], env: NodeJS.ProcessEnv) => {
   const child = takeoffAsync(["serve", "--port", "0", "--data", tempDir(), ...args], { env })
-  const ready = new Promise<{ url: string; name: string }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; name: string; sweepsOn: string }>((resolve, reject) => {
     let out = ""
     child.stdout!.on("data", (d) => {
       out += d
       const url = /Takeoff at (http:\/\/\S+)/.exec(out)?.[1]
       const name = /over NATS at \S+ as (\S+)/.exec(out)?.[1]
-      if (url && name) resolve({ url, name })
+      const sweepsOn = /Sweeps run on (.+)\n/.exec(out)?.[1]
+      if (url && name && sweepsOn) resolve({ url, name, sweepsOn })
     })
     child.on("exit", (code) => reject(new Error(`serve exited early (${code})`)))
   })
@@ -40,6 +41,8 @@ suite(`takeoff serve --nats${reachable ? "" : ` (skipped: no NATS at ${natsUrl})
     try {
       const [A, B] = await Promise.all([a.ready, b.ready])
       expect(A.name).not.toBe(B.name)
+      // Both run their sweeps on the NATS workers (nats-server-sweep.test.ts runs one).
+      expect([A.sweepsOn, B.sweepsOn]).toEqual([`NATS workers at ${natsUrl}`, `NATS workers at ${natsUrl}`])
       const res = await fetch(`${A.url}/api/runs`, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -4,11 +4,13 @@ import { deriveSeed } from "@takeoff/core"
 import { jetstream } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
 import { afterAll, expect, it } from "vitest"
+import { runNatsSweep } from "@takeoff/server/nats-sweep"
 // The built module: its job thread is a built file too.
-import { runNatsSweep, runNatsWorker } from "../dist/nats-sweep.js"
+import { runNatsWorker } from "../dist/nats-worker.js"
+import { kitNamed } from "../src/models.js"
 import { runSweepMember, type SweepPlan } from "../src/sweep-run.js"
 import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
-import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "../../server/test/nats-helpers.js"
 
 const url = natsUrl
 const reachable = await natsReachable()
@@ -53,7 +55,11 @@ suite(`distributed sweeps over NATS JetStream${reachable ? "" : ` (skipped: no N
       finalKeys: ["gdpUsd", "aiShare"],
     }
     const tasks = [0, 1, 2].map((index) => ({ index, seed: deriveSeed(5, index) }))
-    const sweep = runNatsSweep(options, plan, tasks, () => {})
+    const sweep = runNatsSweep(
+      options,
+      { plan, tasks, modelVersion: kitNamed(plan.model).model.version },
+      { onResult: () => {} },
+    )
     // The doomed worker: pulls one job and vanishes without an ack.
     const nc = await connect({ servers: url })
     const js = jetstream(nc)

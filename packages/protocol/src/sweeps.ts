@@ -80,6 +80,8 @@ export interface SweepSummary {
   /** Wall-clock seconds the members took (so far). */
   readonly elapsedS: number
   readonly error?: string
+  /** Why a running sweep is not progressing, e.g. "waiting for workers: ..." when no NATS worker takes its jobs. */
+  readonly notice?: string
 }
 
 /** One milestone over a sweep's finished members: share reached and percentile dates ("YYYY-MM", null = not by the horizon). */
@@ -164,3 +166,24 @@ export interface SweepFan {
 export interface SweepMember extends SweepMemberRow {
   readonly draws: Readonly<Record<string, number>>
 }
+
+/**
+ * What the server sends on a sweep's WebSocket, `GET /api/sweeps/:id/stream` (JSON text messages):
+ * `progress` on connecting and after every change of the sweep (each member finished, each status
+ * change), in order, until the sweep has ended; `error` answers a client message it cannot read.
+ */
+export type SweepServerMessage =
+  | {
+      readonly type: "progress"
+      /** done of total, status, elapsed time, error. */
+      readonly summary: SweepSummary
+      /**
+       * Moves whenever the statistics of GET /api/sweeps/:id may have changed: fetch them again
+       * when it differs from the one they were fetched at.
+       */
+      readonly version: number
+    }
+  | { readonly type: "error"; readonly message: string }
+
+/** What a client may send on a sweep's WebSocket: `ping` is answered with a `progress` message. */
+export type SweepClientMessage = { readonly type: "ping" }

@@ -99,7 +99,14 @@ export const makeGuard = (options: GuardOptions) => {
 /** Answers a refused WebSocket upgrade with the JSON error body an HTTP route would send. */
 export const refuseUpgrade = (socket: Duplex, failure: ApiFailure): void => {
   const body = JSON.stringify(failure.body)
-  const reason = failure.status === 401 ? "Unauthorized" : failure.status === 403 ? "Forbidden" : "Bad Request"
+  const reason =
+    failure.status === 401
+      ? "Unauthorized"
+      : failure.status === 403
+        ? "Forbidden"
+        : failure.status === 404
+          ? "Not Found"
+          : "Bad Request"
   socket.end(
     `HTTP/1.1 ${failure.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )

@@ -24,10 +24,12 @@ import {
   StateQuery,
 } from "./schemas.js"
 import {
+  SweepClientMessageSchema,
   SweepDeletedSchema,
   SweepDetailSchema,
   SweepFanSchema,
   SweepMemberSchema,
+  SweepServerMessageSchema,
   SweepSummarySchema,
 } from "./sweep-schemas.js"
 
@@ -73,7 +75,7 @@ export const openApiDocument = () => ({
     title: "Takeoff server",
     version: "0.1.0",
     description:
-      "Runs and streams Takeoff simulations. Mutating calls need `Authorization: Bearer <token>` when the server binds beyond loopback. Live ticks: WebSocket `GET /api/runs/{id}/stream?from=TICK` (messages in @takeoff/protocol).",
+      "Runs and streams Takeoff simulations. Mutating calls need `Authorization: Bearer <token>` when the server binds beyond loopback. Live ticks: WebSocket `GET /api/runs/{id}/stream?from=TICK`; sweep progress: WebSocket `GET /api/sweeps/{id}/stream` (messages in @takeoff/protocol and components.schemas).",
   },
   paths: {
     "/api/health": { get: { summary: "Liveness and counts", responses: { 200: ok("ok", "Health") } } },
@@ -206,7 +208,8 @@ export const openApiDocument = () => ({
     },
     "/api/sweeps/{id}": {
       get: {
-        summary: "A sweep's progress and statistics over its finished members (poll while it runs)",
+        summary:
+          "A sweep's progress and statistics over its finished members (fetch again when the stream's version moves)",
         parameters: [idParam],
         responses: { 200: ok("The sweep", "SweepDetail"), 404: errorResponse },
       },
@@ -215,6 +218,35 @@ export const openApiDocument = () => ({
         summary: "Stop a live sweep (keeping its finished members), or remove a finished one",
         parameters: [idParam],
         responses: { 200: ok("What was done", "SweepDeleted"), 404: errorResponse },
+      },
+    },
+    "/api/sweeps/{id}/resume": {
+      post: {
+        security: bearer,
+        summary:
+          "Resume an interrupted, stopped or failed sweep: run only its missing members (queued like a new sweep)",
+        parameters: [idParam],
+        responses: {
+          200: ok("The sweep, queued", "SweepSummary"),
+          404: errorResponse,
+          409: errorResponse,
+          429: errorResponse,
+        },
+      },
+    },
+    "/api/sweeps/{id}/stream": {
+      get: {
+        summary: "WebSocket: the sweep's progress, pushed on connecting and after each member and status change",
+        description:
+          "Upgrade to a WebSocket. The server sends JSON text messages of components.schemas.SweepServerMessage: `progress` (the summary: done of total and status; and the statistics' version) in order, one per change, and closes the socket once the sweep has ended. The client may send SweepClientMessage (`ping`: answered with `progress`).",
+        parameters: [idParam],
+        responses: {
+          101: {
+            description: "Switching to the WebSocket protocol; messages as SweepServerMessage",
+            content: json(ref("SweepServerMessage")),
+          },
+          404: errorResponse,
+        },
       },
     },
     "/api/sweeps/{id}/fan": {
@@ -304,6 +336,8 @@ export const openApiDocument = () => ({
       SweepMember: bodySchema(SweepMemberSchema),
       SweepDeleted: bodySchema(SweepDeletedSchema),
       ClientMessage: bodySchema(ClientMessageSchema),
+      SweepServerMessage: bodySchema(SweepServerMessageSchema),
+      SweepClientMessage: bodySchema(SweepClientMessageSchema),
       ScenarioYaml: bodySchema(ScenarioYamlSchema),
       ApiError: {
         type: "object",

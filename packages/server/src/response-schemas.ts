@@ -105,6 +105,9 @@ export const StateAtTickSchema = Schema.Struct({
   state: Schema.optional(Schema.Unknown),
 })
 
+/** The metric in the last month below the threshold, or the first at or past it (null: no such month). */
+const CrossingPoint = Schema.NullOr(Schema.Struct({ tick: Int, date: Str, value: Num }))
+
 export const ExplanationSchema = Schema.Struct({
   why: Str,
   reached: Schema.Boolean,
@@ -113,21 +116,11 @@ export const ExplanationSchema = Schema.Struct({
   crossing: Schema.Struct({
     metric: Str,
     threshold: Num,
-    before: Schema.NullOr(Schema.Struct({ tick: Int, date: Str, value: Num })),
-    after: Schema.NullOr(Schema.Struct({ tick: Int, date: Str, value: Num })),
+    before: CrossingPoint,
+    after: CrossingPoint,
   }),
   drivers: Schema.Array(Schema.Struct({ driver: Str, label: Schema.optional(Str), contribution: Num, share: Num })),
-  events: Schema.Array(
-    Schema.Struct({
-      tick: Int,
-      date: Str,
-      type: Str,
-      agent: Schema.optional(Str),
-      summary: Str,
-      data: Schema.optional(Schema.Unknown),
-      contribution: Schema.optional(Num),
-    }),
-  ),
+  events: Schema.Array(Schema.Struct({ ...NotableEvent.fields, contribution: Schema.optional(Num) })),
 })
 
 /** GET /api/runs/:id/events: a page of logged events (their shape is the model's). */

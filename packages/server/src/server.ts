@@ -8,9 +8,12 @@ import { defaultKeyPath } from "@takeoff/core"
 import { makeApp } from "./app.js"
 import { ApiFailure } from "./errors.js"
 import { makeGuard, refuseUpgrade } from "./guard.js"
+import type { NatsSweepOptions } from "./nats-sweep.js"
 import type { RelayOptions, RunRelay } from "./relay.js"
 import { RunManager } from "./runs.js"
 import { StreamHub } from "./stream.js"
+import { natsExecutor, threadExecutor } from "./sweep-executor.js"
+import { SweepStreamHub } from "./sweep-stream.js"
 import { SweepManager } from "./sweeps.js"
 
 export interface ServerOptions {
@@ -37,9 +40,10 @@ export interface ServerOptions {
   /**
    * Share live runs with every server on the same NATS JetStream (and prefix): this server's runs
    * are published there, theirs are listed and streamed here (see relay.ts). The name defaults to
-   * `<hostname>:<port>`.
+   * `<hostname>:<port>`. Sweeps then run their members on the `takeoff worker` processes pulling
+   * jobs from the same NATS and prefix (see nats-sweep.ts), not on this server's threads.
    */
-  readonly nats?: RelayOptions
+  readonly nats?: RelayOptions & Pick<NatsSweepOptions, "ackWaitMs" | "idleNoticeMs">
 }
 
 export interface RunningServer {
@@ -48,6 +52,8 @@ export interface RunningServer {
   readonly manager: RunManager
   readonly hub: StreamHub
   readonly sweeps: SweepManager
+  /** Sweep progress over WebSocket. */
+  readonly sweepHub: SweepStreamHub
   /** The NATS relay, when `nats` was given. */
   readonly relay?: RunRelay
   close(): Promise<void>
@@ -83,10 +89,15 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const hub = new StreamHub(manager, options.streamHighWaterBytes)
   const sweeps = SweepManager.load({
     dataDir,
-    kitUrl: options.kitUrl ?? defaultKitUrl(),
     kit: manager.kit,
-    workers: Math.max(1, options.maxConcurrentRuns ?? 2),
+    executor: options.nats
+      ? natsExecutor(options.nats, manager.kit.model.version)
+      : threadExecutor({
+          kitUrl: options.kitUrl ?? defaultKitUrl(),
+          workers: Math.max(1, options.maxConcurrentRuns ?? 2),
+        }),
   })
+  const sweepHub = new SweepStreamHub(sweeps)
   const offLoopback = !LOOPBACK.has(host)
   const wildcard = host === "0.0.0.0" || host === "::"
   const guard = makeGuard({
@@ -114,7 +125,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       if (e instanceof ApiFailure) return refuseUpgrade(socket, e)
       throw e
     }
-    hub.upgrade(req, socket, head)
+    if (SweepStreamHub.handles(req)) sweepHub.upgrade(req, socket, head)
+    else hub.upgrade(req, socket, head)
   })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
@@ -131,6 +143,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     }
   } catch (e) {
     hub.close()
+    sweepHub.close()
     await manager.close()
     server.close()
     throw new Error(`--nats ${options.nats?.servers}: ${(e as Error).message}`)
@@ -141,9 +154,11 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     manager,
     hub,
     sweeps,
+    sweepHub,
     ...(relay ? { relay } : {}),
     close: async () => {
       hub.close()
+      sweepHub.close()
       await sweeps.close()
       await manager.close()
       // After the manager: the runs it stopped are relayed as stopped.

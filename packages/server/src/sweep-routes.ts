@@ -8,8 +8,10 @@ import type { SweepManager } from "./sweeps.js"
 
 /**
  * The sweep routes: start one (POST /api/sweeps), list them beside the runs, follow one's progress
- * and statistics by polling, a fan chart of any metric, one member (and that member rerun as a
- * normal run, to replay), every member's series as long-format CSV or Parquet, and DELETE to stop a live sweep or remove a finished one.
+ * and statistics (polled here; pushed over `GET /api/sweeps/:id/stream`, sweep-stream.ts), a fan
+ * chart of any metric, one member (and that member rerun as a normal run, to replay), every member's
+ * series as long-format CSV or Parquet, resume to run an interrupted or stopped sweep's missing
+ * members, and DELETE to stop a live sweep or remove a finished one.
  */
 export const mountSweepRoutes = (app: Hono, sweeps: SweepManager, runs: RunManager): void => {
   const kit = sweeps.kit
@@ -53,6 +55,7 @@ export const mountSweepRoutes = (app: Hono, sweeps: SweepManager, runs: RunManag
     })
     return c.json(run.summary(), 201)
   })
+  app.post("/api/sweeps/:id/resume", jsonBody, (c) => c.json(sweeps.resume(c.req.param("id")).summary))
   app.delete("/api/sweeps/:id", async (c) => {
     const { deleted, sweep } = await sweeps.remove(c.req.param("id"))
     return c.json({ deleted, summary: sweep.summary })

@@ -1,4 +1,11 @@
-import type { SweepDetail, SweepFan, SweepMember, SweepSummary } from "@takeoff/protocol"
+import type {
+  SweepClientMessage,
+  SweepDetail,
+  SweepFan,
+  SweepMember,
+  SweepServerMessage,
+  SweepSummary,
+} from "@takeoff/protocol"
 import * as Schema from "effect/Schema"
 import { MetricInfo, MilestoneKind, MilestoneThreshold } from "./response-schemas.js"
 
@@ -28,6 +35,7 @@ export const SweepSummarySchema = Schema.Struct({
   overrides: Schema.Record(Str, Schema.Unknown),
   elapsedS: Num,
   error: Schema.optional(Str),
+  notice: Schema.optional(Str),
 })
 
 const MemberRow = {
@@ -92,6 +100,14 @@ export const SweepMemberSchema = Schema.Struct({ ...MemberRow, draws: Schema.Rec
 
 export const SweepDeletedSchema = Schema.Struct({ deleted: Schema.Boolean, summary: SweepSummarySchema })
 
+/** The messages of a sweep's WebSocket, `GET /api/sweeps/:id/stream` (sweep-stream.ts). */
+export const SweepServerMessageSchema = Schema.Union([
+  Schema.Struct({ type: Schema.Literal("progress"), summary: SweepSummarySchema, version: Int }),
+  Schema.Struct({ type: Schema.Literal("error"), message: Str }),
+])
+
+export const SweepClientMessageSchema = Schema.Struct({ type: Schema.Literal("ping") })
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 const same = <A, B>(ok: Same<A, B>): Same<A, B> => ok
 export const SWEEP_PROTOCOL_CHECKS = [
@@ -99,4 +115,6 @@ export const SWEEP_PROTOCOL_CHECKS = [
   same<typeof SweepDetailSchema.Type, SweepDetail>(true),
   same<typeof SweepFanSchema.Type, SweepFan>(true),
   same<typeof SweepMemberSchema.Type, SweepMember>(true),
+  same<typeof SweepServerMessageSchema.Type, SweepServerMessage>(true),
+  same<typeof SweepClientMessageSchema.Type, SweepClientMessage>(true),
 ] as const

@@ -1,40 +1,28 @@
 import { randomBytes } from "node:crypto"
-import * as fs from "node:fs"
-import * as path from "node:path"
-import type { Worker } from "node:worker_threads"
-import {
-  type SweepDesigned,
-  type SweepPlan,
-  type SweepRunResult,
-  type SweepTask,
-  sweepFirmsDefault,
-} from "@takeoff/agents"
+import { type SweepDesigned, type SweepPlan, type SweepRunResult, sweepFirmsDefault } from "@takeoff/agents"
 import type { CreateSweepRequest, SweepStatus, SweepSummary } from "@takeoff/protocol"
 import { type ModelKit, ScenarioRejected } from "@takeoff/core"
 import { ApiFailure, badRequest, conflict, notFound } from "./errors.js"
-import type { SweepJobInit, SweepJobReply } from "./sweep-job.js"
+import type { SweepExecutor } from "./sweep-executor.js"
 import { planSweep } from "./sweep-plan.js"
-import { spawnWorker } from "./spawn.js"
+import { type SweepMeta, SweepStore } from "./sweep-store.js"
 
 /** Members one server sweep may run (a Saltelli design runs runs x (k + 2)). */
 export const MAX_SWEEP_MEMBERS = 2000
 /** Sweeps waiting behind the running one, beyond which starting a sweep is refused (429). */
 const MAX_QUEUED_SWEEPS = 10
 
-/** What is persisted per sweep in `sweeps/<id>.json`: the request, the plan, and the members' results. */
-export interface SweepMeta {
-  summary: SweepSummary
-  plan: SweepPlan
-  tasks: SweepTask[]
-}
-
-/** A sweep as the server holds it: its record, its results in member order, and its workers while live. */
+/** A sweep as the server holds it: its record, its results in member order, and its members' run while live. */
 export class Sweep {
   readonly results: Array<SweepRunResult | undefined>
-  workers: Worker[] = []
+  /** Stops the members' run (a new one per run, so a resumed sweep is not born stopped); `running` settles once nothing of it is left. */
+  stopMembers = new AbortController()
+  running: Promise<void> | undefined
   stopRequested = false
   startedMs = 0
-  /** Bumped on every new result or status change: the statistics are recomputed only when it moved. */
+  /** Seconds the members took in earlier sessions (a resumed sweep's time adds to them). */
+  elapsedBeforeS = 0
+  /** Bumped on every new result or status change: the statistics are recomputed only when it moved (and pushed with it). */
   version = 0
 
   constructor(
@@ -65,51 +53,55 @@ export class Sweep {
 const SWEEP_ID = /^[a-z0-9]{6,16}-[0-9a-f]{8}$/
 
 /**
- * Sweeps (ensembles) on the server: each one's members run on worker threads (`workers` at once,
- * one sweep at a time, the rest queued in order), through the same sweep engine as `takeoff sweep`
- * (@takeoff/agents sweep/), so a member's result is the one the CLI gets. Kept in `sweeps/<id>.json`
- * in the data directory: the record when it starts, the results when it ends (a sweep live when the
- * server went away reads as interrupted).
+ * Sweeps (ensembles) on the server: each one's members run on the executor chosen at start-up
+ * (worker threads, or NATS workers with `--nats`; one sweep at a time, the rest queued in order),
+ * through the same sweep engine as `takeoff sweep` (@takeoff/agents sweep/), so a member's result is
+ * the one the CLI gets. Kept in the data directory by SweepStore: the record at each status change,
+ * each member's result as it finishes. A sweep live when the server went away reads as interrupted
+ * with the members it finished, and `resume` runs only the missing ones (a member is a pure function
+ * of plan and task, so nothing differs from an uninterrupted sweep). `onChange` listeners hear every
+ * change (the WebSocket progress pushes).
  *
  * @example
- * const sweeps = SweepManager.load({ dataDir, kitUrl, kit, workers: 2 })
+ * const sweeps = SweepManager.load({ dataDir, kit, executor: threadExecutor({ kitUrl, workers: 2 }) })
  * const sweep = sweeps.create({ scenario: "baseline", runs: 50, untilYear: 2030 })
  */
 export class SweepManager {
   readonly sweeps = new Map<string, Sweep>()
-  private readonly dir: string
+  private readonly store: SweepStore
   private readonly queue: Sweep[] = []
   private current: Sweep | undefined
   private closed = false
+  private readonly listeners = new Set<(sweep: Sweep) => void>()
 
-  private constructor(private readonly options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }) {
-    this.dir = path.join(path.resolve(options.dataDir), "sweeps")
-    fs.mkdirSync(this.dir, { recursive: true })
+  private constructor(private readonly options: { dataDir: string; kit: ModelKit; executor: SweepExecutor }) {
+    this.store = new SweepStore(options.dataDir)
   }
 
-  static load(options: { dataDir: string; kitUrl: string; kit: ModelKit; workers: number }): SweepManager {
+  static load(options: { dataDir: string; kit: ModelKit; executor: SweepExecutor }): SweepManager {
     const m = new SweepManager(options)
-    for (const f of fs.readdirSync(m.dir).sort()) {
-      if (!f.endsWith(".json")) continue
-      try {
-        const saved = JSON.parse(fs.readFileSync(path.join(m.dir, f), "utf8")) as SweepMeta & {
-          results?: Array<SweepRunResult | null>
-        }
-        const sweep = new Sweep(
-          { summary: saved.summary, plan: saved.plan, tasks: saved.tasks },
-          (saved.results ?? []).map((r) => r ?? undefined),
-        )
-        if (sweep.live) sweep.patch({ status: "interrupted", done: sweep.finished().length })
-        m.sweeps.set(sweep.id, sweep)
-      } catch (e) {
-        console.warn(`takeoff server: skipping unreadable sweep file ${f}: ${(e as Error).message}`)
-      }
+    for (const { meta, results } of m.store.loadAll()) {
+      const sweep = new Sweep(meta, results)
+      if (sweep.live) sweep.patch({ status: "interrupted", done: sweep.finished().length })
+      else if (sweep.summary.done !== sweep.finished().length) sweep.patch({ done: sweep.finished().length })
+      m.sweeps.set(sweep.id, sweep)
     }
     return m
   }
 
   get kit(): ModelKit {
     return this.options.kit
+  }
+
+  /** Calls `listener` after every change of a sweep (a member finished, its status moved); returns the unsubscribe. */
+  onChange(listener: (sweep: Sweep) => void): () => void {
+    this.listeners.add(listener)
+    return () => void this.listeners.delete(listener)
+  }
+
+  /** Where the members run (worker threads, or NATS workers). */
+  get executor(): SweepExecutor {
+    return this.options.executor
   }
 
   list(): SweepSummary[] {
@@ -128,12 +120,7 @@ export class SweepManager {
     const kit = this.options.kit
     if (!kit.scenarios.list().some((s) => s.name === req.scenario))
       throw notFound(`unknown scenario "${req.scenario}"`, "scenario")
-    if (this.queue.length >= MAX_QUEUED_SWEEPS)
-      throw new ApiFailure({
-        status: 429,
-        code: "too-many-sweeps",
-        message: `${this.queue.length} sweeps are already waiting; try again later`,
-      })
+    this.refuseIfFull()
     let overrides: Record<string, unknown> = { ...(req.overrides ?? {}) }
     const vary = req.vary ?? []
     const seed = req.seed ?? 1
@@ -207,15 +194,33 @@ export class SweepManager {
   }
 
   /**
+   * Runs an interrupted, stopped or failed sweep's missing members (queued like a new sweep); those
+   * that finished are kept, so its results end as an uninterrupted sweep's would.
+   */
+  resume(id: string): Sweep {
+    if (this.closed) throw new ApiFailure({ status: 503, code: "closing", message: "the server is shutting down" })
+    const sweep = this.get(id)
+    if (sweep.live || sweep.summary.status === "completed")
+      throw conflict(`sweep "${id}" is ${sweep.summary.status}: only an interrupted, stopped or failed sweep resumes`)
+    this.refuseIfFull()
+    const { error: _, ...summary } = sweep.summary
+    sweep.meta.summary = summary
+    sweep.stopRequested = false
+    this.update(sweep, { status: "queued" })
+    this.queue.push(sweep)
+    this.startNext()
+    return sweep
+  }
+
+  /**
    * DELETE: a live sweep stops (the members running finish nowhere; those done are kept, status
-   * "stopped"); a finished one is removed with its file.
+   * "stopped"); a finished one is removed with its files.
    */
   async remove(id: string): Promise<{ deleted: boolean; sweep: Sweep }> {
     const sweep = this.get(id)
     if (sweep.summary.status === "queued") {
       this.queue.splice(this.queue.indexOf(sweep), 1)
-      sweep.patch({ status: "stopped" })
-      this.persist(sweep)
+      this.update(sweep, { status: "stopped" })
       return { deleted: false, sweep }
     }
     if (sweep.summary.status === "running") {
@@ -224,7 +229,7 @@ export class SweepManager {
       return { deleted: false, sweep }
     }
     this.sweeps.delete(id)
-    fs.rmSync(this.file(id), { force: true })
+    this.store.remove(id)
     return { deleted: true, sweep }
   }
 
@@ -232,21 +237,30 @@ export class SweepManager {
   async close(): Promise<void> {
     this.closed = true
     for (const s of this.queue.splice(0)) {
-      s.patch({ status: "stopped" })
-      this.persist(s)
+      this.update(s, { status: "stopped" })
     }
     if (this.current) await this.settle(this.current, "stopped")
   }
 
-  private file(id: string) {
-    return path.join(this.dir, `${id}.json`)
+  private refuseIfFull() {
+    if (this.queue.length >= MAX_QUEUED_SWEEPS)
+      throw new ApiFailure({
+        status: 429,
+        code: "too-many-sweeps",
+        message: `${this.queue.length} sweeps are already waiting; try again later`,
+      })
   }
 
-  private persist(sweep: Sweep, withResults = false) {
-    const tmp = `${this.file(sweep.id)}.${process.pid}.tmp`
-    const body = withResults ? { ...sweep.meta, results: sweep.results.map((r) => r ?? null) } : sweep.meta
-    fs.writeFileSync(tmp, JSON.stringify(body))
-    fs.renameSync(tmp, this.file(sweep.id))
+  private persist(sweep: Sweep) {
+    this.store.save(sweep.meta)
+  }
+
+  /** Changes a sweep's summary, writes its record when the status moved, and tells the listeners. */
+  private update(sweep: Sweep, p: Partial<SweepSummary>) {
+    const moved = p.status !== undefined && p.status !== sweep.summary.status
+    sweep.patch(p)
+    if (moved) this.persist(sweep)
+    for (const listener of this.listeners) listener(sweep)
   }
 
   private startNext() {
@@ -257,57 +271,58 @@ export class SweepManager {
     this.run(sweep)
   }
 
-  /** Hands members out to the workers, the next one to whichever finishes first; results land by index. */
+  /**
+   * Hands the members not finished yet to the executor; each result is appended to the member log
+   * before it counts, and lands by its index.
+   */
   private run(sweep: Sweep) {
-    const { tasks } = sweep.meta
+    const todo = sweep.meta.tasks.filter((task) => sweep.results[task.index] === undefined)
     sweep.startedMs = Date.now()
-    sweep.patch({ status: "running" })
-    this.persist(sweep)
-    let next = 0
-    let live = 0
-    const init: SweepJobInit = { kitUrl: this.options.kitUrl, plan: sweep.meta.plan }
-    const feed = (w: Worker) => {
-      if (next < tasks.length && !sweep.stopRequested) {
-        const index = next++
-        w.postMessage({ index, task: tasks[index] })
-        return
-      }
-      live--
-      if (live === 0 && sweep.live) void this.settle(sweep, sweep.stopRequested ? "stopped" : "completed")
-    }
-    const count = Math.max(1, Math.min(this.options.workers, tasks.length))
-    for (let i = 0; i < count; i++) {
-      const w = spawnWorker("sweep-job", import.meta.url, { workerData: init })
-      sweep.workers.push(w)
-      live++
-      w.on("message", (reply: SweepJobReply) => {
-        if (!sweep.live) return
-        if (!reply.ok) return void this.settle(sweep, "failed", `member ${reply.index}: ${reply.error}`)
-        sweep.results[reply.index] = reply.result
-        sweep.patch({ done: sweep.summary.done + 1, elapsedS: (Date.now() - sweep.startedMs) / 1000 })
-        feed(w)
-      })
-      w.on("error", (e) => void this.settle(sweep, "failed", e.message))
-      w.on("exit", (code) => {
-        if (code !== 0 && sweep.live && !sweep.stopRequested)
-          void this.settle(sweep, "failed", `a sweep worker exited with code ${code}`)
-      })
-      feed(w)
-    }
+    sweep.elapsedBeforeS = sweep.summary.elapsedS
+    this.update(sweep, { status: "running", done: sweep.finished().length })
+    if (todo.length === 0) return void this.settle(sweep, "completed")
+    const elapsedS = () => sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000
+    sweep.stopMembers = new AbortController()
+    sweep.running = this.options.executor.run(
+      // A fresh id per run: NATS drops a job whose message id it saw in the last two minutes, so a
+      // sweep resumed soon after it stopped must not reuse its first run's ids.
+      { sweepId: `${sweep.id}-${randomBytes(3).toString("hex")}`, plan: sweep.meta.plan, tasks: todo },
+      {
+        onResult: (index, result) => {
+          if (!sweep.live || sweep.results[index] !== undefined) return
+          try {
+            this.store.appendMember(sweep.id, result)
+          } catch (e) {
+            return void this.settle(sweep, "failed", `member ${index}: not saved: ${(e as Error).message}`)
+          }
+          sweep.results[index] = result
+          this.update(sweep, { done: sweep.summary.done + 1, elapsedS: elapsedS() })
+        },
+        onNotice: (notice) => {
+          if (sweep.live) this.update(sweep, { notice })
+        },
+      },
+      sweep.stopMembers.signal,
+    )
+    void sweep.running.then(
+      () => this.settle(sweep, sweep.stopRequested ? "stopped" : "completed"),
+      (e: Error) => this.settle(sweep, "failed", e.message),
+    )
   }
 
-  /** Ends a sweep: its workers terminated, its status and results written, the next one started. */
+  /** Ends a sweep: its members' run stopped, its status and results written, the next one started. */
   private async settle(sweep: Sweep, status: SweepStatus, error?: string) {
     if (!sweep.live) return
-    sweep.patch({
+    this.update(sweep, {
       status,
       done: sweep.finished().length,
-      elapsedS: sweep.startedMs ? (Date.now() - sweep.startedMs) / 1000 : 0,
+      elapsedS: sweep.startedMs ? sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000 : sweep.summary.elapsedS,
+      notice: undefined,
       ...(error ? { error } : {}),
     })
-    const workers = sweep.workers.splice(0)
-    await Promise.all(workers.map((w) => w.terminate()))
-    this.persist(sweep, true)
+    sweep.stopMembers.abort()
+    // Its failure, if any, is already in `error`: what matters here is that nothing of it still runs.
+    await sweep.running?.catch(() => {})
     if (this.current === sweep) this.current = undefined
     this.startNext()
   }

@@ -1,21 +1,15 @@
 import type { RunSummary } from "@takeoff/protocol"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { ClientResults } from "../bench/clients.js"
-import { type RunningServer, startServer } from "../src/index.js"
 import { spawnWorker } from "../src/spawn.js"
-import { api, tmpDir } from "./helpers.js"
+import { api, closedAfterEach } from "./helpers.js"
 
-const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
-const servers: RunningServer[] = []
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close()
-})
+const { start } = closedAfterEach("bench-clients")
 
 describe("stream bench clients", () => {
   it("follow a run to its end and report every tick once (they waited forever on a status renamed)", async () => {
     // Given a short paused run on a real server
-    const s = await startServer({ port: 0, dataDir: tmpDir("bench-clients"), kitUrl: WALKERS })
-    servers.push(s)
+    const s = await start()
     const created = await api(s.url, "POST", "/api/runs", { scenario: "walkers", seed: 3, untilYear: 2025 })
     const run = created.json as RunSummary
     expect((await api(s.url, "POST", `/api/runs/${run.id}/control`, { action: "pause" })).status).toBe(200)

@@ -1,21 +1,11 @@
 import { generateKeyPairSync } from "node:crypto"
 import { Simulation, signerFromKey } from "@takeoff/core"
 import { walkersModel } from "@takeoff/core/testing"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import WebSocket from "ws"
-import { type RunningServer, startServer } from "../src/index.js"
-import { api, rawRequest, tmpDir, waitRun } from "./helpers.js"
+import { api, closedAfterEach, rawRequest, waitRun } from "./helpers.js"
 
-const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
-const servers: RunningServer[] = []
-const start = async (opts: Partial<Parameters<typeof startServer>[0]> = {}) => {
-  const s = await startServer({ port: 0, dataDir: tmpDir("guard"), kitUrl: WALKERS, ...opts })
-  servers.push(s)
-  return s
-}
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close()
-})
+const { start } = closedAfterEach("guard")
 
 /** Opens a stream with the given headers; resolves "open", or the refusal's status line. */
 const openStream = (url: string, headers: Record<string, string>): Promise<string> =>

@@ -3,7 +3,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as http from "node:http"
 import type { RunSummary, ServerMessage } from "@takeoff/protocol"
+import { afterEach } from "vitest"
 import WebSocket from "ws"
+import { type RunningServer, type ServerOptions, startServer } from "../src/index.js"
 
 // Servers started by the tests sign with a key of their own, never the user's ~/.takeoff one.
 process.env.TAKEOFF_KEY = path.join(os.tmpdir(), `takeoff-server-test-key-${process.getuid?.() ?? 0}.pem`)
@@ -124,3 +126,39 @@ export const rawRequest = (
     req.on("error", reject)
     req.end(body)
   })
+
+/** The engine's walkers kit: small and fast (economy.test.ts runs the real model). */
+export const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
+
+/**
+ * Starts walkers servers on port 0 and opens stream clients for a test file, and closes all of them
+ * after each test (or a server at once, with `close`). `name` names the temporary data directories.
+ *
+ * @example
+ * const { start, stream } = closedAfterEach("guard")
+ * const s = await start({ maxConcurrentRuns: 1 })
+ */
+export const closedAfterEach = (name: string) => {
+  const servers: RunningServer[] = []
+  const clients: StreamClient[] = []
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close()
+    for (const s of servers.splice(0)) await s.close()
+  })
+  const start = async (opts: Partial<ServerOptions> = {}): Promise<RunningServer> => {
+    const s = await startServer({ port: 0, dataDir: opts.dataDir ?? tmpDir(name), kitUrl: WALKERS, ...opts })
+    servers.push(s)
+    return s
+  }
+  const stream = (base: string, id: string, from?: number): StreamClient => {
+    const c = new StreamClient(base, id, from)
+    clients.push(c)
+    return c
+  }
+  /** Closes a server now (as a clean shutdown would) rather than after the test. */
+  const close = async (s: RunningServer): Promise<void> => {
+    servers.splice(servers.indexOf(s), 1)
+    await s.close()
+  }
+  return { start, stream, close }
+}

@@ -1,71 +1,20 @@
 import { spawn } from "node:child_process"
-import * as net from "node:net"
-import { jetstreamManager } from "@nats-io/jetstream"
-import { connect } from "@nats-io/transport-node"
 import type { RunSummary } from "@takeoff/protocol"
-import { afterAll, afterEach, describe, expect, it } from "vitest"
-import { type RunningServer, startServer } from "../src/index.js"
-import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
+import { afterAll, expect, it } from "vitest"
+import { api, closedAfterEach, range, type StreamClient, tmpDir, waitRun } from "./helpers.js"
+import { natsReachable, natsSuite, natsUrl, StreamPrefixes } from "./nats-helpers.js"
 
-const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
-const NATS = process.env.NATS_URL ?? "nats://127.0.0.1:4222"
-const reachable = await new Promise<boolean>((resolve) => {
-  const u = new URL(NATS)
-  const s = net.connect({ host: u.hostname, port: Number(u.port || 4222) })
-  s.setTimeout(1500)
-  const settle = (ok: boolean) => {
-    s.destroy()
-    resolve(ok)
-  }
-  s.once("connect", () => settle(true))
-  s.once("error", () => settle(false))
-  s.once("timeout", () => settle(false))
-})
-if (!reachable && process.env.CI === "true") {
-  describe("live runs across servers", () => {
-    it(`needs NATS with JetStream at ${NATS} (CI=true)`, () => {
-      throw new Error(`NATS is not reachable at ${NATS}`)
-    })
-  })
-}
-
-const prefixes: string[] = []
-const servers: RunningServer[] = []
-const clients: StreamClient[] = []
+const reachable = await natsReachable()
+const prefixes = new StreamPrefixes()
+const suite = natsSuite(reachable)
+const { start, stream } = closedAfterEach("relay")
 /** Two servers on one NATS, with a stream prefix no other test uses. */
 const pair = async () => {
-  const prefix = `TKRELAY${process.pid}x${prefixes.length}`
-  prefixes.push(prefix)
-  const start = async (name: string) => {
-    const s = await startServer({
-      port: 0,
-      dataDir: tmpDir(name),
-      kitUrl: WALKERS,
-      nats: { servers: NATS, prefix, name },
-    })
-    servers.push(s)
-    return s
-  }
-  return [await start("A"), await start("B")] as const
+  const prefix = prefixes.next("RELAY")
+  const named = (name: string) => start({ dataDir: tmpDir(name), nats: { servers: natsUrl, prefix, name } })
+  return [await named("A"), await named("B"), prefix] as const
 }
-const stream = (base: string, id: string, from?: number) => {
-  const c = new StreamClient(base, id, from)
-  clients.push(c)
-  return c
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  for (const s of servers.splice(0)) await s.close()
-})
-afterAll(async () => {
-  if (!reachable) return
-  const nc = await connect({ servers: NATS })
-  const jsm = await jetstreamManager(nc)
-  for await (const si of jsm.streams.list()) {
-    if (prefixes.some((p) => si.config.name === `${p}_LIVE`)) await jsm.streams.delete(si.config.name)
-  }
-  await nc.drain()
-})
+afterAll(() => prefixes.cleanup())
 
 /** Polls B's run list until it holds `id`. */
 const listedOn = async (base: string, id: string): Promise<RunSummary> => {
@@ -88,8 +37,7 @@ const tickValues = (c: StreamClient) =>
         : [],
   )
 
-const suite = reachable ? describe : describe.skip
-suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped: no NATS at ${NATS})`}`, () => {
+suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped: no NATS at ${natsUrl})`}`, () => {
   it("given a run started on A, B lists it as hosted by A and streams every tick once, in order, to the same end", async () => {
     const [a, b] = await pair()
     // Given: a paced run on A.
@@ -134,7 +82,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
   })
 
   it("given a finished run of A's, B replays it from any tick, and a server started later still lists it", async () => {
-    const [a, b] = await pair()
+    const [a, b, prefix] = await pair()
     const created = await api(a.url, "POST", "/api/runs", { scenario: "walkers", seed: 3, untilYear: 2027 })
     const id = (created.json as RunSummary).id
     await waitRun(a.url, id, (r) => r.status === "completed")
@@ -143,14 +91,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
     const end = await replay.finished()
     expect(replay.ticks).toEqual(range(10, end.run.tick))
     // A third server joining afterwards reads the stream from its start.
-    const prefix = prefixes[prefixes.length - 1]
-    const c = await startServer({
-      port: 0,
-      dataDir: tmpDir("C"),
-      kitUrl: WALKERS,
-      nats: { servers: NATS, prefix, name: "C" },
-    })
-    servers.push(c)
+    const c = await start({ dataDir: tmpDir("C"), nats: { servers: natsUrl, prefix, name: "C" } })
     const onC = await waitRun(c.url, id, (r) => r.status === "completed")
     expect(onC).toMatchObject({ hostedBy: "A", tick: end.run.tick })
     const full = stream(c.url, id)
@@ -159,8 +100,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
   })
 
   it("given A killed mid-run, B marks A's run interrupted at the last tick relayed, and streams it to there", async () => {
-    const prefix = `TKRELAY${process.pid}x${prefixes.length}`
-    prefixes.push(prefix)
+    const prefix = prefixes.next("RELAY")
     // Given: A in its own process (so it can die as a crash would), B in this one, both beating every 300 ms.
     const child = spawn(
       process.execPath,
@@ -169,7 +109,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
         "tsx",
         new URL("./fixtures/serve-nats.ts", import.meta.url).pathname,
         tmpDir("A"),
-        NATS,
+        natsUrl,
         prefix,
         "A",
       ],
@@ -180,13 +120,7 @@ suite(`live runs across servers over NATS JetStream${reachable ? "" : ` (skipped
         child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()))
         child.once("exit", (code) => reject(new Error(`server A exited (${code})`)))
       })
-      const b = await startServer({
-        port: 0,
-        dataDir: tmpDir("B"),
-        kitUrl: WALKERS,
-        nats: { servers: NATS, prefix, name: "B", heartbeatMs: 300 },
-      })
-      servers.push(b)
+      const b = await start({ dataDir: tmpDir("B"), nats: { servers: natsUrl, prefix, name: "B", heartbeatMs: 300 } })
       const created = await api(urlA, "POST", "/api/runs", {
         scenario: "walkers",
         seed: 5,

@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import economyKit from "@takeoff/agents/kit"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../src/index.js"
 import { ScenarioYamlSchema } from "../src/response-schemas.js"

@@ -5,9 +5,9 @@ import type { RunSummary } from "@takeoff/protocol"
 import { Simulation } from "@takeoff/core"
 import { walkersModel } from "@takeoff/core/testing"
 import { Validator } from "@seriousme/openapi-schema-validator"
-import { Schema } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
-import { type RunningServer, startServer } from "../src/index.js"
+import * as Schema from "effect/Schema"
+import { describe, expect, it } from "vitest"
+import { startServer } from "../src/index.js"
 import {
   EventsPageSchema,
   MetricsPageSchema,
@@ -15,26 +15,10 @@ import {
   ScenarioDetailSchema,
   StateAtTickSchema,
 } from "../src/response-schemas.js"
-import { api, range, StreamClient, tmpDir, waitRun } from "./helpers.js"
+import { api, closedAfterEach, range, tmpDir, WALKERS, waitRun } from "./helpers.js"
 
 /** These tests use the engine's walkers: small and fast; economy.test.ts runs the real model. */
-const WALKERS = import.meta.resolve("@takeoff/core/walkers-kit")
-const servers: RunningServer[] = []
-const clients: StreamClient[] = []
-const start = async (opts: Partial<Parameters<typeof startServer>[0]> = {}) => {
-  const s = await startServer({ port: 0, dataDir: opts.dataDir ?? tmpDir("data"), kitUrl: WALKERS, ...opts })
-  servers.push(s)
-  return s
-}
-const stream = (base: string, id: string, from?: number) => {
-  const c = new StreamClient(base, id, from)
-  clients.push(c)
-  return c
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  for (const s of servers.splice(0)) await s.close()
-})
+const { start, stream, close } = closedAfterEach("data")
 
 const createRun = async (base: string, body: Record<string, unknown>) => {
   const r = await api(base, "POST", "/api/runs", { scenario: "walkers", seed: 7, ...body })
@@ -228,8 +212,7 @@ describe("persistence", () => {
     const s1 = await start({ dataDir })
     const live = await createRun(s1.url, { untilYear: 2030, ticksPerSecond: 20 })
     await waitRun(s1.url, live.id, (r) => r.tick >= 2)
-    await s1.close()
-    servers.splice(servers.indexOf(s1), 1)
+    await close(s1)
     const s2 = await start({ dataDir })
     const r = (await api(s2.url, "GET", `/api/runs/${live.id}`)).json as RunSummary
     expect(r.status).toBe("stopped")
@@ -483,6 +466,7 @@ describe("malformed and hostile input gets clean errors", () => {
             missing.push(`${method.toUpperCase()} ${route} ${status}`)
     expect(missing).toEqual([])
     expect(doc.json.components.schemas.ServerMessage.anyOf.length).toBe(8)
+    expect(doc.json.components.schemas.SweepServerMessage.anyOf.length).toBe(2)
     // Real answers decode with the Schemas the document is generated from.
     Schema.decodeUnknownSync(Schema.Array(ScenarioDetailSchema))(sc.json)
     const run = await createRun(s.url, { untilYear: 2025, ticksPerSecond: null })

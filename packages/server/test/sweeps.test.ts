@@ -1,11 +1,20 @@
-import type { SweepDetail, SweepSummary } from "@takeoff/protocol"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import type { SweepDetail, SweepServerMessage, SweepSummary } from "@takeoff/protocol"
 import { Schema } from "effect"
 import { parquetMetadata, parquetReadObjects } from "hyparquet"
 import { afterAll, describe, expect, it } from "vitest"
+import WebSocket from "ws"
 import { RunSummarySchema } from "../src/response-schemas.js"
 import { type RunningServer, startServer } from "../src/index.js"
-import { SweepDetailSchema, SweepFanSchema, SweepMemberSchema, SweepSummarySchema } from "../src/sweep-schemas.js"
-import { api, tmpDir, waitRun } from "./helpers.js"
+import {
+  SweepDetailSchema,
+  SweepFanSchema,
+  SweepMemberSchema,
+  SweepServerMessageSchema,
+  SweepSummarySchema,
+} from "../src/sweep-schemas.js"
+import { api, rawRequest, tmpDir, waitRun } from "./helpers.js"
 
 // Sweeps of the real economy on the server's worker threads, over HTTP.
 const servers: RunningServer[] = []
@@ -27,6 +36,23 @@ const waitSweep = async (base: string, id: string, pred: (d: SweepDetail) => boo
     if (Date.now() > until) throw new Error(`sweep ${id} never got there; last: ${JSON.stringify(json?.summary)}`)
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/** A real `ws` client on a sweep's progress stream: every message, decoded with the documented Schema, until the server closes it. */
+const followSweep = (base: string, id: string) => {
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/api/sweeps/${id}/stream`)
+  const messages: SweepServerMessage[] = []
+  let gotFirst: () => void = () => {}
+  const first = new Promise<void>((resolve) => (gotFirst = resolve))
+  ws.on("message", (data) => {
+    messages.push(Schema.decodeUnknownSync(SweepServerMessageSchema)(JSON.parse(data.toString())))
+    gotFirst()
+  })
+  const closed = new Promise<number>((resolve, reject) => {
+    ws.on("close", (code) => resolve(code))
+    ws.on("error", reject)
+  })
+  return { messages, first, closed }
 }
 
 describe("sweeps over the API", () => {
@@ -146,7 +172,7 @@ describe("sweeps over the API", () => {
     expect((await api(s.url, "GET", "/api/sweeps/zzzzzz-00000000")).status).toBe(404)
   })
 
-  it("stops a live sweep with DELETE, keeps what finished across a restart, and removes it with a second DELETE", async () => {
+  it("stops a live sweep with DELETE, keeps what finished across a restart, removes it with a second DELETE, and pushes the progress of the one queued behind it", async () => {
     // Given a long sweep under way, sampling two distributions only
     const dataDir = tmpDir("sweeps-stop")
     const s = await start(dataDir)
@@ -159,6 +185,29 @@ describe("sweeps over the API", () => {
     })
     expect(created.status, created.text).toBe(201)
     const id = created.json.id as string
+    // And a small one queued behind it, followed over its WebSocket
+    const small = await api(s.url, "POST", "/api/sweeps", { scenario: "baseline", runs: 5, seed: 2, untilYear: 2026 })
+    expect(small.json.status, small.text).toBe("queued")
+    const smallId = small.json.id as string
+    const client = followSweep(s.url, smallId)
+    await client.first
+    // (a second client's ping is answered with where the sweep stands; anything else is refused by name)
+    const pinger = new WebSocket(`${s.url.replace(/^http/, "ws")}/api/sweeps/${smallId}/stream`)
+    const answers: unknown[] = []
+    await new Promise<void>((resolve, reject) => {
+      pinger.on("error", reject)
+      pinger.on("message", (data) => {
+        answers.push(JSON.parse(data.toString()))
+        if (answers.length === 1) for (const m of ['{"type":"ping"}', "nonsense"]) pinger.send(m)
+        if (answers.length === 3) resolve()
+      })
+    })
+    pinger.close()
+    expect(answers.map((m) => Schema.decodeUnknownSync(SweepServerMessageSchema)(m))).toEqual([
+      client.messages[0],
+      client.messages[0],
+      { type: "error", message: "type: expected ping" },
+    ])
     await waitSweep(s.url, id, (d) => d.summary.done >= 2)
     // When it is deleted while running
     const stopped = await api(s.url, "DELETE", `/api/sweeps/${id}`)
@@ -167,18 +216,60 @@ describe("sweeps over the API", () => {
     const kept = stopped.json.summary.done as number
     expect(kept).toBeGreaterThanOrEqual(2)
     expect(kept).toBeLessThan(400)
-    const m0 = (await api(s.url, "GET", `/api/sweeps/${id}/members/0`)).json
-    expect(Object.keys(m0.draws).sort()).toEqual(sample)
-    // And a restarted server still has it
+    // (whichever finished: with two workers, member 1 and 2 may finish before member 0)
+    const finished = (await api(s.url, "GET", `/api/sweeps/${id}`)).json.members[0].index
+    const member = (await api(s.url, "GET", `/api/sweeps/${id}/members/${finished}`)).json
+    expect(Object.keys(member.draws).sort()).toEqual(sample)
+    // And the small sweep, run next, was pushed to its follower: every count from 0 to 5 in order, the status changes, a closed socket
+    expect(await client.closed).toBe(1000)
+    const progress = client.messages.map((m) => {
+      if (m.type !== "progress") throw new Error(`unexpected ${JSON.stringify(m)}`)
+      return m
+    })
+    expect(progress.map((m) => [m.summary.status, m.summary.done])).toEqual([
+      ["queued", 0],
+      ["running", 0],
+      ["running", 1],
+      ["running", 2],
+      ["running", 3],
+      ["running", 4],
+      ["running", 5],
+      ["completed", 5],
+    ])
+    expect(progress.every((m) => m.summary.total === 5 && m.summary.id === smallId)).toBe(true)
+    const versions = progress.map((m) => m.version)
+    expect(
+      versions.every((v, i) => i === 0 || v > versions[i - 1]),
+      `versions ${versions}`,
+    ).toBe(true)
+    // And the last message is the sweep as GET reports it
+    const last = progress[progress.length - 1]
+    expect((await api(s.url, "GET", `/api/sweeps/${smallId}`)).json.summary).toEqual(last.summary)
+    // And a client that joins after the end is told where it stands, then closed
+    const late = followSweep(s.url, smallId)
+    expect(await late.closed).toBe(1000)
+    expect(late.messages).toEqual([last])
+    // And an unknown sweep's stream is refused with a JSON 404
+    const refused = await rawRequest(s.url, "GET", "/api/sweeps/zzzzzz-00000000/stream", {
+      Connection: "Upgrade",
+      Upgrade: "websocket",
+      "Sec-WebSocket-Version": "13",
+      "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    })
+    expect(refused.status).toBe(404)
+    expect(JSON.parse(refused.text).error.field).toBe("id")
+    // And a restarted server still has both, their members read back from the member logs
     await s.close()
     servers.splice(servers.indexOf(s), 1)
     const s2 = await start(dataDir)
     const again = await api(s2.url, "GET", `/api/sweeps/${id}`)
     expect(again.json.summary).toMatchObject({ status: "stopped", done: kept })
     expect(again.json.members).toHaveLength(kept)
+    expect((await api(s2.url, "GET", `/api/sweeps/${smallId}`)).json.members).toHaveLength(5)
     // And a second DELETE removes it
     expect((await api(s2.url, "DELETE", `/api/sweeps/${id}`)).json.deleted).toBe(true)
     expect((await api(s2.url, "GET", `/api/sweeps/${id}`)).status).toBe(404)
+    expect(fs.readdirSync(path.join(dataDir, "sweeps")).filter((f) => f.startsWith(id))).toEqual([])
   }, 240_000)
 
   it("runs a grid sweep, reports the milestone by parameter value, and serves every member's series as CSV and Parquet", async () => {

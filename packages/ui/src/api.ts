@@ -93,6 +93,11 @@ export const api = {
   /** Reruns a member of a sweep as an ordinary run (its scenario, seed and draws), to replay. */
   runSweepMember: (id: string, index: number) =>
     call<RunSummary>(`/api/sweeps/${encodeURIComponent(id)}/members/${index}/run`, json("POST", {})),
+  /** Runs an interrupted, stopped or failed sweep's missing members. */
+  resumeSweep: (id: string) => call<SweepSummary>(`/api/sweeps/${encodeURIComponent(id)}/resume`, json("POST", {})),
+  /** The WebSocket URL of a sweep's progress (SweepServerMessage). */
+  sweepStreamUrl: (id: string) =>
+    `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/sweeps/${encodeURIComponent(id)}/stream`,
   stopSweep: (id: string) =>
     call<{ deleted: boolean; summary: SweepSummary }>(`/api/sweeps/${encodeURIComponent(id)}`, { method: "DELETE" }),
 }

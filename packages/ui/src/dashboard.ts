@@ -203,7 +203,8 @@ const MILESTONE_LABEL: Record<MilestoneInfo["kind"], string> = {
   catastrophe: "Catastrophe",
 }
 
-const MILESTONE_COLOR: Record<MilestoneInfo["kind"], string> = {
+/** The theme colour (a CSS custom property) a milestone is drawn in, on the charts and in the banner. */
+export const MILESTONE_COLOR: Record<MilestoneInfo["kind"], string> = {
   agi: "--tk-agi",
   asi: "--tk-asi",
   "post-scarcity": "--tk-ps",

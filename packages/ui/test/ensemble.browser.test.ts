@@ -1,39 +1,25 @@
-import { mkdirSync } from "node:fs"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
-import type { RunSummary, SweepDetail } from "@takeoff/protocol"
-import type { Browser, Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { launchChromium, type RunningServer, startRealServer, unavailableReason, watchErrors } from "./harness.js"
+import type { RunSummary, SweepDetail, SweepServerMessage } from "@takeoff/protocol"
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
+import { saveScreenshot, sidewaysOverflow, unavailableReason, useServerAndBrowser, watchErrors } from "./harness.js"
 
 const reason = await unavailableReason()
 if (reason) console.warn(`\n[ensemble browser tests] SKIPPED: ${reason}\n`)
 
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), "artifacts")
-const shoot = async (page: Page, name: string) => {
-  mkdirSync(artifacts, { recursive: true })
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true })
-}
-const overflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-
 describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real server", () => {
-  let server: RunningServer
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startRealServer()
-    browser = await launchChromium()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useServerAndBrowser()
 
   it("starts a 50-run sweep from the form, fills its histograms, tornado and fan chart, and opens one of its runs", async () => {
     // Given the Ensemble page at laptop width
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
-    await page.goto(`${server.url}/?view=ensemble`)
+    // (every progress message the page's sweep WebSockets receive)
+    const pushed: SweepServerMessage[] = []
+    page.on("websocket", (ws) => {
+      if (/\/api\/sweeps\/[^/]+\/stream$/.test(ws.url()))
+        ws.on("framereceived", (f) => pushed.push(JSON.parse(String(f.payload))))
+    })
+    await page.goto(`${env.server.url}/?view=ensemble`)
     await page.locator("#sweep-runs").waitFor()
     // When a 50-run sweep of the baseline to 2027 is started from the form
     await page.locator("#sweep-runs").fill("50")
@@ -55,6 +41,14 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 300_000, interval: 500 })
       .toBe("completed")
     expect(await page.locator("#sweep-progress").evaluate((el) => (el as HTMLProgressElement).value)).toBe(50)
+    // And its progress was pushed over its WebSocket, each count in order, to 50 and completed
+    const counts = pushed.map((m) => (m.type === "progress" ? m.summary.done : -1))
+    expect(
+      counts.every((n, i) => i === 0 || n - counts[i - 1] === 0 || n - counts[i - 1] === 1),
+      `${counts}`,
+    ).toBe(true)
+    const lastPushed = pushed[pushed.length - 1]
+    expect(lastPushed).toMatchObject({ type: "progress", summary: { id, status: "completed", done: 50 } })
     // And the histograms hold all 50 runs (a bar per year reached, a hatched one for not by 2027)
     const histRuns = (hist: string, p: Page = page) =>
       p
@@ -76,28 +70,28 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       )
       .toEqual({ x: 4, series: 4 })
     // And the table lists every run with its milestone dates, as the API has them
-    const detail = (await (await fetch(`${server.url}/api/sweeps/${id}`)).json()) as SweepDetail
+    const detail = (await (await fetch(`${env.server.url}/api/sweeps/${id}`)).json()) as SweepDetail
     await expect.poll(() => page.locator("#sweep-members tbody tr").count(), { timeout: 10_000 }).toBe(50)
-    await shoot(page, "ensemble-laptop-1280")
-    expect(await overflow(page)).toBe(0)
+    await saveScreenshot(page, "ensemble-laptop-1280")
+    expect(await sidewaysOverflow(page)).toBe(0)
 
     // When the same link is opened on a phone
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    const phone = await env.browser.newPage({ viewport: { width: 390, height: 844 } })
     const phoneErrors = watchErrors(phone)
-    await phone.goto(`${server.url}/#/ensemble/${id}`)
+    await phone.goto(`${env.server.url}/#/ensemble/${id}`)
     await expect.poll(() => phone.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("completed")
     await expect.poll(() => histRuns("hist-AGI", phone), { timeout: 10_000 }).toBe(50)
     await phone.locator(".t-row").first().waitFor()
     await phone.locator("#sweep-fan").waitFor()
     // Then nothing scrolls sideways
-    expect(await overflow(phone)).toBe(0)
-    await shoot(phone, "ensemble-phone-390")
+    expect(await sidewaysOverflow(phone)).toBe(0)
+    await saveScreenshot(phone, "ensemble-phone-390")
     expect(phoneErrors).toEqual([])
     await phone.close()
 
     // When the Runs page is opened, the sweep is listed beside the runs, and its link opens it
-    const runsPage = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-    await runsPage.goto(`${server.url}/?view=runs`)
+    const runsPage = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await runsPage.goto(`${env.server.url}/?view=runs`)
     await runsPage.locator(`#runs-sweeps a[href="#/ensemble/${id}"]`).click()
     await expect
       .poll(() => runsPage.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 })
@@ -114,7 +108,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     await expect
       .poll(
         async () => {
-          run = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as RunSummary
+          run = (await (await fetch(`${env.server.url}/api/runs/${runId}`)).json()) as RunSummary
           return run.status
         },
         { timeout: 120_000, interval: 300 },
@@ -123,16 +117,16 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     expect(run!.seed).toBe(member.seed)
     expect(run!.milestones.find((m) => m.kind === "agi")?.date ?? null).toBe(member.milestones.AGI)
     await page.locator("#chart-ai-share").waitFor()
-    await shoot(page, "ensemble-member-run-1280")
+    await saveScreenshot(page, "ensemble-member-run-1280")
     expect(errors).toEqual([])
     await page.close()
   }, 420_000)
 
   it("starts a 2 x 2 grid sweep from the form by keyboard, sees it finish with the milestones by parameter value, and links its series", async () => {
     // Given the Ensemble page at laptop width, the grid design chosen
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
-    await page.goto(`${server.url}/?view=ensemble`)
+    await page.goto(`${env.server.url}/?view=ensemble`)
     await page.locator("#sweep-design").waitFor()
     await page.locator("#sweep-until").fill("2026")
     await page.locator("#sweep-until").dispatchEvent("change")
@@ -167,11 +161,11 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     // Then the form says how many runs the grid makes, and fits a laptop and a phone without scrolling sideways
     await expect.poll(() => page.locator("#sweep-count").textContent()).toBe("4 runs")
     expect(await page.locator("#sweep-runs").inputValue()).toBe("1")
-    await shoot(page, "grid-form-1280")
-    expect(await overflow(page)).toBe(0)
+    await saveScreenshot(page, "grid-form-1280")
+    expect(await sidewaysOverflow(page)).toBe(0)
     await page.setViewportSize({ width: 390, height: 844 })
-    await shoot(page, "grid-form-390")
-    expect(await overflow(page)).toBe(0)
+    await saveScreenshot(page, "grid-form-390")
+    expect(await sidewaysOverflow(page)).toBe(0)
     // When it is started
     await page.locator("#sweep-start").focus()
     await page.keyboard.press("Enter")
@@ -181,7 +175,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 300_000, interval: 500 })
       .toBe("completed")
     // Then each grid point is listed with its levels and its milestone dates, as the API has them
-    const detail = (await (await fetch(`${server.url}/api/sweeps/${id}`)).json()) as SweepDetail
+    const detail = (await (await fetch(`${env.server.url}/api/sweeps/${id}`)).json()) as SweepDetail
     expect(detail.summary).toMatchObject({ design: "grid", total: 4, done: 4 })
     const rows = page.locator("#grid-points tbody tr")
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4)
@@ -206,12 +200,12 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       expect(res.status).toBe(200)
       expect(res.headers.get("content-type")).toMatch(type)
     }
-    expect(await overflow(page)).toBe(0)
-    await shoot(page, "grid-result-390")
+    expect(await sidewaysOverflow(page)).toBe(0)
+    await saveScreenshot(page, "grid-result-390")
     await page.locator("#grid-card").screenshot({ path: join(artifacts, "grid-card-390.png") })
 
     // When a one-at-a-time sweep (one distribution, one range: 5 rows) is opened by its link
-    const oat = await fetch(`${server.url}/api/sweeps`, {
+    const oat = await fetch(`${env.server.url}/api/sweeps`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -226,7 +220,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     })
     expect(oat.status).toBe(201)
     const oatId = ((await oat.json()) as { id: string }).id
-    await page.goto(`${server.url}/#/ensemble/${oatId}`)
+    await page.goto(`${env.server.url}/#/ensemble/${oatId}`)
     await expect
       .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 120_000, interval: 500 })
       .toBe("completed")
@@ -234,9 +228,52 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     await expect.poll(() => page.locator("#oat-effects tbody tr").count(), { timeout: 10_000 }).toBe(2)
     const saving = page.locator('#oat-effects tr[data-path="macro.savingRate"] td')
     expect((await saving.allTextContents()).slice(0, 3)).toEqual(["macro.savingRate", "0.2", "0.3"])
-    expect(await overflow(page)).toBe(0)
+    expect(await sidewaysOverflow(page)).toBe(0)
     await page.locator("#oat-card").screenshot({ path: join(artifacts, "oat-result-390.png") })
     expect(errors).toEqual([])
     await page.close()
   }, 360_000)
+  it("resumes a stopped sweep with its Resume button, and polls when its WebSocket drops", async () => {
+    // Given a stopped sweep (it never ran: stopped while queued behind a long one)
+    const post = async (route: string, body: unknown) =>
+      (await fetch(`${env.server.url}${route}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.json())) as { id: string; status: string }
+    const remove = (id: string) =>
+      fetch(`${env.server.url}/api/sweeps/${id}`, { method: "DELETE" }).then((r) => r.json())
+    const blocker = await post("/api/sweeps", {
+      scenario: "baseline",
+      runs: 400,
+      untilYear: 2040,
+      sample: ["ai.flopGapScale"],
+    })
+    const small = await post("/api/sweeps", { scenario: "baseline", runs: 4, seed: 5, untilYear: 2025 })
+    expect(small.status).toBe("queued")
+    expect((await remove(small.id)).summary).toMatchObject({ status: "stopped", done: 0 })
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const errors = watchErrors(page)
+    await page.goto(`${env.server.url}/#/ensemble/${small.id}`)
+    await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("stopped")
+    await saveScreenshot(page, "ensemble-stopped-resume-1280")
+    // When Resume is pressed, it is queued behind the long sweep and followed over its WebSocket
+    await page.locator("#sweep-resume").click()
+    await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("queued")
+    const following = () => page.evaluate(() => (document.querySelector("takeoff-app") as any).ensemble.following)
+    await expect.poll(following, { timeout: 10_000 }).toBe("stream")
+    // When its socket drops while it waits, the page polls instead
+    await page.evaluate(() => (document.querySelector("takeoff-app") as any).ensemble.simulateDrop())
+    await expect.poll(following, { timeout: 10_000 }).toBe("poll")
+    // Then, the long sweep stopped, the resumed one runs to the end and the page shows it done
+    expect((await remove(blocker.id)).summary.status).toBe("stopped")
+    await expect
+      .poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 120_000, interval: 300 })
+      .toBe("completed")
+    expect(await page.locator("#sweep-progress").evaluate((el) => (el as HTMLProgressElement).value)).toBe(4)
+    expect(await page.locator("#sweep-resume").count()).toBe(0)
+    expect(await following()).toBe("none")
+    expect(errors).toEqual([])
+    await page.close()
+  }, 180_000)
 })

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import type { RunSummary } from "@takeoff/protocol"
 import { type Browser, chromium, type Page } from "playwright-core"
+import { afterAll, beforeAll, expect } from "vitest"
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const uiDir = resolve(here, "../dist")
@@ -58,6 +60,65 @@ export const startRealServer = async (): Promise<RunningServer> => {
 
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true })
+
+/** The real server and Chromium a describe block's tests share. */
+export interface ServerAndBrowser {
+  readonly server: RunningServer
+  readonly browser: Browser
+}
+
+/**
+ * Starts the real server and Chromium before the enclosing describe block's tests and closes both
+ * after them. Read the fields inside the tests (they are set in `beforeAll`).
+ *
+ * @example
+ * const env = useServerAndBrowser()
+ * it("opens", async () => (await env.browser.newPage()).goto(env.server.url))
+ */
+export const useServerAndBrowser = (): ServerAndBrowser => {
+  const env = {} as { server: RunningServer; browser: Browser }
+  beforeAll(async () => {
+    env.server = await startRealServer()
+    env.browser = await launchChromium()
+  }, 60_000)
+  afterAll(async () => {
+    await env.browser?.close()
+    await env.server?.close()
+  })
+  return env
+}
+
+/**
+ * Starts a baseline run at full speed through the API and waits up to `timeoutMs` for it to complete.
+ *
+ * @example
+ * const run = await finishedRun(env.server.url, 7, 2060, 240_000)
+ */
+export const finishedRun = async (
+  url: string,
+  seed: number,
+  untilYear: number,
+  timeoutMs: number,
+): Promise<RunSummary> => {
+  const res = await fetch(`${url}/api/runs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ scenario: "baseline", seed, untilYear, ticksPerSecond: null }),
+  })
+  expect(res.status).toBe(201)
+  let run = (await res.json()) as RunSummary
+  const deadline = Date.now() + timeoutMs
+  while (run.status !== "completed" && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200))
+    run = (await (await fetch(`${url}/api/runs/${run.id}`)).json()) as RunSummary
+  }
+  expect(run.status).toBe("completed")
+  return run
+}
+
+/** How far a page scrolls sideways (0: it fits its viewport's width). */
+export const sidewaysOverflow = (page: Page): Promise<number> =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 
 /** Saves a full-page screenshot as a test artifact and returns its path. */
 export const saveScreenshot = async (page: Page, name: string): Promise<string> => {

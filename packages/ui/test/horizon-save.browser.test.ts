@@ -2,16 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import economyKit from "@takeoff/agents/kit"
-import type { RunSummary } from "@takeoff/protocol"
-import type { Browser } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   artifactsDir,
-  launchChromium,
-  type RunningServer,
+  finishedRun,
   saveScreenshot,
-  startRealServer,
   unavailableReason,
+  useServerAndBrowser,
   watchErrors,
 } from "./harness.js"
 
@@ -23,36 +20,10 @@ const rangeOf = (page: import("playwright-core").Page, id: string) =>
   page.locator(`#${id}`).evaluate((el: any) => (el.xRange ? [el.xRange[0], el.xRange[1]] : null))
 
 describe.skipIf(reason !== null)("default horizon and Save as scenario, in Chromium against the real server", () => {
-  let server: RunningServer
-  let browser: Browser
-  beforeAll(async () => {
-    server = await startRealServer()
-    browser = await launchChromium()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-
-  const finishedRun = async (seed: number, untilYear: number): Promise<RunSummary> => {
-    const res = await fetch(`${server.url}/api/runs`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ scenario: "baseline", seed, untilYear, ticksPerSecond: null }),
-    })
-    expect(res.status).toBe(201)
-    let run = (await res.json()) as RunSummary
-    const deadline = Date.now() + 240_000
-    while (run.status !== "completed" && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 300))
-      run = (await (await fetch(`${server.url}/api/runs/${run.id}`)).json()) as RunSummary
-    }
-    expect(run.status).toBe("completed")
-    return run
-  }
+  const env = useServerAndBrowser()
 
   it("opens a finished run framed from 4 years before AGI to 6 after ASI, and shows the whole run on request", async () => {
-    const run = await finishedRun(7, 2060)
+    const run = await finishedRun(env.server.url, 7, 2060, 240_000)
     const agi = run.milestones.find((m) => m.kind === "agi")!
     const asi = run.milestones.find((m) => m.kind === "asi")!
     const year = (d: string) => Number(d.slice(0, 4)) + (Number(d.slice(5, 7)) - 1) / 12
@@ -60,9 +31,9 @@ describe.skipIf(reason !== null)("default horizon and Save as scenario, in Chrom
       [1280, 900, "10-horizon-1280"],
       [390, 844, "11-horizon-390"],
     ] as const) {
-      const page = await browser.newPage({ viewport: { width, height } })
+      const page = await env.browser.newPage({ viewport: { width, height } })
       const errors = watchErrors(page)
-      await page.goto(`${server.url}/?run=${run.id}`)
+      await page.goto(`${env.server.url}/?run=${run.id}`)
       await page.locator("#scrub").waitFor({ timeout: 30_000 })
       await expect.poll(() => rangeOf(page, "chart-ai-share"), { timeout: 20_000 }).not.toBeNull()
       const [lo, hi] = (await rangeOf(page, "chart-ai-share"))!
@@ -85,9 +56,9 @@ describe.skipIf(reason !== null)("default horizon and Save as scenario, in Chrom
   }, 300_000)
 
   it("frames a live run once it reaches AGI: 4 years before it to the run's end", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
-    await page.goto(`${server.url}/?scenario=baseline&seed=7&until=2033`)
+    await page.goto(`${env.server.url}/?scenario=baseline&seed=7&until=2033`)
     await page.locator("#scenario").waitFor()
     await expect.poll(() => page.locator("#scenario-desc").textContent()).not.toBe("")
     await page.locator("#run").click()
@@ -111,9 +82,9 @@ describe.skipIf(reason !== null)("default horizon and Save as scenario, in Chrom
   }, 180_000)
 
   it("saves edited parameters as a YAML scenario that extends the base and loads back to the same values", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
     const errors = watchErrors(page)
-    await page.goto(`${server.url}/?scenario=baseline`)
+    await page.goto(`${env.server.url}/?scenario=baseline`)
     await page.locator("#scenario").waitFor()
     await expect.poll(() => page.locator("#scenario-desc").textContent()).not.toBe("")
     // The parameters may sit behind a button at narrow widths; at 1280 px they are in the sidebar.
@@ -144,9 +115,9 @@ describe.skipIf(reason !== null)("default horizon and Save as scenario, in Chrom
     await page.close()
 
     // At a phone's width the same form sits behind the Parameters button and scrolls nothing sideways.
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    const phone = await env.browser.newPage({ viewport: { width: 390, height: 844 } })
     const phoneErrors = watchErrors(phone)
-    await phone.goto(`${server.url}/?scenario=baseline&o.ai.mfu=0.5`)
+    await phone.goto(`${env.server.url}/?scenario=baseline&o.ai.mfu=0.5`)
     await phone.locator("#params-toggle").click()
     await phone.locator("#save-scenario").click()
     await Promise.all([phone.waitForEvent("download"), phone.locator("#save-download").click()])

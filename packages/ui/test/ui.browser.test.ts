@@ -1,18 +1,18 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { NotableEvent, RunSummary, ServerMessage } from "@takeoff/protocol"
-import type { Browser, Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { NotableEvent, ServerMessage } from "@takeoff/protocol"
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
 import { WebSocket } from "ws"
 import {
   chromiumPath,
+  finishedRun,
   isCi,
-  launchChromium,
-  type RunningServer,
   saveScreenshot,
-  startRealServer,
+  sidewaysOverflow,
   unavailableReason,
+  useServerAndBrowser,
   watchErrors,
 } from "./harness.js"
 
@@ -77,42 +77,14 @@ const runStatus = (page: Page): Promise<{ status: string; tick: number; runTick:
   })
 
 describe.skipIf(reason !== null)("the UI in Chromium against the real server", () => {
-  let server: RunningServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startRealServer()
-    browser = await launchChromium()
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useServerAndBrowser()
 
   const open = async (path = "/", viewport = { width: 1400, height: 950 }) => {
-    const page = await browser.newPage({ viewport })
+    const page = await env.browser.newPage({ viewport })
     const errors = watchErrors(page)
-    await page.goto(`${server.url}${path}`)
+    await page.goto(`${env.server.url}${path}`)
     await page.locator("#scenario").waitFor()
     return { page, errors }
-  }
-
-  const createFinishedRun = async (seed: number, untilYear: number): Promise<RunSummary> => {
-    const res = await fetch(`${server.url}/api/runs`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ scenario: "baseline", seed, untilYear, ticksPerSecond: null }),
-    })
-    expect(res.status).toBe(201)
-    let run = (await res.json()) as RunSummary
-    const deadline = Date.now() + 90_000
-    while (run.status !== "completed" && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200))
-      run = (await (await fetch(`${server.url}/api/runs/${run.id}`)).json()) as RunSummary
-    }
-    expect(run.status).toBe("completed")
-    return run
   }
 
   it("picks baseline, runs, fills the AI-share chart and marks AGI", async () => {
@@ -208,12 +180,12 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
   })
 
   it("opens a finished run, scrubs to a date and the charts move there", async () => {
-    const run = await createFinishedRun(5, 2045)
+    const run = await finishedRun(env.server.url, 5, 2045, 90_000)
     const { page, errors } = await open(`/?run=${run.id}`)
     await page.locator("#scrub").waitFor()
     // Every notable event of the finished run reaches the feed, the last batch's too (they arrive
     // after their batch; the client once closed the socket on the last tick and dropped them).
-    const streamed = await notablesOf(server.url, run.id)
+    const streamed = await notablesOf(env.server.url, run.id)
     await expect
       .poll(() => page.evaluate(() => (document.querySelector("takeoff-app") as any).stream.status), {
         timeout: 30_000,
@@ -269,8 +241,8 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
   })
 
   it("uploads a log and replays it", async () => {
-    const run = await createFinishedRun(11, 2032)
-    const log = await (await fetch(`${server.url}/api/runs/${run.id}/log`)).text()
+    const run = await finishedRun(env.server.url, 11, 2032, 90_000)
+    const log = await (await fetch(`${env.server.url}/api/runs/${run.id}/log`)).text()
     const file = join(mkdtempSync(join(tmpdir(), "takeoff-log-")), "run.ndjson")
     writeFileSync(file, log)
     // The page names another scenario and seed before the upload; afterwards, the log's.
@@ -359,7 +331,7 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
     await saveScreenshot(page, "05-invalid-parameter")
     // A shared URL carries the overrides back into the editor.
     const shared = String(Number((Number(valid) * 1.1).toPrecision(6)))
-    await page.goto(`${server.url}/?scenario=baseline&seed=4&o.${path}=${shared}`)
+    await page.goto(`${env.server.url}/?scenario=baseline&seed=4&o.${path}=${shared}`)
     await expect.poll(() => input.inputValue()).toBe(shared)
     await expect(page.locator("#seed").inputValue()).resolves.toBe("4")
     await expect(page.locator("#run").isDisabled()).resolves.toBe(false)
@@ -419,9 +391,7 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
   })
 
   it("fits a phone width on every view: parameters behind a button, chart first, no sideways scroll", async () => {
-    const run = await createFinishedRun(2, 2040)
-    const widthOverflow = (page: Page) =>
-      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const run = await finishedRun(env.server.url, 2, 2040, 90_000)
     const views = [
       ["dashboard", `/?run=${run.id}`],
       ["runs", "/?view=runs"],
@@ -432,22 +402,22 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
       [false, 1366],
       [true, 390],
     ] as const) {
-      const page = await browser.newPage({ viewport: { width, height: 844 }, colorScheme: dark ? "dark" : "light" })
+      const page = await env.browser.newPage({ viewport: { width, height: 844 }, colorScheme: dark ? "dark" : "light" })
       const errors = watchErrors(page)
       for (const [name, path] of views) {
-        await page.goto(`${server.url}${path}`)
+        await page.goto(`${env.server.url}${path}`)
         await page.locator("#scenario").waitFor({ state: "attached" })
         if (name === "runs") await page.locator("tk-runs-view tbody tr").first().waitFor()
         if (name === "dashboard") await page.locator("#scrub").waitFor()
         if (name === "compare")
           await expect.poll(async () => (await probeChart(page, "cmp-ai-share"))?.series ?? 0).toBe(1)
-        expect({ name, width, overflow: await widthOverflow(page) }).toEqual({ name, width, overflow: 0 })
+        expect({ name, width, overflow: await sidewaysOverflow(page) }).toEqual({ name, width, overflow: 0 })
         await saveScreenshot(page, `phone-${width}-${name}`)
       }
       const toggle = page.locator("#params-toggle")
       if (width === 390) {
         // The parameters wait behind a button; the chart is the first thing on the page.
-        await page.goto(`${server.url}/?run=${run.id}`)
+        await page.goto(`${env.server.url}/?run=${run.id}`)
         await page.locator("#scrub").waitFor()
         await expect(page.locator("#scenario").isVisible()).resolves.toBe(false)
         await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("false")
@@ -458,7 +428,7 @@ describe.skipIf(reason !== null)("the UI in Chromium against the real server", (
         await page.keyboard.press("Enter")
         await expect(page.locator("#scenario").isVisible()).resolves.toBe(true)
         await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("true")
-        expect(await widthOverflow(page)).toBe(0)
+        expect(await sidewaysOverflow(page)).toBe(0)
         await saveScreenshot(page, "phone-390-parameters-open")
         await page.keyboard.press("Escape")
         await expect(page.locator("#scenario").isVisible()).resolves.toBe(false)

@@ -1,6 +1,7 @@
 import type { ParamPath } from "../params.js"
 import type { EconomyConfig } from "../scenario/config.js"
 import { deriveGenerations, type Generation } from "./generations.js"
+import { startYearOf } from "../time.js"
 import { K, OCCUPATION_KIND, OCCUPATIONS, POWER_SOURCES, S, SECTORS } from "./sets.js"
 
 /** Config values resolved into the typed form the systems and reducers use. */
@@ -45,7 +46,7 @@ export interface Derived {
  */
 export const derive = (config: EconomyConfig): Derived => {
   const v = config.values as Readonly<Record<ParamPath, number>>
-  const startYear = Number(config.start.slice(0, 4)) + (Number(config.start.slice(5, 7)) - 1) / 12
+  const startYear = startYearOf(config)
   const beta = new Float64Array(SECTORS.map((s) => v[`sectors.${s}.valueShare`]))
   const omega = new Float64Array(S * K)
   for (let s = 0; s < S; s++) {

@@ -1,5 +1,6 @@
 import type { EconomyConfig } from "../scenario/config.js"
 import { type ParamSpec, param } from "./param.js"
+import { tickAtYear } from "../time.js"
 
 /**
  * Chip generations are scenario data: a scenario names each generation under `parameters.chips`
@@ -76,12 +77,11 @@ export const clusterPowerMw = (config: EconomyConfig, generation: string, chips:
 export const deriveGenerations = (config: EconomyConfig, startYear: number): Generation[] => {
   const v = config.values
   const gens: Generation[] = []
-  const tickOf = (year: number) => Math.round((year - startYear) * 12)
   const named = generationNames(v)
   for (const g of named) {
     const watts = v[`chips.${g}.watts`]
     gens.push({
-      startTick: tickOf(v[`chips.${g}.year`]),
+      startTick: tickAtYear(startYear, v[`chips.${g}.year`]),
       h100e: v[`chips.${g}.h100e`],
       watts,
       priceUsd: v[`chips.${g}.priceUsd`],

@@ -4,8 +4,10 @@ import { fleetH100e } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { servedShare, sparePowerGw } from "../economy/power.js"
+import { entryParams, exitParams, logitShares } from "../economy/suppliers.js"
 import { FOUNDRIES, type Foundry, NFD, USER } from "../economy/sets.js"
 import { type EconomyState, FL, isOver, MKT, NFL, RING, X } from "../economy/state.js"
+import { tickAtYear } from "../time.js"
 import { CHIP_LIMITS, type ChipLimit, chipMix } from "./chips.js"
 import { robotsWanted } from "./robot-makers.js"
 
@@ -65,22 +67,11 @@ const perFoundry = (f: Foundry) => [
     `${f} fab lead time`,
     "Months from this foundry's capacity order to output.",
   ),
-  param(
-    `foundries.${f}.entryYear`,
-    "year",
-    2024,
-    3000,
-    `${f} entry`,
-    "Year it starts selling AI accelerators (the start or before: already in).",
-  ),
-  param(
-    `foundries.${f}.entryUnitsPerYear`,
-    "units/yr",
-    0,
-    1e9,
-    `${f} entry capacity`,
-    "Accelerators a year of fab and packaging capacity it enters with (entrants only).",
-  ),
+  ...entryParams(`foundries.${f}`, f, {
+    sells: "AI accelerators",
+    unit: "units/yr",
+    capacity: "Accelerators a year of fab and packaging capacity",
+  }),
   param(
     `foundries.${f}.outageYear`,
     "year",
@@ -126,22 +117,7 @@ export const params = [
     "Buyers' price elasticity",
     "Exponent of the logit on price by which the uncontracted budget chooses foundries.",
   ),
-  param(
-    "foundries.exitShare",
-    "fraction",
-    0,
-    0.5,
-    "Foundry exit share",
-    "Share of units below which a foundry is losing the market.",
-  ),
-  param(
-    "foundries.exitMonths",
-    "months",
-    1,
-    240,
-    "Foundry exit delay",
-    "Months in a row under the exit share before it leaves.",
-  ),
+  ...exitParams("foundries", "Foundry", "a foundry"),
 ]
 
 const FOUNDRY_NAME = Schema.Literals(FOUNDRIES)
@@ -188,7 +164,6 @@ export const FoundryOutage = defineEvent(
 export const events = [FoundriesSold, FoundryEntered, FoundryExited, FoundryOutage] as const
 
 type V = EconomyState["p"]["v"]
-const tickOfYear = (st: EconomyState, year: number) => Math.round((year - st.p.startYear) * 12)
 
 /** The output a foundry's learning curve is measured from: its 2024 output, or a year at entry. */
 const reference = (v: V, f: Foundry): number =>
@@ -223,10 +198,10 @@ export const systems: Systems<typeof events> = [
       const out: EventOf<typeof events>[] = []
       for (let i = 0; i < NFD; i++) {
         const f = FOUNDRIES[i]
-        if (st.foundryStatus[i] === 0 && tick >= tickOfYear(st, v[`foundries.${f}.entryYear`]))
+        if (st.foundryStatus[i] === 0 && tick >= tickAtYear(st.p.startYear, v[`foundries.${f}.entryYear`]))
           out.push(FoundryEntered.make({ foundry: f, unitsPerYear: v[`foundries.${f}.entryUnitsPerYear`] }))
         const lost = v[`foundries.${f}.outageShareLost`]
-        const from = tickOfYear(st, v[`foundries.${f}.outageYear`])
+        const from = tickAtYear(st.p.startYear, v[`foundries.${f}.outageYear`])
         const until = from + Math.round(v[`foundries.${f}.outageYears`] * 12)
         if (lost > 0 && until > from && tick === from)
           out.push(FoundryOutage.make({ foundry: f, shareLost: lost, untilTick: until }))
@@ -313,7 +288,7 @@ export const systems: Systems<typeof events> = [
         const f = FOUNDRIES[i]
         if (
           st.foundryStatus[i] !== 1 ||
-          tick < tickOfYear(st, v[`foundries.${f}.entryYear`]) + v["foundries.exitMonths"]
+          tick < tickAtYear(st.p.startYear, v[`foundries.${f}.entryYear`]) + v["foundries.exitMonths"]
         )
           continue
         if (st.foundryWeak[i] >= v["foundries.exitMonths"])
@@ -331,23 +306,20 @@ export const systems: Systems<typeof events> = [
 export const buyerShares = (st: EconomyState, labAvail: Float64Array, floor: Float64Array) => {
   const v = st.p.v
   const c = v["foundries.contractShare"]
-  const theta = v["foundries.priceElasticity"]
-  const share = new Float64Array(NFD)
+  const lastPrice = new Float64Array(NFD)
   let spend = 0
-  let logit = 0
   for (let i = 0; i < NFD; i++) {
-    if (labAvail[i] <= 0) continue
-    spend += st.foundryLast[i * NFL + FL.spend]
     const last = st.foundryLast[i * NFL + FL.price]
-    logit += labAvail[i] * (last > 0 ? last : floor[i]) ** -theta
+    lastPrice[i] = last > 0 ? last : floor[i]
+    if (labAvail[i] > 0) spend += st.foundryLast[i * NFL + FL.spend]
   }
+  const byPrice = logitShares(labAvail, lastPrice, -v["foundries.priceElasticity"])
+  const share = new Float64Array(NFD)
   let total = 0
   for (let i = 0; i < NFD; i++) {
     if (labAvail[i] <= 0) continue
-    const last = st.foundryLast[i * NFL + FL.price]
-    const byPrice = (labAvail[i] * (last > 0 ? last : floor[i]) ** -theta) / logit
-    const byContract = spend > 0 ? st.foundryLast[i * NFL + FL.spend] / spend : byPrice
-    share[i] = c * byContract + (1 - c) * byPrice
+    const byContract = spend > 0 ? st.foundryLast[i * NFL + FL.spend] / spend : byPrice[i]
+    share[i] = c * byContract + (1 - c) * byPrice[i]
     total += share[i]
   }
   for (let i = 0; i < NFD; i++) share[i] = total > 0 ? share[i] / total : 0

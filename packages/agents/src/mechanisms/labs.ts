@@ -6,6 +6,7 @@ import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { OCC } from "../economy/sets.js"
 import { type EconomyState, F, isOver, X } from "../economy/state.js"
+import { yearAtTick } from "../time.js"
 
 /**
  * AI labs (docs/model.md, "AI labs"). Each month:
@@ -262,7 +263,7 @@ export const events = [LabsFunded, ComputeSplit, ModelReleased] as const
  */
 export const dataStockTokens = (st: EconomyState, tick: number): number => {
   const v = st.p.v
-  const year = st.p.startYear + tick / 12
+  const year = yearAtTick(st.p.startYear, tick)
   const synthYears = Math.max(0, year - v["ai.syntheticDataStartYear"])
   return (
     v["ai.textDataTokensT"] *

@@ -5,6 +5,7 @@ import { param } from "../economy/param.js"
 import { K, NFD, NMK, NP } from "../economy/sets.js"
 import { F, isOver, RING, X } from "../economy/state.js"
 import { foundryDeliverable } from "./foundries.js"
+import { yearAtTick } from "../time.js"
 import { makerCapacity } from "./robot-makers.js"
 
 /**
@@ -54,7 +55,7 @@ export const events = [MonthBegan] as const
 export const systems: Systems<typeof events> = [
   {
     name: "month",
-    decide: (st, { tick }) => (isOver(st) ? [] : [MonthBegan.make({ year: st.p.startYear + tick / 12 })]),
+    decide: (st, { tick }) => (isOver(st) ? [] : [MonthBegan.make({ year: yearAtTick(st.p.startYear, tick) })]),
   },
 ]
 

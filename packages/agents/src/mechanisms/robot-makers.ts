@@ -5,8 +5,10 @@ import { factoryCapexRoomUsd, robotsByMaterials } from "../economy/materials.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { servedShare, sparePowerGw } from "../economy/power.js"
+import { entryParams, exitParams, logitShares } from "../economy/suppliers.js"
 import { K, NMK, OCC, ROBOT_MAKERS, type RobotMaker, SECTOR, USER } from "../economy/sets.js"
 import { type EconomyState, F, isOver, MKT, ML, NML, RING, X } from "../economy/state.js"
+import { tickAtYear } from "../time.js"
 import { ROBOT_LIMITS, type RobotLimit } from "./robots.js"
 
 /**
@@ -45,22 +47,7 @@ const perMaker = (m: RobotMaker) => [
     `${m} capability`,
     "Capability index of its design at the start or entry (1: a 2024 industrial robot).",
   ),
-  param(
-    `robotMakers.${m}.entryYear`,
-    "year",
-    2024,
-    3000,
-    `${m} entry`,
-    "Year it starts selling robots (the start or before: already in).",
-  ),
-  param(
-    `robotMakers.${m}.entryUnitsPerYear`,
-    "robots/yr",
-    0,
-    1e9,
-    `${m} entry capacity`,
-    "Factory capacity it enters with (entrants only).",
-  ),
+  ...entryParams(`robotMakers.${m}`, m, { sells: "robots", unit: "robots/yr", capacity: "Factory capacity" }),
   param(
     `robotMakers.${m}.redesignYears`,
     "years",
@@ -105,22 +92,7 @@ export const params = [
     "Robot buyers' elasticity",
     "Exponent of the buyers' logit on capability per dollar.",
   ),
-  param(
-    "robotMakers.exitShare",
-    "fraction",
-    0,
-    0.5,
-    "Maker exit share",
-    "Share of units below which a maker is losing the market.",
-  ),
-  param(
-    "robotMakers.exitMonths",
-    "months",
-    1,
-    240,
-    "Maker exit delay",
-    "Months in a row under the exit share before it leaves.",
-  ),
+  ...exitParams("robotMakers", "Maker", "a maker"),
 ]
 
 const MAKER_NAME = Schema.Literals(ROBOT_MAKERS)
@@ -181,8 +153,8 @@ export const events = [
 ] as const
 
 type V = EconomyState["p"]["v"]
-const tickOfYear = (st: EconomyState, year: number) => Math.round((year - st.p.startYear) * 12)
-const entryTick = (st: EconomyState, m: RobotMaker) => Math.max(0, tickOfYear(st, st.p.v[`robotMakers.${m}.entryYear`]))
+const entryTick = (st: EconomyState, m: RobotMaker) =>
+  Math.max(0, tickAtYear(st.p.startYear, st.p.v[`robotMakers.${m}.entryYear`]))
 
 /** The output a maker's learning curve is measured from: its share of the 2024 stock, or a year at entry. */
 export const makerReference = (v: V, m: RobotMaker): number =>
@@ -206,30 +178,23 @@ export const makerOffers = (st: EconomyState, tick: number) => {
   const v = p.v
   const cost = new Float64Array(NMK)
   const price = new Float64Array(NMK)
-  const share = new Float64Array(NMK)
   const sold = new Float64Array(NMK)
-  const theta = v["robotMakers.priceElasticity"]
-  let attract = 0
+  const weight = new Float64Array(NMK)
+  const perDollar = new Float64Array(NMK)
   let capacity = 0
   for (let i = 0; i < NMK; i++) {
     cost[i] = makerUnitCost(st, i)
     price[i] = cost[i] * (1 + v["robots.markup"])
+    perDollar[i] = st.makerCapability[i] / price[i]
     if (st.makerStatus[i] !== 1) continue
-    share[i] = st.makerCap[i] * (st.makerCapability[i] / price[i]) ** theta
-    attract += share[i]
+    weight[i] = st.makerCap[i]
     capacity += st.makerCap[i]
   }
   // With no factory capacity at all, buyers still see the makers' designs and prices (equal weights).
-  if (attract === 0)
-    for (let i = 0; i < NMK; i++) {
-      share[i] = st.makerStatus[i] === 1 ? (st.makerCapability[i] / price[i]) ** theta : 0
-      attract += share[i]
-    }
+  if (capacity === 0) for (let i = 0; i < NMK; i++) weight[i] = st.makerStatus[i] === 1 ? 1 : 0
+  const share = logitShares(weight, perDollar, v["robotMakers.priceElasticity"])
   let meanPrice = 0
-  for (let i = 0; i < NMK; i++) {
-    share[i] = attract > 0 ? share[i] / attract : 0
-    meanPrice += share[i] * price[i]
-  }
+  for (let i = 0; i < NMK; i++) meanPrice += share[i] * price[i]
   const c = machineCosts(st, tick)
   const weq = workerEqPerRobot(p, tick)
   const value = flow[F.robotPricePerWorkerYear] * weq
@@ -271,7 +236,7 @@ export const systems: Systems<typeof events> = [
           out.push(RobotMakerEntered.make({ maker: m, unitsPerYear: v[`robotMakers.${m}.entryUnitsPerYear`] }))
         if (st.makerStatus[i] === 2 || tick < start) continue
         const every = Math.max(1, Math.round(v[`robotMakers.${m}.redesignYears`] * 12))
-        const breakthrough = tick === tickOfYear(st, v[`robotMakers.${m}.breakthroughYear`])
+        const breakthrough = tick === tickAtYear(st.p.startYear, v[`robotMakers.${m}.breakthroughYear`])
         if ((tick > start && (tick - start) % every === 0) || breakthrough)
           out.push(
             RobotMakerRedesigned.make({

@@ -6,6 +6,7 @@ import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { K, OCCUPATIONS } from "../economy/sets.js"
 import { isOver } from "../economy/state.js"
+import { yearAtTick } from "../time.js"
 
 /**
  * Work that stays human and the task-based special cases (docs/model.md, "Work that stays human"
@@ -125,7 +126,7 @@ export const reducers: Reducers<typeof events> = {
 /** Fraction of the exogenous path covered at a tick (0 before the start year, 1 from the full year). */
 const pathProgress = (p: Derived, tick: number): number => {
   const v = p.v
-  const year = p.startYear + tick / 12
+  const year = yearAtTick(p.startYear, tick)
   const span = v["tasks.pathFullYear"] - v["tasks.pathStartYear"]
   if (span <= 0) return year >= v["tasks.pathFullYear"] ? 1 : 0
   return Math.min(1, Math.max(0, (year - v["tasks.pathStartYear"]) / span))

@@ -34,11 +34,11 @@ export const serveCommand: Command = {
         name: "nats",
         kind: "string",
         value: "URL",
-        help: "share live runs with every server on this NATS JetStream (default $TAKEOFF_NATS; off if unset)",
+        help: "share live runs with every server on this NATS JetStream and run sweeps on its `takeoff worker`s (default $TAKEOFF_NATS; off if unset)",
       },
     ],
     notes:
-      "Requests addressed to other host names are refused (403), as are WebSocket opens and changes from\nother origins. Off loopback, every API call and stream needs the token (Authorization: Bearer, or\n?token= on a stream). Runs are signed with this installation's key (TAKEOFF_KEY, else\n~/.takeoff/signing-key.pem).\nCtrl-C stops the server: running simulations are stopped with their logs sealed.\nWith --nats, servers on the same NATS (and TAKEOFF_NATS_PREFIX) list, stream and replay each other's\nruns: each publishes its runs' ticks, the others relay them to their clients (marked hostedBy).",
+      "Requests addressed to other host names are refused (403), as are WebSocket opens and changes from\nother origins. Off loopback, every API call and stream needs the token (Authorization: Bearer, or\n?token= on a stream). Runs are signed with this installation's key (TAKEOFF_KEY, else\n~/.takeoff/signing-key.pem).\nCtrl-C stops the server: running simulations are stopped with their logs sealed.\nWith --nats, servers on the same NATS (and TAKEOFF_NATS_PREFIX) list, stream and replay each other's\nruns: each publishes its runs' ticks, the others relay them to their clients (marked hostedBy).\nIts sweeps run on the `takeoff worker --nats URL` processes (same TAKEOFF_NATS_PREFIX), not on its threads;\na sweep no worker takes jobs from says \"waiting for workers\" after 10 s.",
     examples: [
       "takeoff serve",
       "takeoff serve --port 8080 --data runs/",
@@ -63,7 +63,15 @@ export const serveCommand: Command = {
         uiDir,
         token: (flags.token as string | undefined) ?? process.env.TAKEOFF_TOKEN,
         allowedHosts: flags["allow-host"] as string[] | undefined,
-        ...(nats ? { nats: { servers: nats, prefix: process.env.TAKEOFF_NATS_PREFIX } } : {}),
+        ...(nats
+          ? {
+              nats: {
+                servers: nats,
+                prefix: process.env.TAKEOFF_NATS_PREFIX,
+                ackWaitMs: process.env.TAKEOFF_ACK_WAIT_MS ? Number(process.env.TAKEOFF_ACK_WAIT_MS) : undefined,
+              },
+            }
+          : {}),
       })
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
@@ -74,6 +82,7 @@ export const serveCommand: Command = {
     }
     io.out(`Takeoff at ${server.url}  (data: ${path.resolve((flags.data as string | undefined) ?? ".takeoff-data")})\n`)
     if (server.relay) io.out(`Sharing live runs over NATS at ${nats} as ${server.relay.name}\n`)
+    io.out(`Sweeps run on ${server.sweeps.executor.description}\n`)
     if (!fs.existsSync(path.join(uiDir, "index.html"))) io.err(`note: no built UI at ${uiDir}; serving the API only\n`)
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve)

@@ -203,23 +203,30 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     if (!flags.quiet) io.err(`${designPlan.announce}\n`)
     const progress = flags.quiet ? undefined : new Progress({ isTTY: io.errIsTTY, write: io.err }, total, "runs")
     let done = 0
-    const interrupt = Interrupt.install(() => io.err("\nstopping after the runs in flight (Ctrl-C again to abort)\n"))
+    // The NATS coordinator waits on messages, not a loop: Ctrl-C reaches it through the signal.
+    const stopNats = new AbortController()
+    const interrupt = Interrupt.install(() => {
+      io.err("\nstopping after the runs in flight (Ctrl-C again to abort)\n")
+      stopNats.abort()
+    })
     const startedMs = Date.now()
     const nats = flags.nats as string | undefined
     let pool: Awaited<ReturnType<typeof runPool<SweepTask, SweepRunResult>>>
     try {
       pool = nats
         ? // NATS is loaded only for a sweep that uses it.
-          await (await import("../nats-sweep.js")).runNatsSweep(
+          await (await import("@takeoff/server/nats-sweep")).runNatsSweep(
             {
               servers: nats,
               ackWaitMs: process.env.TAKEOFF_ACK_WAIT_MS ? Number(process.env.TAKEOFF_ACK_WAIT_MS) : undefined,
               prefix: process.env.TAKEOFF_NATS_PREFIX,
             },
-            plan,
-            tasks,
-            () => progress?.update(++done, "NATS workers"),
-            () => interrupt.requested,
+            { plan, tasks, modelVersion: kit.model.version },
+            {
+              onResult: () => progress?.update(++done, "NATS workers"),
+              onIdle: (notice) => (notice && !flags.quiet ? io.err(`\n${notice}\n`) : undefined),
+            },
+            stopNats.signal,
           )
         : await runPool<SweepTask, SweepRunResult>({
             workerUrl: new URL("../sweep-worker.js", import.meta.url),

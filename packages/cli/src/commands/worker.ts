@@ -1,7 +1,7 @@
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { Interrupt } from "../interrupt.js"
-import { runNatsWorker } from "../nats-sweep.js"
+import { runNatsWorker } from "../nats-worker.js"
 
 /** `takeoff worker --nats URL`: runs sweep jobs from NATS JetStream until Ctrl-C. */
 export const workerCommand: Command = {

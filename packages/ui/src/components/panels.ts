@@ -11,7 +11,7 @@ import { statusText } from "../run-labels.js"
 import { css, html, LitElement, type PropertyValues } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import { repeat } from "lit/directives/repeat.js"
-import { milestoneLabel } from "../dashboard.js"
+import { MILESTONE_COLOR, milestoneLabel } from "../dashboard.js"
 import { emit } from "../emit.js"
 import { controlStyles } from "../theme.js"
 
@@ -131,14 +131,8 @@ export class TkMilestoneBanner extends LitElement {
       const ahead = this.thresholds.map((t) => thresholdText(t.kind, this.thresholds, this.metricInfo)).join("; ")
       return html`<span class="none">No milestone yet${ahead ? `: ${ahead}` : ""}.</span>`
     }
-    const color: Record<string, string> = {
-      agi: "--tk-agi",
-      asi: "--tk-asi",
-      "post-scarcity": "--tk-ps",
-      catastrophe: "--tk-bad",
-    }
     return html`${this.milestones.map(
-      (m) => html`<span class="m" role="status" data-kind=${m.kind} style="--c: var(${color[m.kind]})">
+      (m) => html`<span class="m" role="status" data-kind=${m.kind} style="--c: var(${MILESTONE_COLOR[m.kind]})">
         <b>${milestoneLabel(m.kind)}</b> ${m.date} <span class="muted">${thresholdText(m.kind, this.thresholds, this.metricInfo)}</span>
         ${this.explainable && m.kind !== "catastrophe" ? html`<button @click=${() => emit(this, "explain", m.kind)}>Explain</button>` : ""}
       </span>`,

@@ -83,36 +83,32 @@ export class TkScenarioPanel extends LitElement {
     if (changed.has("edits") || changed.has("scenarios") || changed.has("selected")) this.revalidate()
   }
 
+  /** Each edited parameter with its text as typed and what validating that text gives. */
+  private checkedEdits() {
+    return (this.scenario?.parameters ?? []).flatMap((p) => {
+      const text = this.edits[p.path]
+      return text === undefined ? [] : [{ p, text, r: validateParameter(p, text) }]
+    })
+  }
+
   private revalidate(): void {
     const errors: Record<string, string> = {}
-    for (const p of this.scenario?.parameters ?? []) {
-      const text = this.edits[p.path]
-      if (text === undefined) continue
-      const r = validateParameter(p, text)
-      if ("error" in r) errors[p.path] = r.error
-    }
+    for (const { p, r } of this.checkedEdits()) if ("error" in r) errors[p.path] = r.error
     this.errors = errors
   }
 
   /** Overrides to send: edited values that differ from the default and are valid. */
   overrides(): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    for (const p of this.scenario?.parameters ?? []) {
-      const text = this.edits[p.path]
-      if (text === undefined) continue
-      const r = validateParameter(p, text)
+    for (const { p, r } of this.checkedEdits())
       if ("value" in r && JSON.stringify(r.value) !== JSON.stringify(p.value)) out[p.path] = r.value
-    }
     return out
   }
 
   /** The edits as typed that pass validation. */
   private validEdits(): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const p of this.scenario?.parameters ?? []) {
-      const text = this.edits[p.path]
-      if (text !== undefined && "value" in validateParameter(p, text)) out[p.path] = text
-    }
+    for (const { p, text, r } of this.checkedEdits()) if ("value" in r) out[p.path] = text
     return out
   }
 

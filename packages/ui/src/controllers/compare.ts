@@ -70,16 +70,9 @@ export class CompareController implements ReactiveController {
   /** Starts each scenario picked at one seed and compares the runs; a message when fewer than two are picked. */
   async runScenarios(seed: number, untilYear: number | undefined): Promise<string | null> {
     if (this.scenariosPicked.length < 2) return "Scenarios: tick two or more to compare"
-    try {
-      const runs = await Promise.all(
-        this.scenariosPicked.map((scenario) => api.createRun({ scenario, seed, untilYear, ticksPerSecond: null })),
-      )
-      const ids = runs.map((r) => r.id)
-      this.options.url.push({ view: "compare", compare: ids })
-      await this.load(ids)
-    } catch (e) {
-      this.options.onError(e)
-    }
+    await this.startAndCompare(
+      this.scenariosPicked.map((scenario) => ({ scenario, seed, untilYear, ticksPerSecond: null })),
+    )
     return null
   }
 
@@ -99,17 +92,20 @@ export class CompareController implements ReactiveController {
     if (seeds.length < 2 || seeds.some((s) => !Number.isInteger(s) || s < 0))
       return "Seeds: give two or more whole numbers, e.g. 1, 2"
     if (!scenario) return null
+    await this.startAndCompare(seeds.map((seed) => ({ scenario, seed, overrides, untilYear, ticksPerSecond: null })))
+    return null
+  }
+
+  /** Starts the runs at full speed, puts them in the address bar and compares them; errors go to `onError`. */
+  private async startAndCompare(requests: ReadonlyArray<CreateRunRequest>): Promise<void> {
     try {
-      const runs = await Promise.all(
-        seeds.map((seed) => api.createRun({ scenario, seed, overrides, untilYear, ticksPerSecond: null })),
-      )
+      const runs = await Promise.all(requests.map((r) => api.createRun(r)))
       const ids = runs.map((r) => r.id)
       this.options.url.push({ view: "compare", compare: ids })
       await this.load(ids)
     } catch (e) {
       this.options.onError(e)
     }
-    return null
   }
 
   /** Adds a run to the comparison or takes it out. */

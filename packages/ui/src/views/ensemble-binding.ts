@@ -18,6 +18,7 @@ export const ensembleView = (
     .sweeps=${e.sweeps} .detail=${e.detail} .fan=${e.fan} .metric=${e.metric} .formError=${e.formError} ?busy=${e.busy}
     .fanFile=${e.fanFile} @fan-file=${(ev: Event) => void e.loadFanFile(detail<File>(ev))}
     @sweep-request=${(ev: Event) => void e.start(detail<CreateSweepRequest>(ev))} @sweep-stop=${() => void e.stop()}
+    @sweep-resume=${() => void e.resume()}
     @sweep-metric=${(ev: Event) => void e.pickMetric(detail<string>(ev))}
     @sweep-member=${async (ev: Event) => {
       const id = await e.memberRun(detail<number>(ev))

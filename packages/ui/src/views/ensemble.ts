@@ -40,6 +40,7 @@ const pct = (x: number) => formatValue(x, "share")
  * @fires sweep-request - detail: a CreateSweepRequest (from the form)
  * @fires sweep-open - detail: the id of a sweep to show
  * @fires sweep-stop - the sweep shown is to stop
+ * @fires sweep-resume - the sweep shown (interrupted, stopped or failed) is to run its missing members
  * @fires sweep-metric - detail: the metric key whose fan chart to show
  * @fires sweep-member - detail: the index of the member to open as a run
  * @fires fan-file - detail: the sweep results File the user picked
@@ -96,6 +97,7 @@ export class TkEnsembleView extends LitElement {
   private renderSweep(d: SweepDetail) {
     const s = d.summary
     const live = s.status === "queued" || s.status === "running"
+    const resumable = s.status === "interrupted" || s.status === "stopped" || s.status === "failed"
     const startYear = this.fan?.years[0] ?? s.untilYear
     const info = d.metrics.find((m) => m.key === this.metric)
     const fan = this.fan
@@ -103,10 +105,18 @@ export class TkEnsembleView extends LitElement {
     const labels = d.milestones.map((m) => m.label)
     return html`<section class="card" id="sweep" data-status=${s.status}>
         <div class="bar"><h2 style="flex:1">${s.scenario}: ${designTitle(s)}, to ${s.untilYear}</h2>
-          ${live ? html`<button id="sweep-stop" @click=${() => emit(this, "sweep-stop", null)}>Stop</button>` : nothing}</div>
+          ${live ? html`<button id="sweep-stop" @click=${() => emit(this, "sweep-stop", null)}>Stop</button>` : nothing}
+          ${
+            resumable
+              ? html`<button id="sweep-resume" title="Run the ${s.total - s.done} runs not finished; those finished are kept"
+                  @click=${() => emit(this, "sweep-resume", null)}>Resume</button>`
+              : nothing
+          }</div>
         <progress id="sweep-progress" max=${s.total} .value=${s.done}></progress>
         <p class="hint" id="sweep-status">${s.status} · ${s.done} of ${s.total} runs · ${s.elapsedS.toFixed(1)} s · seed ${s.seed}
-          · <a href=${`#/ensemble/${s.id}`}>link</a>${s.error ? html` · <span class="error">${s.error}</span>` : nothing}</p>
+          · <a href=${`#/ensemble/${s.id}`}>link</a>${s.error ? html` · <span class="error">${s.error}</span>` : nothing}${
+            s.notice ? html` · <span id="sweep-notice">${s.notice}</span>` : nothing
+          }</p>
         <p class="hint" id="sweep-downloads">Every finished run's yearly series, one row per run, year and metric with its parameters as columns:
           all ${d.metrics.length} metrics as <a id="series-csv" href=${`/api/sweeps/${s.id}/series.csv`} download>CSV</a> ·
           <a id="series-parquet" href=${`/api/sweeps/${s.id}/series.parquet`} download>Parquet</a>${

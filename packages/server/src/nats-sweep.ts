@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto"
-import { Worker } from "node:worker_threads"
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream"
 import { connect, type NatsConnection } from "@nats-io/transport-node"
-import { kitNamed } from "./models.js"
-import type { SweepPlan, SweepRunResult, SweepTask } from "./sweep-run.js"
+import type { SweepPlan, SweepRunResult, SweepTask } from "@takeoff/agents"
 
 /**
  * Ensembles past one machine, over NATS JetStream.
@@ -20,8 +18,12 @@ import type { SweepPlan, SweepRunResult, SweepTask } from "./sweep-run.js"
  *   purges the sweep's jobs and results when it ends (done, interrupted or failed).
  * - A job every worker dies on is dropped by JetStream after MAX_DELIVER deliveries; the coordinator
  *   hears the advisory and fails the sweep naming the run, rather than waiting forever.
+ *
+ * Coordinators are `takeoff sweep --nats` and `takeoff serve --nats` (its API's sweeps, through
+ * sweep-executor.ts); the worker is the CLI's `takeoff worker` (cli/src/nats-worker.ts). This module
+ * is the protocol both sides share, loaded only by commands that use NATS.
  */
-const names = (prefix = "TAKEOFF") => {
+export const names = (prefix = "TAKEOFF") => {
   const p = prefix.toLowerCase()
   return {
     jobs: `${prefix}_JOBS`,
@@ -33,8 +35,10 @@ const names = (prefix = "TAKEOFF") => {
 }
 
 /** Deliveries of one job before JetStream gives up on it. */
-const MAX_DELIVER = 5
-const DEFAULT_ACK_WAIT_MS = 30_000
+export const MAX_DELIVER = 5
+export const DEFAULT_ACK_WAIT_MS = 30_000
+/** How long no worker may hold a job before a sweep says it is waiting for workers (default). */
+const DEFAULT_IDLE_NOTICE_MS = 10_000
 
 export interface NatsQueueOptions {
   readonly servers: string
@@ -47,7 +51,8 @@ export interface NatsQueueOptions {
   readonly prefix?: string
 }
 
-interface JobMessage {
+/** One job on `<prefix>.jobs.<sweepId>`: one sweep member. */
+export interface JobMessage {
   readonly sweepId: string
   /** The coordinator's model version: a worker of another build refuses the job rather than mix results. */
   readonly modelVersion: string
@@ -55,9 +60,11 @@ interface JobMessage {
   readonly task: SweepTask
 }
 
-type JobResult = SweepRunResult | { readonly index: number; readonly error: string }
+/** What a worker publishes on `<prefix>.results.<sweepId>` for a job. */
+export type JobResult = SweepRunResult | { readonly index: number; readonly error: string }
 
-const ensureStreams = async (nc: NatsConnection, options: NatsQueueOptions) => {
+/** Creates the job and result streams and the workers' shared consumer if they are missing. */
+export const ensureStreams = async (nc: NatsConnection, options: NatsQueueOptions) => {
   const n = names(options.prefix)
   const jsm = await jetstreamManager(nc)
   const ensure = async (name: string, subjects: string[], retention: RetentionPolicy) => {
@@ -89,34 +96,68 @@ const ensureStreams = async (nc: NatsConnection, options: NatsQueueOptions) => {
 /** A sweep id unique across coordinators on any number of machines (not simulation input). */
 const newSweepId = () => `s${Date.now().toString(36)}${randomBytes(4).toString("hex")}`
 
+export interface NatsSweepOptions extends NatsQueueOptions {
+  /**
+   * How long no worker may hold a job before `onIdle` says the sweep is waiting for workers
+   * (default 10 s).
+   */
+  readonly idleNoticeMs?: number
+}
+
+export interface NatsSweepRequest {
+  readonly plan: SweepPlan
+  readonly tasks: ReadonlyArray<SweepTask>
+  /** The coordinator's model version: a worker of another build refuses the jobs. */
+  readonly modelVersion: string
+  /** Names the sweep's subjects, so its owner can find them (default a fresh id; no dots or wildcards). */
+  readonly sweepId?: string
+}
+
+export interface NatsSweepEvents {
+  /** Called once per run index, however many times the run was delivered. */
+  readonly onResult: (index: number, result: SweepRunResult) => void
+  /**
+   * Called with a sentence when no worker has held a job (or sent a result) for `idleNoticeMs`, and
+   * with undefined once one does again: a sweep with no workers says so instead of hanging silently.
+   */
+  readonly onIdle?: (notice: string | undefined) => void
+}
+
 /**
  * Runs a sweep's tasks on whatever `takeoff worker` processes pull from NATS, and returns the results
- * in task order (the same shape as the local worker pool). `onResult` is called once per run index,
- * however many times a run was delivered.
+ * in task order (the same shape as the local worker pool). When `signal` aborts, it returns what has
+ * finished; either way the sweep's jobs still queued and its results are purged from NATS.
  *
  * @example
- * const { results } = await runNatsSweep({ servers: "nats://127.0.0.1:4222" }, plan, tasks, () => {})
+ * const { results } = await runNatsSweep(
+ *   { servers: "nats://127.0.0.1:4222" },
+ *   { plan, tasks, modelVersion: kit.model.version },
+ *   { onResult: () => {} },
+ * )
  */
 export const runNatsSweep = async (
-  options: NatsQueueOptions,
-  plan: SweepPlan,
-  tasks: ReadonlyArray<SweepTask>,
-  onResult: (index: number, result: SweepRunResult) => void,
-  shouldStop: () => boolean = () => false,
+  options: NatsSweepOptions,
+  request: NatsSweepRequest,
+  events: NatsSweepEvents,
+  signal?: AbortSignal,
 ): Promise<{ results: Array<SweepRunResult | undefined>; done: number }> => {
+  const { plan, tasks, modelVersion } = request
+  if (request.sweepId !== undefined && !/^[A-Za-z0-9_-]+$/.test(request.sweepId))
+    throw new Error(`sweepId: expected letters, digits, _ or -, got "${request.sweepId}"`)
   const nc = await connect({ servers: options.servers, name: "takeoff-sweep" })
   const { jsm, n } = await ensureStreams(nc, options)
-  const sweepId = newSweepId()
+  const sweepId = request.sweepId ?? newSweepId()
   const results = new Array<SweepRunResult | undefined>(tasks.length)
   let done = 0
   let resultConsumer: string | undefined
+  let idleTimer: ReturnType<typeof setInterval> | undefined
   try {
     const js = jetstream(nc)
-    const modelVersion = kitNamed(plan.model).model.version
     // Jobs dropped after MAX_DELIVER deliveries, by stream sequence -> run index.
     const indexOfSeq = new Map<number, number>()
     const dropped = nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${n.jobs}.${n.workers}`)
     for (const task of tasks) {
+      if (signal?.aborted) break
       const job: JobMessage = { sweepId, modelVersion, plan, task }
       const ack = await js.publish(`${n.jobSubject}.${sweepId}`, JSON.stringify(job), {
         msgID: `${sweepId}:${task.index}`,
@@ -132,6 +173,9 @@ export const runNatsSweep = async (
     })
     resultConsumer = info.name
     const messages = await (await js.consumers.get(n.results, info.name)).consume()
+    const stop = () => messages.stop()
+    signal?.addEventListener("abort", stop, { once: true })
+    if (signal?.aborted) stop()
     let failure: Error | undefined
     void (async () => {
       for await (const m of dropped) {
@@ -141,148 +185,59 @@ export const runNatsSweep = async (
         messages.stop()
       }
     })()
+    // Waiting for workers: no job held by any worker (ack pending) and no result for a while.
+    let lastBusyMs = Date.now()
+    let idle = false
+    const idleNoticeMs = options.idleNoticeMs ?? DEFAULT_IDLE_NOTICE_MS
+    const env = options.prefix && options.prefix !== "TAKEOFF" ? `TAKEOFF_NATS_PREFIX=${options.prefix} ` : ""
+    const waiting = `waiting for workers: no worker has held a job from NATS at ${options.servers} for ${Math.round(idleNoticeMs / 100) / 10} s (start one: ${env}takeoff worker --nats ${options.servers})`
+    const setIdle = (now: boolean) => {
+      if (now === idle) return
+      idle = now
+      events.onIdle?.(now ? waiting : undefined)
+    }
+    let polling = false
+    if (events.onIdle) {
+      idleTimer = setInterval(
+        async () => {
+          if (polling) return
+          polling = true
+          try {
+            const c = await jsm.consumers.info(n.jobs, n.workers)
+            if (c.num_ack_pending > 0) lastBusyMs = Date.now()
+            setIdle(Date.now() - lastBusyMs >= idleNoticeMs)
+          } catch {
+            // The connection is closing (the sweep ended) or NATS is briefly away: the next poll tells.
+          } finally {
+            polling = false
+          }
+        },
+        Math.max(50, Math.min(1000, idleNoticeMs / 4)),
+      )
+      idleTimer.unref()
+    }
     for await (const m of messages) {
       const r = m.json<JobResult>()
       if ("error" in r) throw new Error(`run ${r.index} failed on a worker: ${r.error}`)
+      lastBusyMs = Date.now()
+      setIdle(false)
       if (results[r.index] === undefined) {
         results[r.index] = r
         done++
-        onResult(r.index, r)
+        events.onResult(r.index, r)
       }
-      if (done === tasks.length || shouldStop()) break
+      if (done === tasks.length) break
     }
+    signal?.removeEventListener("abort", stop)
     dropped.unsubscribe()
     if (failure && done < tasks.length) throw failure
     return { results, done }
   } finally {
+    if (idleTimer) clearInterval(idleTimer)
     // Nothing of this sweep outlives it: runs still queued or in flight, results, the results reader.
     await jsm.streams.purge(n.jobs, { filter: `${n.jobSubject}.${sweepId}` }).catch(() => {})
     await jsm.streams.purge(n.results, { filter: `${n.resultSubject}.${sweepId}` }).catch(() => {})
     if (resultConsumer) await jsm.consumers.delete(n.results, resultConsumer).catch(() => {})
-    await nc.drain()
-  }
-}
-
-/** The job thread stopped (crashed or exited) with a job in flight: the job is not at fault. */
-class JobThreadDied extends Error {}
-
-/**
- * The worker's job thread, with one job at a time in flight. A thread that dies is replaced on the
- * next job, and the job in flight fails with JobThreadDied rather than wait forever (a worker that
- * kept saying working() for a job no thread was running would hold it for good).
- */
-class JobThread {
-  private worker: Worker | undefined
-  private pending: { resolve: (r: SweepRunResult) => void; reject: (e: Error) => void } | undefined
-
-  private spawn(): Worker {
-    const w = new Worker(new URL("./nats-job-thread.js", import.meta.url))
-    const fail = (why: string) => {
-      if (this.worker === w) this.worker = undefined
-      const p = this.pending
-      this.pending = undefined
-      p?.reject(new JobThreadDied(why))
-    }
-    w.on("message", (m: { ok: true; result: SweepRunResult } | { ok: false; error: string }) => {
-      const p = this.pending
-      this.pending = undefined
-      if (m.ok) p?.resolve(m.result)
-      else p?.reject(new Error(m.error))
-    })
-    w.on("error", (e) => fail(`job thread failed: ${e.message}`))
-    w.on("exit", (code) => fail(`job thread exited (code ${code})`))
-    return w
-  }
-
-  run(plan: SweepPlan, task: SweepTask): Promise<SweepRunResult> {
-    this.worker ??= this.spawn()
-    const w = this.worker
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject }
-      w.postMessage({ plan, task })
-    })
-  }
-
-  async close(): Promise<void> {
-    const w = this.worker
-    this.worker = undefined
-    await w?.terminate()
-  }
-}
-
-export interface NatsWorkerOptions extends NatsQueueOptions {
-  readonly maxJobs?: number
-  /** Called when a job is taken (before it runs). */
-  readonly onJob?: (job: SweepTask) => void
-  /** Called when a job's result is stored and the job acknowledged, with how long it ran. */
-  readonly onDone?: (
-    job: SweepTask,
-    ms: number,
-  ) => void /** Called when the job thread died under a job (the job is handed back to the queue). */
-  readonly onThreadDied?: (job: SweepTask, why: string) => void
-}
-
-/**
- * A worker: pulls jobs one at a time, runs each on its job thread while telling NATS it is still
- * working on it, stores the result, then acknowledges the job (and waits for NATS to confirm).
- * Stops after the job in flight when `signal` aborts. Returns how many jobs it ran.
- *
- * @example
- * const ac = new AbortController()
- * await runNatsWorker({ servers: "nats://127.0.0.1:4222" }, ac.signal)
- */
-export const runNatsWorker = async (options: NatsWorkerOptions, signal: AbortSignal): Promise<number> => {
-  const nc = await connect({ servers: options.servers, name: "takeoff-worker" })
-  const thread = new JobThread()
-  let ran = 0
-  try {
-    const { jsm, n } = await ensureStreams(nc, options)
-    const js = jetstream(nc)
-    const consumer = await js.consumers.get(n.jobs, n.workers)
-    const ackWaitMs = ((await jsm.consumers.info(n.jobs, n.workers)).config.ack_wait ?? DEFAULT_ACK_WAIT_MS * 1e6) / 1e6
-    while (!signal.aborted && (options.maxJobs === undefined || ran < options.maxJobs)) {
-      const m = await consumer.next({ expires: 1000 })
-      if (m === null) continue
-      let job: JobMessage
-      try {
-        job = m.json<JobMessage>()
-      } catch {
-        m.term("not a takeoff job")
-        continue
-      }
-      const { sweepId, plan, task } = job
-      options.onJob?.(task)
-      const started = performance.now()
-      const heartbeat = setInterval(() => m.working(), Math.max(100, ackWaitMs / 3))
-      let body: string
-      try {
-        const ours = kitNamed(plan.model).model.version
-        if (ours !== job.modelVersion)
-          throw new Error(
-            `this worker has ${plan.model} version ${ours}, the sweep needs ${job.modelVersion}: run the same build`,
-          )
-        body = JSON.stringify(await thread.run(plan, task))
-      } catch (e) {
-        if (e instanceof JobThreadDied) {
-          // Not the run's fault as far as we know: back to the queue now (another worker, or a new
-          // thread here, takes it; a run that kills every thread ends at MAX_DELIVER, see above).
-          clearInterval(heartbeat)
-          m.nak()
-          options.onThreadDied?.(task, e.message)
-          continue
-        }
-        body = JSON.stringify({ index: task.index, error: (e as Error).message })
-      } finally {
-        clearInterval(heartbeat)
-      }
-      await js.publish(`${n.resultSubject}.${sweepId}`, body, { msgID: `${sweepId}:${task.index}` })
-      await m.ackAck().catch(() => false)
-      ran++
-      options.onDone?.(task, performance.now() - started)
-    }
-    return ran
-  } finally {
-    await thread.close()
     await nc.drain()
   }
 }

@@ -1,3 +1,5 @@
+// NATS test support shared by the server and CLI tests: whether NATS is there, the suite that
+// needs it, and stream prefixes unique to a test with their cleanup.
 import * as net from "node:net"
 import { jetstreamManager } from "@nats-io/jetstream"
 import { connect } from "@nats-io/transport-node"
