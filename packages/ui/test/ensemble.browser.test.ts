@@ -1,7 +1,15 @@
+import { join } from "node:path"
 import type { RunSummary, SweepDetail, SweepServerMessage } from "@takeoff/protocol"
 import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
-import { saveScreenshot, sidewaysOverflow, unavailableReason, useServerAndBrowser, watchErrors } from "./harness.js"
+import {
+  artifactsDir,
+  saveScreenshot,
+  sidewaysOverflow,
+  unavailableReason,
+  useServerAndBrowser,
+  watchErrors,
+} from "./harness.js"
 
 const reason = await unavailableReason()
 if (reason) console.warn(`\n[ensemble browser tests] SKIPPED: ${reason}\n`)
@@ -196,13 +204,13 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       ["#series-metric-csv", /^text\/csv/],
     ] as const) {
       const href = await page.locator(link).getAttribute("href")
-      const res = await fetch(new URL(href!, server.url))
+      const res = await fetch(new URL(href!, env.server.url))
       expect(res.status).toBe(200)
       expect(res.headers.get("content-type")).toMatch(type)
     }
     expect(await sidewaysOverflow(page)).toBe(0)
     await saveScreenshot(page, "grid-result-390")
-    await page.locator("#grid-card").screenshot({ path: join(artifacts, "grid-card-390.png") })
+    await page.locator("#grid-card").screenshot({ path: join(artifactsDir, "grid-card-390.png") })
 
     // When a one-at-a-time sweep (one distribution, one range: 5 rows) is opened by its link
     const oat = await fetch(`${env.server.url}/api/sweeps`, {
@@ -229,7 +237,7 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     const saving = page.locator('#oat-effects tr[data-path="macro.savingRate"] td')
     expect((await saving.allTextContents()).slice(0, 3)).toEqual(["macro.savingRate", "0.2", "0.3"])
     expect(await sidewaysOverflow(page)).toBe(0)
-    await page.locator("#oat-card").screenshot({ path: join(artifacts, "oat-result-390.png") })
+    await page.locator("#oat-card").screenshot({ path: join(artifactsDir, "oat-result-390.png") })
     expect(errors).toEqual([])
     await page.close()
   }, 360_000)
