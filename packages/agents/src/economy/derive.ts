@@ -2,7 +2,44 @@ import type { ParamPath } from "../params.js"
 import type { EconomyConfig } from "../scenario/config.js"
 import { deriveGenerations, type Generation } from "./generations.js"
 import { startYearOf } from "../time.js"
-import { K, OCCUPATION_KIND, OCCUPATIONS, POWER_SOURCES, S, SECTORS } from "./sets.js"
+import { FOUNDRIES, K, OCCUPATION_KIND, OCCUPATIONS, POWER_SOURCES, ROBOT_MAKERS, S, SECTORS } from "./sets.js"
+
+/** The per-foundry parameters the monthly systems read (`foundries.<foundry>.<field>`). */
+const FOUNDRY_FIELDS = [
+  "share2024",
+  "yield2024",
+  "entryYear",
+  "entryUnitsPerYear",
+  "costIndex",
+  "outageShareLost",
+  "outageYear",
+  "outageYears",
+  "fabLeadTimeMonths",
+] as const
+/** The per-maker parameters the monthly systems read (`robotMakers.<maker>.<field>`). */
+const MAKER_FIELDS = [
+  "share2024",
+  "entryYear",
+  "entryUnitsPerYear",
+  "costIndex",
+  "redesignYears",
+  "redesignStep",
+  "breakthroughYear",
+  "breakthroughCostFactor",
+] as const
+/** The per-source parameters the monthly systems read (`energy.<source>.<field>`). */
+const POWER_FIELDS = ["maxAddGwPerYear", "leadTimeMonths"] as const
+
+/** Field -> its value per name (in the names' order), each `<group>.<name>.<field>` looked up once. */
+const byName = <F extends string>(
+  v: Readonly<Record<ParamPath, number>>,
+  group: string,
+  names: ReadonlyArray<string>,
+  fields: ReadonlyArray<F>,
+): Readonly<Record<F, Float64Array>> =>
+  Object.fromEntries(
+    fields.map((f) => [f, new Float64Array(names.map((n) => v[`${group}.${n}.${f}` as ParamPath]))]),
+  ) as Record<F, Float64Array>
 
 /** Config values resolved into the typed form the systems and reducers use. */
 export interface Derived {
@@ -33,6 +70,13 @@ export interface Derived {
   readonly automatableSpread: Float64Array
   /** Per power source, its cost (USD/MWh, `economy/costs.ts`). */
   readonly powerCostUsdPerMwh: Float64Array
+  /**
+   * Per power source, foundry and robot maker (in POWER_SOURCES, FOUNDRIES and ROBOT_MAKERS order),
+   * the parameters read every month, resolved once for the same reason as `automatableThreshold`.
+   */
+  readonly powerSource: Readonly<Record<(typeof POWER_FIELDS)[number], Float64Array>>
+  readonly foundry: Readonly<Record<(typeof FOUNDRY_FIELDS)[number], Float64Array>>
+  readonly maker: Readonly<Record<(typeof MAKER_FIELDS)[number], Float64Array>>
   /** Fractional calendar year of tick 0. */
   readonly startYear: number
 }
@@ -93,6 +137,9 @@ export const derive = (config: EconomyConfig): Derived => {
       OCCUPATIONS.map((o) => v[`occupations.${o}.spreadLog10`] * v["ai.flopGapScale"]),
     ),
     powerCostUsdPerMwh: new Float64Array(POWER_SOURCES.map((j) => v[`energy.${j}.costUsdPerMwh`])),
+    powerSource: byName(v, "energy", POWER_SOURCES, POWER_FIELDS),
+    foundry: byName(v, "foundries", FOUNDRIES, FOUNDRY_FIELDS),
+    maker: byName(v, "robotMakers", ROBOT_MAKERS, MAKER_FIELDS),
     startYear,
   }
 }

@@ -18,9 +18,14 @@ const FIELDS = [
 ] as const
 type Field = (typeof FIELDS)[number]
 const FIELD: Readonly<Record<Field, number>> = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>
-const W = FIELDS.length + POWER_SOURCES.length
+/** Each row: the fields, t/MW by power source, then the rest of the economy's 2024 use (`rest2024Tpy`). */
+const REST = FIELDS.length + POWER_SOURCES.length
+const W = REST + 1
 
-/** The parameters read every month, gathered once per config (parameter paths are built from names). */
+/**
+ * The parameters read every month and what follows from them alone, gathered once per config
+ * (parameter paths are built from names).
+ */
 const tables = new WeakMap<object, Float64Array>()
 const table = (st: EconomyState): Float64Array => {
   const v = st.p.v as Readonly<Record<string, number>>
@@ -31,6 +36,14 @@ const table = (st: EconomyState): Float64Array => {
       for (let f = 0; f < FIELDS.length; f++) t[c * W + f] = v[`materials.${MATERIALS[c]}.${FIELDS[f]}`]
       for (let j = 0; j < POWER_SOURCES.length; j++)
         t[c * W + FIELDS.length + j] = v[`materials.${MATERIALS[c]}.${POWER_SOURCES[j]}TPerMw`]
+    }
+    // The rest of the economy's 2024 use (t/yr): world output less what 2024's power build and robots took.
+    for (let c = 0; c < NM; c++) {
+      let power = 0
+      for (let j = 0; j < NP; j++)
+        power += v[`energy.${POWER_SOURCES[j]}.maxAddGwPerYear`] * 1000 * t[c * W + FIELDS.length + j]
+      const robots = (v["robots.production2024"] * t[c * W + FIELD.robotKg]) / 1000
+      t[c * W + REST] = Math.max(0, t[c * W + FIELD.production2024Mt] * 1e6 - power - robots)
     }
     tables.set(v, t)
   }
@@ -122,10 +135,4 @@ export const powerRef = (st: EconomyState, out: Float64Array): Float64Array => {
 }
 
 /** The rest of the economy's 2024 use (t/yr): world output less what 2024's power build and robots took. */
-export const rest2024Tpy = (st: EconomyState, c: number): number => {
-  const v = st.p.v
-  let power = 0
-  for (let j = 0; j < NP; j++) power += v[`energy.${POWER_SOURCES[j]}.maxAddGwPerYear`] * 1000 * tPerMw(st, j, c)
-  const robots = (v["robots.production2024"] * kg(st, c, "robotKg")) / 1000
-  return Math.max(0, kg(st, c, "production2024Mt") * 1e6 - power - robots)
-}
+export const rest2024Tpy = (st: EconomyState, c: number): number => table(st)[c * W + REST]

@@ -205,31 +205,33 @@ export const systems: Systems<typeof events> = [
       let gap = Math.min(target, v["energy.planetaryCapacityTw"] * 1000 + st.x[X.offworldPowerGw]) - cap - pipeline
       if (gap <= 1e-6) return out
       const shortfallGw = Math.max(0, demand - supply)
+      const lead = p.powerSource.leadTimeMonths
+      const costOf = p.powerCostUsdPerMwh
       const order = POWER_SOURCES.map((_, j) => j).sort((a, b) => {
         if (shortfallGw > 0) {
-          const d = v[`energy.${POWER_SOURCES[a]}.leadTimeMonths`] - v[`energy.${POWER_SOURCES[b]}.leadTimeMonths`]
+          const d = lead[a] - lead[b]
           if (d !== 0) return d
         }
-        const la = v[`energy.${POWER_SOURCES[a]}.leadTimeMonths`] <= horizon ? 0 : 1
-        const lb = v[`energy.${POWER_SOURCES[b]}.leadTimeMonths`] <= horizon ? 0 : 1
+        const la = lead[a] <= horizon ? 0 : 1
+        const lb = lead[b] <= horizon ? 0 : 1
         if (la !== lb) return la - lb
-        const ca = v[`energy.${POWER_SOURCES[a]}.costUsdPerMwh`]
-        const cb = v[`energy.${POWER_SOURCES[b]}.costUsdPerMwh`]
+        const ca = costOf[a]
+        const cb = costOf[b]
         return ca !== cb ? ca - cb : a - b
       })
       // Plants are built from the month's materials budget (`materials.ts`).
       const room = powerMaterialsRoom(st)
       for (const j of order) {
         const src = POWER_SOURCES[j]
-        const gw = takePowerMaterials(st, room, j, Math.min(gap, (v[`energy.${src}.maxAddGwPerYear`] * scale) / 12))
+        const gw = takePowerMaterials(st, room, j, Math.min(gap, (p.powerSource.maxAddGwPerYear[j] * scale) / 12))
         if (gw <= 1e-9) continue
         gap -= gw
         out.push(
           PowerOrdered.make({
             source: src,
             gw,
-            onlineTick: tick + Math.round(v[`energy.${src}.leadTimeMonths`]),
-            costUsdPerMwh: v[`energy.${src}.costUsdPerMwh`],
+            onlineTick: tick + Math.round(lead[j]),
+            costUsdPerMwh: costOf[j],
             shortfallGw,
           }),
         )

@@ -163,19 +163,16 @@ export const FoundryOutage = defineEvent(
 
 export const events = [FoundriesSold, FoundryEntered, FoundryExited, FoundryOutage] as const
 
-type V = EconomyState["p"]["v"]
-
-/** The output a foundry's learning curve is measured from: its 2024 output, or a year at entry. */
-const reference = (v: V, f: Foundry): number =>
-  Math.max(1, v[`foundries.${f}.share2024`] * v["chips.production2024Units"], v[`foundries.${f}.entryUnitsPerYear`])
+/** The output foundry i's learning curve is measured from: its 2024 output, or a year at entry. */
+const reference = (p: EconomyState["p"], i: number): number =>
+  Math.max(1, p.foundry.share2024[i] * p.v["chips.production2024Units"], p.foundry.entryUnitsPerYear[i])
 
 /** A foundry's yield on its own cumulative output (Wright's law on the defect share). */
 export const foundryYield = (st: EconomyState, i: number): number => {
-  const f = FOUNDRIES[i]
-  const v = st.p.v
-  const y0 = v[`foundries.${f}.yield2024`]
-  const b = Math.log2(1 - v["foundries.yieldLearningRate"])
-  return 1 - (1 - y0) * Math.max(1, st.foundryCum[i] / reference(v, f)) ** b
+  const p = st.p
+  const y0 = p.foundry.yield2024[i]
+  const b = Math.log2(1 - p.v["foundries.yieldLearningRate"])
+  return 1 - (1 - y0) * Math.max(1, st.foundryCum[i] / reference(p, i)) ** b
 }
 
 /** Accelerators a year the foundries can deliver: good fab output or packaging, less outages. */
@@ -195,14 +192,15 @@ export const systems: Systems<typeof events> = [
       if (isOver(st)) return []
       const { p } = st
       const v = p.v
+      const fp = p.foundry
       const out: EventOf<typeof events>[] = []
       for (let i = 0; i < NFD; i++) {
         const f = FOUNDRIES[i]
-        if (st.foundryStatus[i] === 0 && tick >= tickAtYear(st.p.startYear, v[`foundries.${f}.entryYear`]))
-          out.push(FoundryEntered.make({ foundry: f, unitsPerYear: v[`foundries.${f}.entryUnitsPerYear`] }))
-        const lost = v[`foundries.${f}.outageShareLost`]
-        const from = tickAtYear(st.p.startYear, v[`foundries.${f}.outageYear`])
-        const until = from + Math.round(v[`foundries.${f}.outageYears`] * 12)
+        if (st.foundryStatus[i] === 0 && tick >= tickAtYear(st.p.startYear, fp.entryYear[i]))
+          out.push(FoundryEntered.make({ foundry: f, unitsPerYear: fp.entryUnitsPerYear[i] }))
+        const lost = fp.outageShareLost[i]
+        const from = tickAtYear(st.p.startYear, fp.outageYear[i])
+        const until = from + Math.round(fp.outageYears[i] * 12)
         if (lost > 0 && until > from && tick === from)
           out.push(FoundryOutage.make({ foundry: f, shareLost: lost, untilTick: until }))
         if (lost > 0 && tick === until && until > from)
@@ -217,9 +215,8 @@ export const systems: Systems<typeof events> = [
       const packagingBound = new Float64Array(NFD)
       let supplyUnits = 0
       for (let i = 0; i < NFD; i++) {
-        const f = FOUNDRIES[i]
         const y = foundryYield(st, i)
-        cost[i] = (mix.costPerUnit / h) * v[`foundries.${f}.costIndex`] * (v[`foundries.${f}.yield2024`] / y)
+        cost[i] = (mix.costPerUnit / h) * fp.costIndex[i] * (fp.yield2024[i] / y)
         floor[i] = cost[i] * (1 + v["chips.minMarkup"])
         if (st.foundryStatus[i] !== 1) continue
         const good = st.foundryFab[i] * y
@@ -286,10 +283,7 @@ export const systems: Systems<typeof events> = [
       )
       for (let i = 0; i < NFD; i++) {
         const f = FOUNDRIES[i]
-        if (
-          st.foundryStatus[i] !== 1 ||
-          tick < tickAtYear(st.p.startYear, v[`foundries.${f}.entryYear`]) + v["foundries.exitMonths"]
-        )
+        if (st.foundryStatus[i] !== 1 || tick < tickAtYear(st.p.startYear, fp.entryYear[i]) + v["foundries.exitMonths"])
           continue
         if (st.foundryWeak[i] >= v["foundries.exitMonths"])
           out.push(FoundryExited.make({ foundry: f, unitShare: st.foundryLast[i * NFL + FL.unitShare] }))
@@ -359,7 +353,7 @@ export const reducers: Reducers<typeof events> = {
   FoundryEntered: (st, d) => {
     const i = foundryIndex(d.foundry)
     st.foundryStatus[i] = 1
-    st.foundryFab[i] = Math.max(st.foundryFab[i], d.unitsPerYear / st.p.v[`foundries.${d.foundry}.yield2024`])
+    st.foundryFab[i] = Math.max(st.foundryFab[i], d.unitsPerYear / st.p.foundry.yield2024[i])
     st.foundryPack[i] = Math.max(st.foundryPack[i], d.unitsPerYear)
     st.x[X.fabCapacity] = foundryDeliverable(st)
   },

@@ -118,7 +118,7 @@ const orders = (
       demand / y,
       fabPipe,
       v["chips.fabCapexUsdPerUnitYear"],
-      v[`foundries.${f}.fabLeadTimeMonths`],
+      st.p.foundry.fabLeadTimeMonths[i],
     ],
     [
       "packaging",

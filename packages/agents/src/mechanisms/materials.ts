@@ -153,7 +153,7 @@ const powerBuildGw = (st: EconomyState): Float64Array => {
   for (let m = 0; m < RING * NP; m++) earthGw += st.powerPipe[m]
   if (earthGw >= v["energy.planetaryCapacityTw"] * 1000 * (1 - 1e-9)) return out
   const scale = buildRateScale(st)
-  for (let j = 0; j < NP; j++) out[j] = (v[`energy.${POWER_SOURCES[j]}.maxAddGwPerYear`] * scale) / 12
+  for (let j = 0; j < NP; j++) out[j] = (st.p.powerSource.maxAddGwPerYear[j] * scale) / 12
   return out
 }
 

@@ -152,23 +152,21 @@ export const events = [
   RobotMakerExited,
 ] as const
 
-type V = EconomyState["p"]["v"]
-const entryTick = (st: EconomyState, m: RobotMaker) =>
-  Math.max(0, tickAtYear(st.p.startYear, st.p.v[`robotMakers.${m}.entryYear`]))
+const entryTick = (st: EconomyState, i: number) => Math.max(0, tickAtYear(st.p.startYear, st.p.maker.entryYear[i]))
 
-/** The output a maker's learning curve is measured from: its share of the 2024 stock, or a year at entry. */
-export const makerReference = (v: V, m: RobotMaker): number =>
-  Math.max(1, v[`robotMakers.${m}.share2024`] * v["robots.stock2024"], v[`robotMakers.${m}.entryUnitsPerYear`])
+/** The output maker i's learning curve is measured from: its share of the 2024 stock, or a year at entry. */
+export const makerReference = (p: EconomyState["p"], i: number): number =>
+  Math.max(1, p.maker.share2024[i] * p.v["robots.stock2024"], p.maker.entryUnitsPerYear[i])
 
 /** A maker's unit cost: Wright's law on its own output, its redesigns' cost factor, the materials floor. */
 export const makerUnitCost = (st: EconomyState, i: number): number => {
-  const v = st.p.v
-  const m = ROBOT_MAKERS[i]
+  const p = st.p
+  const v = p.v
   const b = Math.log2(1 - v["robots.learningRate"])
-  const curve = (Math.max(1, st.makerCum[i]) / makerReference(v, m)) ** b
+  const curve = (Math.max(1, st.makerCum[i]) / makerReference(p, i)) ** b
   return Math.max(
     v["robots.floorCostUsd"],
-    v["robots.unitCost2024Usd"] * v[`robotMakers.${m}.costIndex`] * st.makerCostFactor[i] * curve,
+    v["robots.unitCost2024Usd"] * p.maker.costIndex[i] * st.makerCostFactor[i] * curve,
   )
 }
 
@@ -229,21 +227,22 @@ export const systems: Systems<typeof events> = [
       const { x, flow } = st
       const v = st.p.v
       const out: EventOf<typeof events>[] = []
+      const mp = st.p.maker
       for (let i = 0; i < NMK; i++) {
         const m = ROBOT_MAKERS[i]
-        const start = entryTick(st, m)
+        const start = entryTick(st, i)
         if (st.makerStatus[i] === 0 && tick >= start)
-          out.push(RobotMakerEntered.make({ maker: m, unitsPerYear: v[`robotMakers.${m}.entryUnitsPerYear`] }))
+          out.push(RobotMakerEntered.make({ maker: m, unitsPerYear: mp.entryUnitsPerYear[i] }))
         if (st.makerStatus[i] === 2 || tick < start) continue
-        const every = Math.max(1, Math.round(v[`robotMakers.${m}.redesignYears`] * 12))
-        const breakthrough = tick === tickAtYear(st.p.startYear, v[`robotMakers.${m}.breakthroughYear`])
+        const every = Math.max(1, Math.round(mp.redesignYears[i] * 12))
+        const breakthrough = tick === tickAtYear(st.p.startYear, mp.breakthroughYear[i])
         if ((tick > start && (tick - start) % every === 0) || breakthrough)
           out.push(
             RobotMakerRedesigned.make({
               maker: m,
               generation: st.makerGen[i] + 1,
-              capability: st.makerCapability[i] * v[`robotMakers.${m}.redesignStep`],
-              costFactor: breakthrough ? v[`robotMakers.${m}.breakthroughCostFactor`] : 1,
+              capability: st.makerCapability[i] * mp.redesignStep[i],
+              costFactor: breakthrough ? mp.breakthroughCostFactor[i] : 1,
             }),
           )
       }
@@ -309,7 +308,7 @@ export const systems: Systems<typeof events> = [
       }
       for (let i = 0; i < NMK; i++) {
         const m = ROBOT_MAKERS[i]
-        if (st.makerStatus[i] === 1 && tick >= entryTick(st, m) + v["robotMakers.exitMonths"])
+        if (st.makerStatus[i] === 1 && tick >= entryTick(st, i) + v["robotMakers.exitMonths"])
           if (st.makerWeak[i] >= v["robotMakers.exitMonths"])
             out.push(RobotMakerExited.make({ maker: m, unitShare: st.makerLast[i * NML + ML.unitShare] }))
       }
