@@ -37,6 +37,7 @@ export interface TickResult<E> {
   readonly events: ReadonlyArray<E>
   /** The NDJSON lines to append for this tick (tick, seal, maybe snapshot), "" when logging is off. */
   readonly text: string
+  /** The chain hash after this tick, "" when logging is off (nothing is chained). */
   readonly hash: string
 }
 
@@ -50,12 +51,13 @@ export interface TickResult<E> {
  * for (let i = 0; i < 120; i++) log.write(sim.step().text)
  */
 export class Simulation<S, E extends Event, C> {
-  readonly header: LogHeader
-  readonly headerLine: string
+  /** The header and its line, built when first asked for (at once when logging): a sweep run never needs them. */
+  private built: { readonly header: LogHeader; readonly line: string } | undefined
   private world: S
   private rng: Rng
   private nextTick = 0
-  private prevHash: string
+  /** The chain hash so far; undefined until a tick or restore sets it (then the header's hash starts the chain). */
+  private prevHash: string | undefined
 
   private constructor(
     readonly model: Model<S, E, C>,
@@ -65,20 +67,37 @@ export class Simulation<S, E extends Event, C> {
       signer: LogSigner | undefined
     },
   ) {
-    this.header = makeHeader({
-      model: model.name,
-      modelVersion: model.version,
-      schemaVersion: model.catalogue.schemaVersion,
-      seed: options.seed,
-      config: model.encodeConfig(config),
-      stateHashEvery: options.stateHashEvery,
-      snapshotEvery: options.snapshotEvery,
-      meta: options.meta,
-    })
-    this.headerLine = JSON.stringify(this.header)
-    this.prevHash = this.header.hash
+    if (options.log) this.headerParts()
     this.rng = Rng.fromSeed(options.seed)
     this.world = model.initialState(config)
+  }
+
+  private headerParts(): { readonly header: LogHeader; readonly line: string } {
+    if (this.built === undefined) {
+      const { model, config, options } = this
+      const header = makeHeader({
+        model: model.name,
+        modelVersion: model.version,
+        schemaVersion: model.catalogue.schemaVersion,
+        seed: options.seed,
+        config: model.encodeConfig(config),
+        stateHashEvery: options.stateHashEvery,
+        snapshotEvery: options.snapshotEvery,
+        meta: options.meta,
+      })
+      this.built = { header, line: JSON.stringify(header) }
+    }
+    return this.built
+  }
+
+  /** The log's first record: enough to rerun the simulation from scratch. */
+  get header(): LogHeader {
+    return this.headerParts().header
+  }
+
+  /** The header as the log's first line. */
+  get headerLine(): string {
+    return this.headerParts().line
   }
 
   static create<S, E extends Event, C>(
@@ -149,7 +168,7 @@ export class Simulation<S, E extends Event, C> {
   }
 
   get lastHash(): string {
-    return this.prevHash
+    return this.prevHash ?? this.header.hash
   }
 
   /** The world after the last tick, as snapshots hold it. */
@@ -170,12 +189,12 @@ export class Simulation<S, E extends Event, C> {
       }
     }
     this.nextTick = tick + 1
-    if (!this.options.log) return { tick, events: all, text: "", hash: this.prevHash }
+    if (!this.options.log) return { tick, events: all, text: "", hash: "" }
 
     const encoded = new Array(all.length)
     for (let i = 0; i < all.length; i++) encoded[i] = model.catalogue.encode(all[i])
     const tickLine = JSON.stringify({ kind: "tick", tick, rng: this.rng.state, events: encoded })
-    const hash = chainHash(this.prevHash, tick, tickLine)
+    const hash = chainHash(this.lastHash, tick, tickLine)
     this.prevHash = hash
     const sealsState = (tick + 1) % this.options.stateHashEvery === 0
     let text: string
@@ -200,7 +219,7 @@ export class Simulation<S, E extends Event, C> {
   /** The closing record: says why the run ended and at which sealed tick (and its sig line when signed). */
   endLine(reason: EndReason, message?: string): string {
     const tick = this.nextTick - 1
-    const hash = endHash(this.prevHash, tick, reason, message)
+    const hash = endHash(this.lastHash, tick, reason, message)
     const end = `${JSON.stringify(message === undefined ? { kind: "end", tick, reason, hash } : { kind: "end", tick, reason, message, hash })}\n`
     const signer = this.options.signer
     if (signer === undefined) return end

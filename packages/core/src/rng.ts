@@ -62,6 +62,33 @@ export class Rng {
     return t >>> 0
   }
 
+  /**
+   * Fills `out` with the next `out.length` draws of `nextU32`, in order (the same words and the same
+   * state after), with the state in locals: a vector of draws without a call and four stores each.
+   *
+   * @example
+   * rng.fillU32(new Uint32Array(shock.buffer, 0, n / 4)) // four random bytes a draw
+   */
+  fillU32(out: Uint32Array): void {
+    const s = this.s
+    let a = s[0]
+    let b = s[1]
+    let c = s[2]
+    let d = s[3]
+    for (let i = 0; i < out.length; i++) {
+      const t = (a + b + d) | 0
+      d = (d + 1) | 0
+      a = b ^ (b >>> 9)
+      b = (c + (c << 3)) | 0
+      c = (((c << 21) | (c >>> 11)) + t) | 0
+      out[i] = t
+    }
+    s[0] = a
+    s[1] = b
+    s[2] = c
+    s[3] = d
+  }
+
   /** Uniform float in [0, 1) with 32 bits of randomness. */
   float(): number {
     return this.nextU32() / 4294967296

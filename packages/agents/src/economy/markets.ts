@@ -23,6 +23,23 @@ export interface Solved {
 }
 
 /**
+ * The solver's working arrays, reused by every call (it runs once a month and in calibration, never
+ * re-entered): allocating them each call was a measurable share of a sweep run's garbage.
+ */
+const scratch = {
+  payK: new Float64Array(S),
+  payF: new Float64Array(S),
+  payT: new Float64Array(S),
+  sL: new Float64Array(S * K),
+  sM: new Float64Array(S * K),
+  totL: new Float64Array(K),
+  sX: new Float64Array(S),
+  wH: new Float64Array(S * K),
+  wM: new Float64Array(S * K),
+  lnZ: new Float64Array(S),
+}
+
+/**
  * Clears the factor markets of one tick: allocates labour by occupation, AI and robot services,
  * traditional capital and the fixed factor across sectors so each earns the same in every sector
  * (Cobb-Douglas demand over sectors, CES production), with employment capped by downward-rigid wages.
@@ -64,20 +81,18 @@ export const solveMarkets = (
   const { omega, alpha, phi, rFixed, rhoTask, sigmaTask } = p
   const beta = inp.beta ?? p.beta
   const { allocL, allocM, allocK, allocF, sectorY, employed, payL, payM } = out
-  const payK = new Float64Array(S)
-  const payF = new Float64Array(S)
-  const payT = new Float64Array(S)
-  const sL = new Float64Array(S * K)
-  const sM = new Float64Array(S * K)
-  const totL = new Float64Array(K)
-  const sX = new Float64Array(S)
+  const { payK, payF, payT, sL, sM, totL, sX, wH, wM, lnZ } = scratch
+  // Sectors without demand and slices without weight are skipped below and read as 0.
+  payK.fill(0)
+  payF.fill(0)
+  payT.fill(0)
+  sL.fill(0)
+  sM.fill(0)
+  sX.fill(0)
   const inv = 1 / sigmaTask
   const invFixed = 1 / rFixed
   // What does not change across iterations, computed once: each slice's weight times its
   // automation term, and the log of sector TFP (the same values, so the same bits, as inline).
-  const wH = new Float64Array(S * K)
-  const wM = new Float64Array(S * K)
-  const lnZ = new Float64Array(S)
   for (let s = 0; s < S; s++) {
     lnZ[s] = Math.log(inp.zSector[s])
     for (let k = 0; k < K; k++) {

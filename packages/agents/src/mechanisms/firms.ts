@@ -112,17 +112,29 @@ export const founding: System<EconomyState, ReturnType<typeof FirmsFounded.make>
 /** Standard deviation of the i8 firm shocks (uniform on [-128, 127]). */
 const SHOCK_SD = 73.9
 
-/** Draws one shock per firm: a uniform random byte, centred. One 32-bit draw serves four firms. */
+/** Whether this host stores a uint32's low byte first (then four shocks are one draw's bytes in place). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+/**
+ * Draws one shock per firm: a uniform random byte, centred. One 32-bit draw serves four firms, its
+ * bytes low first; the last n mod 4 firms take a draw each (its low byte).
+ */
 const drawShocks = (rng: Rng, n: number): Int8Array<ArrayBuffer> => {
   const shock = new Int8Array(n)
   const whole = n - (n % 4)
-  for (let i = 0; i < whole; i += 4) {
-    const u = rng.nextU32()
-    shock[i] = (u & 255) - 128
-    shock[i + 1] = ((u >>> 8) & 255) - 128
-    shock[i + 2] = ((u >>> 16) & 255) - 128
-    shock[i + 3] = (u >>> 24) - 128
-  }
+  if (LITTLE_ENDIAN) {
+    // Draws written straight into the shocks' bytes; byte - 128 as an int8 is the byte with its top bit flipped.
+    const words = new Uint32Array(shock.buffer, 0, whole / 4)
+    rng.fillU32(words)
+    for (let i = 0; i < words.length; i++) words[i] ^= 0x80808080
+  } else
+    for (let i = 0; i < whole; i += 4) {
+      const u = rng.nextU32()
+      shock[i] = (u & 255) - 128
+      shock[i + 1] = ((u >>> 8) & 255) - 128
+      shock[i + 2] = ((u >>> 16) & 255) - 128
+      shock[i + 3] = (u >>> 24) - 128
+    }
   for (let i = whole; i < n; i++) shock[i] = (rng.nextU32() & 255) - 128
   return shock
 }
