@@ -5,6 +5,7 @@ import { OCCUPATIONS } from "./params.js"
 import { SUPPLIER_METRICS, supplierMetrics } from "./supplier-metrics.js"
 import type { EconomyConfig } from "./scenario.js"
 import {
+  addSlots,
   basketShareOf,
   type EconomyState,
   F,
@@ -223,7 +224,7 @@ const physicalMetrics = (st: EconomyState, m: Record<string, number>): void => {
   for (let u = 0; u < NU; u++) if (st.powerServedGw[u] < st.powerDemandGw[u] * (1 - 1e-9)) dark = 1
   let earthGw = 0
   for (let j = 0; j < st.power.length; j++) earthGw += st.power[j]
-  for (let i = 0; i < st.powerPipe.length; i++) earthGw += st.powerPipe[i]
+  earthGw = addSlots(earthGw, st.powerPipe, 0, st.powerPipe.length, 1)
   m["binds.power"] = dark
   m["binds.materials"] = short
   m["binds.planetaryPower"] = earthGw >= v["energy.planetaryCapacityTw"] * 1000 * (1 - 1e-6) ? 1 : 0

@@ -48,6 +48,6 @@ export {
   USER,
 } from "./economy/sets.js"
 export { restPowerGw2024, servedShare } from "./economy/power.js"
-export { type EconomyState, F, isOver, NF, NX, RING, X } from "./economy/state.js"
+export { addSlots, type EconomyState, F, isOver, NF, NX, RING, X } from "./economy/state.js"
 export { distributedH100e } from "./mechanisms/distributed.js"
 export { basketShareOf } from "./mechanisms/milestones.js"

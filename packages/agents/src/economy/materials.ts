@@ -1,5 +1,5 @@
 import { MATERIALS, MUSER, NFD, NM, NMK, NP, POWER_SOURCES } from "./sets.js"
-import { type EconomyState, F, RING, X } from "./state.js"
+import { addSlots, type EconomyState, F, RING, X } from "./state.js"
 
 /**
  * The materials budgets the machines draw on (docs/model.md, "Materials"; the mechanism is
@@ -126,11 +126,7 @@ export const takePowerMaterials = (st: EconomyState, room: Float64Array, j: numb
 
 /** Power the factories' last capex drew on, per source: capacity plus pipeline (GW). */
 export const powerRef = (st: EconomyState, out: Float64Array): Float64Array => {
-  for (let j = 0; j < NP; j++) {
-    let gw = st.power[j]
-    for (let m = 0; m < RING; m++) gw += st.powerPipe[m * NP + j]
-    out[j] = gw
-  }
+  for (let j = 0; j < NP; j++) out[j] = addSlots(st.power[j], st.powerPipe, j, RING, NP)
   return out
 }
 

@@ -5,7 +5,7 @@ import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { buildRateScale, clearPower, restPowerGw2024, userBudgetUsd, userDemandGw } from "../economy/power.js"
 import { NP, NU, POWER_SOURCES, POWER_USERS, USER } from "../economy/sets.js"
-import { F, isOver, RING, X } from "../economy/state.js"
+import { addSlots, F, isOver, RING, X } from "../economy/state.js"
 import { powerMaterialsRoom, takePowerMaterials } from "../economy/materials.js"
 
 /**
@@ -186,8 +186,7 @@ export const systems: Systems<typeof events> = [
       let demand = 0
       for (let u = 0; u < NU; u++) demand += demandGw[u]
       const cap = powerCapacityGw(st)
-      let pipeline = 0
-      for (let i = 0; i < RING * NP; i++) pipeline += st.powerPipe[i]
+      const pipeline = addSlots(0, st.powerPipe, 0, RING * NP, 1)
       // Expected growth per month: the chips the fabs can make, the robots the factories can make,
       // and the rest of the economy at last year's growth (2024's before a year of history).
       const { newest } = productionMix(p, tick)

@@ -4,7 +4,7 @@ import { factoryCapexRoomUsd } from "../economy/materials.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { FOUNDRIES, type Foundry, NFD } from "../economy/sets.js"
-import { type EconomyState, F, FL, isOver, NFL, RING } from "../economy/state.js"
+import { addSlots, type EconomyState, F, FL, isOver, NFL, RING } from "../economy/state.js"
 import { chipMix } from "./chips.js"
 import { foundryYield } from "./foundries.js"
 
@@ -103,12 +103,8 @@ const orders = (
   const v = st.p.v
   const f = FOUNDRIES[i]
   const growth = v["chips.maxCapacityGrowthPerYear"] / 12
-  let fabPipe = 0
-  let packPipe = 0
-  for (let s = 0; s < RING; s++) {
-    fabPipe += st.foundryFabPipe[s * NFD + i]
-    packPipe += st.foundryPackPipe[s * NFD + i]
-  }
+  const fabPipe = addSlots(0, st.foundryFabPipe, i, RING, NFD)
+  const packPipe = addSlots(0, st.foundryPackPipe, i, RING, NFD)
   const revenue = 12 * st.foundryLast[i * NFL + FL.spend]
   let room = Math.max(0, st.foundryCash[i] + v["foundries.debtToRevenue"] * revenue)
   const kinds = [

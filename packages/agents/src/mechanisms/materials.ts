@@ -6,7 +6,7 @@ import { energyPrice, HOURS_PER_YEAR } from "../economy/costs.js"
 import { buildRateScale } from "../economy/power.js"
 import { MATERIAL_USERS, MATERIALS, MUSER, NM, NMK, NMU, NP, POWER_SOURCES } from "../economy/sets.js"
 import { earthBudgetTpy, factoryCapexWantedUsd, kg, powerRef, rest2024Tpy, tPerMw } from "../economy/materials.js"
-import { type EconomyState, F, isOver, RING, X } from "../economy/state.js"
+import { addSlots, type EconomyState, F, isOver, RING, X } from "../economy/state.js"
 
 /**
  * Materials (docs/model.md, "Materials"). Four classes c (steel, cement, aluminium, copper), four
@@ -150,7 +150,7 @@ const powerBuildGw = (st: EconomyState): Float64Array => {
   const out = new Float64Array(NP)
   let earthGw = 0
   for (let k = 0; k < NP; k++) earthGw += st.power[k]
-  for (let m = 0; m < RING * NP; m++) earthGw += st.powerPipe[m]
+  earthGw = addSlots(earthGw, st.powerPipe, 0, RING * NP, 1)
   if (earthGw >= v["energy.planetaryCapacityTw"] * 1000 * (1 - 1e-9)) return out
   const scale = buildRateScale(st)
   for (let j = 0; j < NP; j++) out[j] = (st.p.powerSource.maxAddGwPerYear[j] * scale) / 12
@@ -323,8 +323,7 @@ export const systems: Systems<typeof events> = [
         reach[c] = d > ceiling ? ceiling / d : 1
       }
       for (let c = 0; c < NM; c++) {
-        let pipeline = 0
-        for (let m = 0; m < RING; m++) pipeline += st.matPipe[m * NM + c]
+        const pipeline = addSlots(0, st.matPipe, c, RING, NM)
         let d = 0
         for (let u = 0; u < NMU; u++) {
           let share = 1

@@ -7,7 +7,7 @@ import { param } from "../economy/param.js"
 import { servedShare, sparePowerGw } from "../economy/power.js"
 import { entryParams, exitParams, logitShares } from "../economy/suppliers.js"
 import { K, NMK, OCC, ROBOT_MAKERS, type RobotMaker, SECTOR, USER } from "../economy/sets.js"
-import { type EconomyState, F, isOver, MKT, ML, NML, RING, X } from "../economy/state.js"
+import { addSlots, type EconomyState, F, isOver, MKT, ML, NML, RING, X } from "../economy/state.js"
 import { tickAtYear } from "../time.js"
 import { ROBOT_LIMITS, type RobotLimit } from "./robots.js"
 
@@ -285,8 +285,7 @@ export const systems: Systems<typeof events> = [
       const saving = v["robots.selfReplication"] * st.sectorAuto[SECTOR.industry * K + OCC.manualRoutine]
       // The industry expands as one market (its growth limit is the supply chain's), and buyers'
       // orders decide who builds it: each maker orders its buyers' share of the expansion.
-      let pipe = 0
-      for (let s = 0; s < RING * NMK; s++) pipe += st.makerPipe[s]
+      const pipe = addSlots(0, st.makerPipe, 0, RING * NMK, 1)
       const desired = o.capacity * Math.min(1 + (growth * lead) / 12, o.valueToCost)
       const industry = Math.min(
         (growth * o.capacity) / 12,

@@ -4,7 +4,7 @@ import { energyPrice, HOURS_PER_YEAR, powerCapacityGw } from "../economy/costs.j
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { MATERIALS, NM, NMU, NP, NU } from "../economy/sets.js"
-import { type EconomyState, F, isOver, RING, X } from "../economy/state.js"
+import { addSlots, type EconomyState, F, isOver, RING, X } from "../economy/state.js"
 
 /**
  * Space (docs/model.md, "Space"). Launch cost on a learning curve over the mass launched:
@@ -122,16 +122,13 @@ export const systems: Systems<typeof events> = [
       const v = p.v
       const cost = launchCostUsdPerKg(st)
       const annuity = v["macro.returnOnCapital"] + 1 / v["space.lifetimeYears"]
-      let offPipeGw = 0
+      const offPipeGw = addSlots(0, st.spacePipe, 0, RING, 1 + NM)
       const offPipeT = new Float64Array(NM)
-      for (let m = 0; m < RING; m++) {
-        offPipeGw += st.spacePipe[m * (1 + NM)]
-        for (let c = 0; c < NM; c++) offPipeT[c] += st.spacePipe[m * (1 + NM) + 1 + c]
-      }
+      for (let c = 0; c < NM; c++) offPipeT[c] = addSlots(0, st.spacePipe, 1 + c, RING, 1 + NM)
       // Power: Earth's capacity and pipeline at its budget, and users short or about to be.
       let earthGw = 0
       for (let j = 0; j < NP; j++) earthGw += st.power[j]
-      for (let m = 0; m < RING * NP; m++) earthGw += st.powerPipe[m]
+      earthGw = addSlots(earthGw, st.powerPipe, 0, RING * NP, 1)
       const planetaryPowerBound = earthGw >= planetGw(st) * (1 - 1e-6)
       const powerCostUsdPerMwh =
         ((cost * v["space.solarKgPerKw"] + v["space.solarHardwareUsdPerKw"]) * annuity) / (HOURS_PER_YEAR / 1000)
