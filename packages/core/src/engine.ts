@@ -1,11 +1,12 @@
 import type { Event } from "./events.js"
 import {
-  chainHash,
+  chainHashPieces,
   checkpointMessage,
   type EndReason,
   endHash,
   endMessage,
   type LogHeader,
+  linePieces,
   makeHeader,
   sigLine,
   type WorldJson,
@@ -193,8 +194,9 @@ export class Simulation<S, E extends Event, C> {
 
     const encoded = new Array(all.length)
     for (let i = 0; i < all.length; i++) encoded[i] = model.catalogue.encode(all[i])
-    const tickLine = JSON.stringify({ kind: "tick", tick, rng: this.rng.state, events: encoded })
-    const hash = chainHash(this.lastHash, tick, tickLine)
+    const pieces = linePieces({ kind: "tick", tick, rng: this.rng.state, events: encoded })
+    const tickLine = pieces.line
+    const hash = chainHashPieces(this.lastHash, tick, pieces)
     this.prevHash = hash
     const sealsState = (tick + 1) % this.options.stateHashEvery === 0
     let text: string
@@ -204,7 +206,7 @@ export class Simulation<S, E extends Event, C> {
       text = `${tickLine}\n${JSON.stringify({ kind: "seal", tick, hash, state })}\n`
       const every = this.options.snapshotEvery
       if (every > 0 && (tick + 1) % every === 0) {
-        text += `${JSON.stringify({ kind: "snapshot", tick, world: this.worldJson() })}\n`
+        text += `${linePieces({ kind: "snapshot", tick, world: this.worldJson() }).line}\n`
       }
       const signer = this.options.signer
       if (signer !== undefined) {
