@@ -23,16 +23,18 @@ export const RING = 256
  */
 export const addSlots = (sum: number, ring: Float64Array, start: number, count: number, step: number): number => {
   const end = start + count * step
+  // A local known to be a number stays an unboxed double in the loop (a parameter is boxed on every addition).
+  let acc = +sum
   // -0 + 0 is +0: a sum that starts at -0 adds every slot (past its first addition it cannot be -0 again).
-  if (Object.is(sum, -0)) {
-    for (let i = start; i < end; i += step) sum += ring[i]
-    return sum
+  if (Object.is(acc, -0)) {
+    for (let i = start; i < end; i += step) acc += ring[i]
+    return acc
   }
   for (let i = start; i < end; i += step) {
     const x = ring[i]
-    if (x !== 0) sum += x
+    if (x !== 0) acc += x
   }
-  return sum
+  return acc
 }
 
 /** Indices into the `flow` vector: the last tick's flows (annualised USD) and prices. */
