@@ -121,7 +121,7 @@ export const sha256 = (s: string): string => createHash("sha256").update(utf8(s)
  * The tick seal: chains the previous hash, the tick number and the exact bytes of the tick line.
  *
  * @example
- * chainHash(prevHash, 5, tickLine) === chainHashPieces(prevHash, 5, linePieces(record).pieces)
+ * chainHash(prevHash, 5, JSON.stringify(record)) === chainHashPieces(prevHash, 5, linePieces(record))
  */
 export const chainHash = (prevHash: string, tick: number, line: string): string =>
   createHash("sha256").update(prevHash).update(`\n${tick}\n`).update(utf8(line)).digest("hex")
