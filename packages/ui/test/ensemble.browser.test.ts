@@ -265,6 +265,8 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
     await page.goto(`${env.server.url}/#/ensemble/${small.id}`)
     await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("stopped")
     await saveScreenshot(page, "ensemble-stopped-resume-1280")
+    // With no run finished, it says so instead of a milestone table of 0% and "not by"
+    expect(await page.locator("#sweep-no-results").isVisible()).toBe(true)
     // When Resume is pressed, it is queued behind the long sweep and followed over its WebSocket
     await page.locator("#sweep-resume").click()
     await expect.poll(() => page.locator("#sweep").getAttribute("data-status"), { timeout: 10_000 }).toBe("queued")
@@ -280,6 +282,8 @@ describe.skipIf(reason !== null)("the Ensemble view in Chromium against the real
       .toBe("completed")
     expect(await page.locator("#sweep-progress").evaluate((el) => (el as HTMLProgressElement).value)).toBe(4)
     expect(await page.locator("#sweep-resume").count()).toBe(0)
+    expect(await page.locator("#sweep-no-results").count()).toBe(0)
+    expect(await page.locator("#sweep table.stack tbody tr").count()).toBeGreaterThan(0)
     expect(await following()).toBe("none")
     expect(errors).toEqual([])
     await page.close()

@@ -125,14 +125,18 @@ export class TkEnsembleView extends LitElement {
           <a id="series-metric-parquet" href=${`/api/sweeps/${s.id}/series.parquet?metrics=${encodeURIComponent(info.key)}`} download>Parquet</a>`
               : nothing
           }</p>
-        <div class="table-wrap"><table class="stack"><thead><tr><th>Milestone</th><th class="num">Reached</th><th>P10</th><th>P50</th><th>P90</th></tr></thead>
+        ${
+          s.done === 0
+            ? html`<p class="hint" id="sweep-no-results">No run has finished yet: the milestone table fills in as runs finish.</p>`
+            : html`<div class="table-wrap"><table class="stack"><thead><tr><th>Milestone</th><th class="num">Reached</th><th>P10</th><th>P50</th><th>P90</th></tr></thead>
           <tbody>${d.milestones.map(
             (
               m,
             ) => html`<tr><td data-label="milestone">${m.label}</td><td class="num" data-label="reached">${pct(m.reached)}</td>
               <td data-label="P10">${m.p10 ?? `not by ${s.untilYear}`}</td><td data-label="P50">${m.p50 ?? `not by ${s.untilYear}`}</td>
               <td data-label="P90">${m.p90 ?? `not by ${s.untilYear}`}</td></tr>`,
-          )}</tbody></table></div>
+          )}</tbody></table></div>`
+        }
       </section>
       ${d.grid ? this.renderGrid(d, labels) : nothing}
       ${d.oat ? this.renderOat(d, labels) : nothing}
