@@ -37,6 +37,7 @@ export {
   oatDesign,
   oatRowsOf,
   oatEffects,
+  oatEffectsDated,
   normalQuantile,
   quantile,
   sampledPaths,

@@ -5,7 +5,7 @@ import {
   gridLevels,
   gridPoints,
   type OatRow,
-  oatEffects,
+  oatEffectsDated,
   rowOutcomes,
   sweepTasks,
 } from "@takeoff/agents"
@@ -181,29 +181,7 @@ export const oatReport = (
   labels: ReadonlyArray<string>,
   censorTick: number,
   date: (tick: number | null) => string,
-) => {
-  const { point, effects } = oatEffects(
-    plan.oat!,
-    rowOutcomes(results, plan.oat!.length, plan.reps),
-    labels,
-    censorTick,
-  )
-  return {
-    point: Object.fromEntries(labels.map((l) => [l, date(point[l])])),
-    effects: effects.map((e) => ({
-      path: e.path,
-      point: e.point,
-      low: e.low,
-      high: e.high,
-      milestones: Object.fromEntries(
-        labels.map((l) => {
-          const m = e.milestones[l]
-          return [l, { low: date(m.low), high: date(m.high), swingMonths: m.swing }]
-        }),
-      ),
-    })),
-  }
-}
+) => oatEffectsDated(plan.oat!, rowOutcomes(results, plan.oat!.length, plan.reps), labels, censorTick, date)
 
 /** The one-at-a-time report as a table: "AGI low/high" columns per milestone, widest swing first. */
 export const formatOat = (report: ReturnType<typeof oatReport>, labels: ReadonlyArray<string>): string => {

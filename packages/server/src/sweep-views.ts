@@ -3,7 +3,7 @@ import {
   gridPoints,
   longCsv,
   longParquet,
-  oatEffects,
+  oatEffectsDated,
   oatRowsOf,
   rowOutcomes,
   type SweepRunResult,
@@ -94,23 +94,9 @@ const oatOf = (
   const reps = sweep.summary.runs
   const { tasks, plan } = sweep.meta
   const rows = oatRowsOf(tasks.filter((_, i) => i % reps === 0).map((t) => t.draws ?? {}))
-  const { point, effects } = oatEffects(rows, rowOutcomes(results, rows.length, reps), labels, plan.lastTick + 12)
-  const date = (t: number | null) => dateOr(kit, config, t)
-  return {
-    point: Object.fromEntries(labels.map((l) => [l, date(point[l])])),
-    effects: effects.map((e) => ({
-      path: e.path,
-      point: e.point,
-      low: e.low,
-      high: e.high,
-      milestones: Object.fromEntries(
-        labels.map((l) => {
-          const m = e.milestones[l]
-          return [l, { low: date(m.low), high: date(m.high), swingMonths: m.swing }]
-        }),
-      ),
-    })),
-  }
+  return oatEffectsDated(rows, rowOutcomes(results, rows.length, reps), labels, plan.lastTick + 12, (t) =>
+    dateOr(kit, config, t),
+  )
 }
 
 /** P10/P50/P90 per year of one metric over the finished members. */

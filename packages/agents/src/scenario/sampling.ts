@@ -336,3 +336,35 @@ export const oatEffects = (
   effects.sort((a, b) => widest(b) - widest(a) || (a.path < b.path ? -1 : 1))
   return { point, effects }
 }
+
+/**
+ * The tornado of `oatEffects` with its ticks as dates (`date(tick)`, e.g. "2031-04" or "not by
+ * 2060"): what `takeoff sweep --design oat` prints and the server's sweep view returns.
+ *
+ * @example
+ * const { point, effects } = oatEffectsDated(rows, outcomes, ["AGI"], lastTick + 12, (t) => (t === null ? "not by 2060" : String(t)))
+ */
+export const oatEffectsDated = <D>(
+  rows: ReadonlyArray<OatRow>,
+  outcomes: ReadonlyArray<ReadonlyArray<Readonly<Record<string, number | null>>>>,
+  labels: ReadonlyArray<string>,
+  censorTick: number,
+  date: (tick: number | null) => D,
+) => {
+  const { point, effects } = oatEffects(rows, outcomes, labels, censorTick)
+  return {
+    point: Object.fromEntries(labels.map((l) => [l, date(point[l])])),
+    effects: effects.map((e) => ({
+      path: e.path,
+      point: e.point,
+      low: e.low,
+      high: e.high,
+      milestones: Object.fromEntries(
+        labels.map((l) => {
+          const m = e.milestones[l]
+          return [l, { low: date(m.low), high: date(m.high), swingMonths: m.swing }]
+        }),
+      ),
+    })),
+  }
+}
