@@ -63,10 +63,10 @@ const SWEEP = { scenario: "baseline", runs: 3, seed: 3, untilYear: 2025 }
 
 suite(`server sweeps on NATS workers${reachable ? "" : ` (skipped: no NATS at ${natsUrl})`}`, () => {
   const prefix = prefixes.next("srv")
-  const start = async (nats: boolean) => {
+  const start = async (nats: boolean, dataDir = tempDir()) => {
     const s = await startServer({
       port: 0,
-      dataDir: tempDir(),
+      dataDir,
       ...(nats ? { nats: { servers: natsUrl, prefix, idleNoticeMs: 300 } } : {}),
     })
     servers.push(s)
@@ -112,6 +112,21 @@ suite(`server sweeps on NATS workers${reachable ? "" : ` (skipped: no NATS at ${
     expect(await fan(viaNats, id)).toEqual(await fan(local, localId))
     expect(await jobsQueued(prefix, id)).toBe(0)
   }, 90_000)
+
+  it("given a server gone mid-sweep, the next server on its data drops the jobs it left queued", async () => {
+    // Given a server on NATS whose sweep has 10 jobs queued and no worker (its record says running)
+    const dataDir = tempDir()
+    const gone = await start(true, dataDir)
+    const id = (await api(gone.url, "POST", "/api/sweeps", { ...SWEEP, runs: 10 })).json.id as string
+    await waitSweep(gone.url, id, (d) => d.summary.notice !== undefined)
+    expect(await jobsQueued(prefix, id)).toBe(10)
+    // When another server starts on the same data directory (as after a crash of the first)
+    const next = await start(true, dataDir)
+    await next.sweeps.abandoned
+    // Then the sweep reads as interrupted there, and none of its jobs is left for a worker to run
+    expect((await api(next.url, "GET", `/api/sweeps/${id}`)).json.summary.status).toBe("interrupted")
+    expect(await jobsQueued(prefix, id)).toBe(0)
+  }, 30_000)
 
   it("given a NATS sweep with queued jobs, DELETE stops it and purges its jobs", async () => {
     // Given a server on NATS with no worker, and a sweep whose 20 jobs are queued

@@ -93,6 +93,27 @@ export const ensureStreams = async (nc: NatsConnection, options: NatsQueueOption
   return { jsm, n }
 }
 
+/**
+ * Purges the jobs and results of sweeps whose coordinator is gone (a server killed mid-sweep), so
+ * workers do not run them for nobody until their 24 h age limit.
+ *
+ * @example
+ * await purgeNatsSweeps({ servers: "nats://127.0.0.1:4222" }, ["mx2kzw98-78f84c8c-1a2b3c"])
+ */
+export const purgeNatsSweeps = async (options: NatsQueueOptions, sweepIds: ReadonlyArray<string>): Promise<void> => {
+  if (sweepIds.length === 0) return
+  const nc = await connect({ servers: options.servers, name: "takeoff-sweep-purge" })
+  try {
+    const { jsm, n } = await ensureStreams(nc, options)
+    for (const id of sweepIds) {
+      await jsm.streams.purge(n.jobs, { filter: `${n.jobSubject}.${id}` })
+      await jsm.streams.purge(n.results, { filter: `${n.resultSubject}.${id}` })
+    }
+  } finally {
+    await nc.close()
+  }
+}
+
 /** A sweep id unique across coordinators on any number of machines (not simulation input). */
 const newSweepId = () => `s${Date.now().toString(36)}${randomBytes(4).toString("hex")}`
 

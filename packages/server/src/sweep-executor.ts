@@ -31,6 +31,11 @@ export interface SweepExecutor {
    * running (threads terminated, NATS jobs purged), and rejects naming the member that failed.
    */
   run(members: SweepMembers, events: SweepMemberEvents, signal: AbortSignal): Promise<void>
+  /**
+   * Drops what is left of runs whose coordinator died with the server (their `sweepId`s), where
+   * anything outlives it (NATS jobs do; worker threads die with the process).
+   */
+  abandon?(sweepIds: ReadonlyArray<string>): Promise<void>
 }
 
 /**
@@ -103,5 +108,9 @@ export const natsExecutor = (options: NatsSweepOptions, modelVersion: string): S
       { onResult: events.onResult, onIdle: events.onNotice },
       signal,
     )
+  },
+  abandon: async (sweepIds) => {
+    const { purgeNatsSweeps } = await import("./nats-sweep.js")
+    await purgeNatsSweeps(options, sweepIds)
   },
 })

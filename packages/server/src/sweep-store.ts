@@ -8,6 +8,8 @@ export interface SweepMeta {
   summary: SweepSummary
   plan: SweepPlan
   tasks: SweepTask[]
+  /** The id its members were last handed out under (NATS subjects carry it), so a restart can drop what is left. */
+  runId?: string
 }
 
 /** A sweep as read back from its files: its record and the results of the members that finished. */
@@ -47,6 +49,7 @@ export class SweepStore {
           results?: Array<SweepRunResult | null>
         }
         const meta: SweepMeta = { summary: saved.summary, plan: saved.plan, tasks: saved.tasks }
+        if (typeof saved.runId === "string") meta.runId = saved.runId
         // Records written before the member log held the results of a sweep that ended.
         const results = Array.from({ length: meta.tasks.length }, (_, i) => saved.results?.[i] ?? undefined)
         for (const r of this.readMembers(meta)) results[r.index] = r

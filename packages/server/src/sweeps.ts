@@ -80,14 +80,24 @@ export class SweepManager {
 
   static load(options: { dataDir: string; kit: ModelKit; executor: SweepExecutor }): SweepManager {
     const m = new SweepManager(options)
+    const orphaned: string[] = []
     for (const { meta, results } of m.store.loadAll()) {
       const sweep = new Sweep(meta, results)
+      if (sweep.live && meta.runId !== undefined) orphaned.push(meta.runId)
       if (sweep.live) sweep.patch({ status: "interrupted", done: sweep.finished().length })
       else if (sweep.summary.done !== sweep.finished().length) sweep.patch({ done: sweep.finished().length })
       m.sweeps.set(sweep.id, sweep)
     }
+    // What the sweeps live when the server went away left queued (NATS jobs) is dropped, not run for nobody.
+    if (orphaned.length > 0 && options.executor.abandon)
+      m.abandoned = options.executor.abandon(orphaned).catch((e: Error) => {
+        console.warn(`takeoff server: could not drop the queued members of ${orphaned.join(", ")}: ${e.message}`)
+      })
     return m
   }
+
+  /** Settles once the members queued by sweeps interrupted before this start are dropped (tests wait on it). */
+  abandoned: Promise<void> = Promise.resolve()
 
   get kit(): ModelKit {
     return this.options.kit
@@ -283,10 +293,14 @@ export class SweepManager {
     if (todo.length === 0) return void this.settle(sweep, "completed")
     const elapsedS = () => sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000
     sweep.stopMembers = new AbortController()
+    // A fresh id per run: NATS drops a job whose message id it saw in the last two minutes, so a
+    // sweep resumed soon after it stopped must not reuse its first run's ids. Saved before any
+    // member is handed out, so a restart after a crash can drop what this run left queued.
+    const runId = `${sweep.id}-${randomBytes(3).toString("hex")}`
+    sweep.meta.runId = runId
+    this.persist(sweep)
     sweep.running = this.options.executor.run(
-      // A fresh id per run: NATS drops a job whose message id it saw in the last two minutes, so a
-      // sweep resumed soon after it stopped must not reuse its first run's ids.
-      { sweepId: `${sweep.id}-${randomBytes(3).toString("hex")}`, plan: sweep.meta.plan, tasks: todo },
+      { sweepId: runId, plan: sweep.meta.plan, tasks: todo },
       {
         onResult: (index, result) => {
           if (!sweep.live || sweep.results[index] !== undefined) return
