@@ -44,6 +44,8 @@ export const readYaml = (file: string): Record<string, unknown> => {
   } catch (e) {
     throw new ScenarioError({ file, field: "file", message: `cannot read: ${(e as Error).message}` })
   }
+  const cached = parsed.get(text)
+  if (cached !== undefined) return cached
   let doc: unknown
   try {
     doc = parseYaml(text)
@@ -51,7 +53,26 @@ export const readYaml = (file: string): Record<string, unknown> => {
     throw new ScenarioError({ file, field: "yaml", message: `not valid YAML: ${(e as Error).message.split("\n")[0]}` })
   }
   if (!isObj(doc)) throw new ScenarioError({ file, field: "(root)", message: "expected a YAML mapping" })
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string)
+  parsed.set(text, deepFreeze(doc))
   return doc
+}
+
+/**
+ * Parsed scenario files by their text: a server lists and loads the same files on every request
+ * and a grid checks a scenario per level, and parsing the baseline's YAML costs ~100 ms. Keyed by
+ * the text read each time, so an edited file is parsed again; frozen, so no reader can change
+ * what the next one gets.
+ */
+const parsed = new Map<string, Record<string, unknown>>()
+const PARSED_MAX = 64
+
+const deepFreeze = <T>(x: T): T => {
+  if (typeof x === "object" && x !== null && !Object.isFrozen(x)) {
+    Object.freeze(x)
+    for (const v of Object.values(x)) deepFreeze(v)
+  }
+  return x
 }
 
 /**
