@@ -227,8 +227,6 @@ export const initialEconomyState = (config: EconomyConfig): EconomyState => {
     fullEmployment: true,
   }
   const outputs = {
-    payL: new Float64Array(S * K),
-    payM: new Float64Array(S * K),
     allocL: st.allocL,
     allocM: st.allocM,
     allocK: st.allocK,

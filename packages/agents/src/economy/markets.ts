@@ -30,6 +30,8 @@ const scratch = {
   payK: new Float64Array(S),
   payF: new Float64Array(S),
   payT: new Float64Array(S),
+  payL: new Float64Array(S * K),
+  payM: new Float64Array(S * K),
   sL: new Float64Array(S * K),
   sM: new Float64Array(S * K),
   totL: new Float64Array(K),
@@ -73,19 +75,19 @@ export const solveMarkets = (
     sectorAiShare: Float64Array
     employed: Float64Array
     wage: Float64Array
-    payL: Float64Array
-    payM: Float64Array
   },
   iterations = 12,
 ): Solved => {
   const { omega, alpha, phi, rFixed, rhoTask, sigmaTask } = p
   const beta = inp.beta ?? p.beta
-  const { allocL, allocM, allocK, allocF, sectorY, employed, payL, payM } = out
-  const { payK, payF, payT, sL, sM, totL, sX, wH, wM, lnZ } = scratch
+  const { allocL, allocM, allocK, allocF, sectorY, employed } = out
+  const { payK, payF, payT, payL, payM, sL, sM, totL, sX, wH, wM, lnZ } = scratch
   // Sectors without demand and slices without weight are skipped below and read as 0.
   payK.fill(0)
   payF.fill(0)
   payT.fill(0)
+  payL.fill(0)
+  payM.fill(0)
   sL.fill(0)
   sM.fill(0)
   sX.fill(0)

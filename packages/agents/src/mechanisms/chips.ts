@@ -129,6 +129,10 @@ export const params = [
   param("chips.laterPriceStep", "x", 0.1, 10, "Later price step", "Launch price multiple per later generation."),
 ]
 
+/** Generation `g`'s share of the month's output: the newest ramps in (`share`), the one before makes the rest. */
+const mixShare = (newest: number, share: number, g: number): number =>
+  g === newest ? share : g === newest - 1 ? 1 - share : 0
+
 /**
  * The month's output mix per unit of capacity (the newest generation ramping in) and what a unit of
  * it holds: H100e, unit cost on each generation's learning curve, and power at the wall.
@@ -136,23 +140,24 @@ export const params = [
 export const chipMix = (st: EconomyState, tick: number) => {
   const { p } = st
   const v = p.v
-  const nG = p.gens.length
   const { newest, share } = productionMix(p, tick)
-  const mix = new Float64Array(nG)
-  mix[newest] = share
-  if (newest > 0) mix[newest - 1] += 1 - share
   const b = Math.log2(1 - v["chips.learningRate"])
+  const margin = 1 - v["chips.grossMargin2024"]
+  // Only the newest generation and the one before are in the mix: summed in generation order
+  // without building the mix (this runs three times a month).
   let h100ePerUnit = 0
   let costPerUnit = 0
   let kwPerUnit = 0
-  for (let g = 0; g < nG; g++) {
-    if (mix[g] === 0) continue
-    const unitCost = p.gens[g].priceUsd * (1 - v["chips.grossMargin2024"]) * (1 + st.chipCum[g] / 1e6) ** b
-    h100ePerUnit += mix[g] * p.gens[g].h100e
-    costPerUnit += mix[g] * unitCost
-    kwPerUnit += mix[g] * p.gens[g].kw
+  for (let g = newest > 0 ? newest - 1 : newest; g <= newest; g++) {
+    const m = mixShare(newest, share, g)
+    if (m === 0) continue
+    const gen = p.gens[g]
+    const unitCost = gen.priceUsd * margin * (1 + st.chipCum[g] / 1e6) ** b
+    h100ePerUnit += m * gen.h100e
+    costPerUnit += m * unitCost
+    kwPerUnit += m * gen.kw
   }
-  return { mix, h100ePerUnit, costPerUnit, kwPerUnit }
+  return { newest, share, h100ePerUnit, costPerUnit, kwPerUnit }
 }
 
 /**
@@ -185,7 +190,7 @@ export const systems: Systems<typeof events> = [
     decide: (st, { tick }) => {
       if (isOver(st)) return []
       const { p } = st
-      const { mix, h100ePerUnit } = chipMix(st, tick)
+      const { newest, share, h100ePerUnit } = chipMix(st, tick)
       let sold = 0
       let robotH100e = 0
       let spend = 0
@@ -214,8 +219,9 @@ export const systems: Systems<typeof events> = [
       const price = sold > 0 ? spend / sold : cost * (1 + p.v["chips.minMarkup"])
       let budget = 0
       for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
-      const units = new Float64Array(mix.length)
-      for (let g = 0; g < mix.length; g++) units[g] = (mix[g] * (sold + robotH100e)) / h100ePerUnit
+      const units = new Float64Array(p.gens.length)
+      for (let g = 0; g < units.length; g++)
+        units[g] = (mixShare(newest, share, g) * (sold + robotH100e)) / h100ePerUnit
       const labH100e = new Float64Array(p.nLabs)
       for (let l = 0; l < p.nLabs; l++) labH100e[l] = budget > 0 ? (sold * st.labBudget[l]) / 12 / budget : 0
       return [

@@ -150,6 +150,22 @@ export const labourShares = (p: Derived): Float64Array =>
     p.v["households.withinGroupRatio"],
   )
 
+/** What the month's settlement reads that a run's parameters fix: the wage shares and each decile's saving-skew factor. */
+const constantsOf = new WeakMap<Derived, { readonly ell: Float64Array; readonly skew: Float64Array }>()
+const runConstants = (p: Derived) => {
+  let c = constantsOf.get(p)
+  if (c === undefined) {
+    const skew = new Float64Array(DECILES)
+    for (let d = 0; d < DECILES; d++) skew[d] = ((d + 1) / DECILES) ** p.v["households.savingSkew"]
+    c = { ell: labourShares(p), skew }
+    constantsOf.set(p, c)
+  }
+  return c
+}
+
+/** The settlement's incomes and saving weights, rewritten in full every month (never re-entered). */
+const scratch = { income: new Float64Array(DECILES), weight: new Float64Array(DECILES) }
+
 /** Each decile's share of the owners' wealth in January of the start year. */
 export const initialWealthShares = (p: Derived): Float64Array =>
   decileShares(
@@ -200,19 +216,18 @@ export const systems: Systems<typeof events> = [
       const wages = flow[F.wages]
       const transfers = flow[F.tax]
       const owners = flow[F.gdp] - wages - transfers
-      const ell = labourShares(p)
+      const { ell, skew } = runConstants(p)
       const labour = new Float64Array(DECILES)
       const capital = new Float64Array(DECILES)
       const transfer = new Float64Array(DECILES)
-      const income = new Float64Array(DECILES)
-      const weight = new Float64Array(DECILES)
+      const { income, weight } = scratch
       const ramsey = p.v["households.savingRule"] === 1
       for (let d = 0; d < DECILES; d++) {
         labour[d] = ell[d] * wages
         capital[d] = st.hhWealthShare[d] * owners
         transfer[d] = transfers / DECILES
         income[d] = labour[d] + capital[d] + transfer[d]
-        weight[d] = ramsey ? st.hhWealthShare[d] : income[d] * ((d + 1) / DECILES) ** p.v["households.savingSkew"]
+        weight[d] = ramsey ? st.hhWealthShare[d] : income[d] * skew[d]
       }
       const saving = new Float64Array(DECILES)
       allocateSaving(income, weight, flow[F.investment], saving)

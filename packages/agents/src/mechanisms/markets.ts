@@ -272,8 +272,6 @@ export const systems: Systems<typeof events> = [
         sectorAiShare: new Float64Array(S),
         employed: new Float64Array(K),
         wage: new Float64Array(K),
-        payL: new Float64Array(S * K),
-        payM: new Float64Array(S * K),
       }
       const solved = solveMarkets(
         p,

@@ -206,6 +206,9 @@ const userValueUsd = (st: EconomyState, u: number): number => {
   return (v["materials.restElasticity"] * Math.max(0, f[F.gdp] - f[F.aiRevenue] - f[F.robotRevenue])) / 12
 }
 
+/** allotMaterials' tonnes served per user and class, reused (it never re-enters; each call starts from zeros). */
+const servedScratch = new Float64Array(NMU * NM)
+
 /**
  * Allots `produced` (t/month by material) to `demand` by willingness to pay; writes budgets and the
  * value per tonne of the first user left short in each class (0 when none was).
@@ -226,7 +229,7 @@ export const allotMaterials = (
   }
   const order = Array.from({ length: NMU }, (_, u) => u).sort((a, b) => valuePerUsd[b] - valuePerUsd[a] || a - b)
   const popGrowth = st.x[X.population] / (v["macro.populationB"] * 1e9)
-  const served = new Float64Array(NMU * NM)
+  const served = servedScratch.fill(0)
   clearing.fill(0)
   for (let c = 0; c < NM; c++) {
     const restD = demand[MUSER.rest * NM + c]

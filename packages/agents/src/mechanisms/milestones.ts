@@ -152,6 +152,12 @@ export const basketShareOf = (st: EconomyState): number => {
 }
 
 /** Watchers: automation shifts with their drivers, milestones and the catastrophe hazard. */
+/**
+ * The watch's driver levels of the month and attribute's one-driver-moved copy: rewritten before
+ * every read, never re-entered, so reused rather than allocated each month.
+ */
+const driverScratch = { now: new Float64Array(NDRIVER), moved: new Float64Array(NDRIVER) }
+
 export const systems: Systems<typeof events> = [
   {
     name: "watch",
@@ -161,16 +167,10 @@ export const systems: Systems<typeof events> = [
       const v = p.v
       const out: EventOf<typeof events>[] = []
       const c = machineCosts(st, tick)
-      const now = new Float64Array(NDRIVER)
+      const now = driverScratch.now
       writeDrivers(st, c, now, 0)
-      const driversNow = {
-        frontierLog10: now[DRIVER.frontierLog10],
-        aiChip: now[DRIVER.aiChip],
-        aiPower: now[DRIVER.aiPower],
-        robotCapital: now[DRIVER.robotCapital],
-        robotPower: now[DRIVER.robotPower],
-        wage: now.slice(DRIVER.wage),
-      }
+      // Built for the month's first shift only (most months have none); its shifts share it.
+      let driversNow: (typeof SectorAutomationShifted)["schema"]["Type"]["driversNow"] | undefined
       for (let s = 0; s < S; s++) {
         if (p.beta[s] <= 0) continue
         const after = st.sectorValueShare[s] * st.sectorAiShare[s]
@@ -185,7 +185,14 @@ export const systems: Systems<typeof events> = [
             contributionAfter: after,
             delta,
             drivers: attribute(st, s, now, delta),
-            driversNow,
+            driversNow: (driversNow ??= {
+              frontierLog10: now[DRIVER.frontierLog10],
+              aiChip: now[DRIVER.aiChip],
+              aiPower: now[DRIVER.aiPower],
+              robotCapital: now[DRIVER.robotCapital],
+              robotPower: now[DRIVER.robotPower],
+              wage: now.slice(DRIVER.wage),
+            }),
           }),
         )
       }
@@ -232,7 +239,7 @@ const attribute = (st: EconomyState, s: number, now: Float64Array, delta: number
   const p = st.p
   const ref = st.driverRef.subarray(s * NDRIVER, (s + 1) * NDRIVER)
   const base = sectorTarget(p, s, ref)
-  const tmp = Float64Array.from(ref)
+  const tmp = driverScratch.moved
   const effect = (idx: ReadonlyArray<number>): number => {
     tmp.set(ref)
     for (const i of idx) tmp[i] = now[i]
