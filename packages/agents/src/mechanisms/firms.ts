@@ -152,8 +152,8 @@ export const systems: Systems<typeof events> = [
       return [
         FirmsStepped.make({
           shock: drawShocks(rng, st.p.nFirms),
-          target: Float64Array.from(st.target),
-          labourCost: Float64Array.from(st.wage),
+          target: st.target.slice(),
+          labourCost: st.wage.slice(),
           machineCost,
         }),
       ]

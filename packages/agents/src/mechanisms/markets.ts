@@ -264,10 +264,10 @@ export const systems: Systems<typeof events> = [
         wageFloor[k] = wageFloorOf(st, k, maxEmployed[k])
       }
       const res = {
-        allocL: Float64Array.from(st.allocL),
-        allocM: Float64Array.from(st.allocM),
-        allocK: Float64Array.from(st.allocK),
-        allocF: Float64Array.from(st.allocF),
+        allocL: st.allocL.slice(),
+        allocM: st.allocM.slice(),
+        allocK: st.allocK.slice(),
+        allocF: st.allocF.slice(),
         sectorY: new Float64Array(S),
         sectorAiShare: new Float64Array(S),
         employed: new Float64Array(K),
