@@ -5,6 +5,7 @@ import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { NFD } from "../economy/sets.js"
 import { type EconomyState, F, FL, isOver, MKT, NFL, X } from "../economy/state.js"
+import { freshF64 } from "../economy/fresh.js"
 
 /**
  * Chip fabs (docs/model.md, "Chip fabs"): the chip market as the sum of the foundries
@@ -219,7 +220,7 @@ export const systems: Systems<typeof events> = [
       const price = sold > 0 ? spend / sold : cost * (1 + p.v["chips.minMarkup"])
       let budget = 0
       for (let l = 0; l < p.nLabs; l++) budget += st.labBudget[l] / 12
-      const units = new Float64Array(p.gens.length)
+      const units = freshF64(p.gens.length)
       for (let g = 0; g < units.length; g++)
         units[g] = (mixShare(newest, share, g) * (sold + robotH100e)) / h100ePerUnit
       const labH100e = new Float64Array(p.nLabs)

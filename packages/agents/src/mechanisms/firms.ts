@@ -5,6 +5,7 @@ import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
 import { K, S } from "../economy/sets.js"
 import { type EconomyState, F, isOver, X } from "../economy/state.js"
+import { freshI8 } from "../economy/fresh.js"
 
 /**
  * Firms (docs/model.md, "Automation: capability, cost and adoption"). Each firm i in sector s has
@@ -120,11 +121,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
  * bytes low first; the last n mod 4 firms take a draw each (its low byte).
  */
 const drawShocks = (rng: Rng, n: number): Int8Array<ArrayBuffer> => {
-  const shock = new Int8Array(n)
+  const shock = freshI8(n)
   const whole = n - (n % 4)
   if (LITTLE_ENDIAN) {
     // Draws written straight into the shocks' bytes; byte - 128 as an int8 is the byte with its top bit flipped.
-    const words = new Uint32Array(shock.buffer, 0, whole / 4)
+    const words = new Uint32Array(shock.buffer, shock.byteOffset, whole / 4)
     rng.fillU32(words)
     for (let i = 0; i < words.length; i++) words[i] ^= 0x80808080
   } else

@@ -7,6 +7,7 @@ import { param } from "../economy/param.js"
 import { sectorSpending } from "./demand.js"
 import { S } from "../economy/sets.js"
 import { DECILES, type EconomyState, F, HH, isOver, NHH, X } from "../economy/state.js"
+import { freshF64 } from "../economy/fresh.js"
 
 /**
  * Households by income decile and their saving (docs/model.md, "Households by income group",
@@ -217,9 +218,9 @@ export const systems: Systems<typeof events> = [
       const transfers = flow[F.tax]
       const owners = flow[F.gdp] - wages - transfers
       const { ell, skew } = runConstants(p)
-      const labour = new Float64Array(DECILES)
-      const capital = new Float64Array(DECILES)
-      const transfer = new Float64Array(DECILES)
+      const labour = freshF64(DECILES)
+      const capital = freshF64(DECILES)
+      const transfer = freshF64(DECILES)
       const { income, weight } = scratch
       const ramsey = p.v["households.savingRule"] === 1
       for (let d = 0; d < DECILES; d++) {
@@ -229,9 +230,9 @@ export const systems: Systems<typeof events> = [
         income[d] = labour[d] + capital[d] + transfer[d]
         weight[d] = ramsey ? st.hhWealthShare[d] : income[d] * skew[d]
       }
-      const saving = new Float64Array(DECILES)
+      const saving = freshF64(DECILES)
       allocateSaving(income, weight, flow[F.investment], saving)
-      const consumption = new Float64Array(DECILES)
+      const consumption = freshF64(DECILES)
       for (let d = 0; d < DECILES; d++) consumption[d] = income[d] - saving[d]
       const sectorSpendingUsd = new Float64Array(S)
       sectorSpending(

@@ -20,6 +20,7 @@ import { param } from "../economy/param.js"
 import { servedShare } from "../economy/power.js"
 import { K, OCCUPATIONS, S, SECTORS, USER } from "../economy/sets.js"
 import { F, isOver, X } from "../economy/state.js"
+import { copyF64 } from "../economy/fresh.js"
 
 /**
  * Production and markets (docs/model.md, "Production: tasks, sectors and the fixed factor" and
@@ -264,8 +265,8 @@ export const systems: Systems<typeof events> = [
         wageFloor[k] = wageFloorOf(st, k, maxEmployed[k])
       }
       const res = {
-        allocL: st.allocL.slice(),
-        allocM: st.allocM.slice(),
+        allocL: copyF64(st.allocL),
+        allocM: copyF64(st.allocM),
         allocK: st.allocK.slice(),
         allocF: st.allocF.slice(),
         sectorY: new Float64Array(S),

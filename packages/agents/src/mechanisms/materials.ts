@@ -7,6 +7,7 @@ import { buildRateScale } from "../economy/power.js"
 import { MATERIAL_USERS, MATERIALS, MUSER, NM, NMK, NMU, NP, POWER_SOURCES } from "../economy/sets.js"
 import { earthBudgetTpy, factoryCapexWantedUsd, kg, powerRef, rest2024Tpy, tPerMw } from "../economy/materials.js"
 import { addSlots, type EconomyState, F, isOver, RING, X } from "../economy/state.js"
+import { freshF64 } from "../economy/fresh.js"
 
 /**
  * Materials (docs/model.md, "Materials"). Four classes c (steel, cement, aluminium, copper), four
@@ -284,7 +285,7 @@ export const systems: Systems<typeof events> = [
       if (isOver(st)) return []
       const { p, flow } = st
       const v = p.v
-      const usedT = new Float64Array(NMU * NM)
+      const usedT = freshF64(NMU * NM)
       const ref = powerRef(st, new Float64Array(NP))
       for (let c = 0; c < NM; c++) {
         usedT[MUSER.robots * NM + c] = ((flow[F.robotsBuilt] / 12) * kg(st, c, "robotKg")) / 1000
@@ -299,9 +300,9 @@ export const systems: Systems<typeof events> = [
         usedT[MUSER.power * NM + c] = power
         usedT[MUSER.rest * NM + c] = st.matBudget[MUSER.rest * NM + c]
       }
-      const demand = demandT(st, new Float64Array(NMU * NM))
+      const demand = demandT(st, freshF64(NMU * NM))
       const produced = producedT(st, new Float64Array(NM))
-      const budgetT = new Float64Array(NMU * NM)
+      const budgetT = freshF64(NMU * NM)
       const clearingUsdPerT = new Float64Array(NM)
       allotMaterials(st, produced, demand, budgetT, clearingUsdPerT)
       const short: number[] = []
