@@ -132,6 +132,10 @@ const pathProgress = (p: Derived, tick: number): number => {
   return Math.min(1, Math.max(0, (year - v["tasks.pathStartYear"]) / span))
 }
 
+// Parameter paths built once: a key built in the monthly call costs ~0.1 us a lookup.
+const HUMAN_PREFERRED_KEYS = OCCUPATIONS.map((o) => `occupations.${o}.humanPreferredShare` as const)
+const AUTOMATED_2024_KEYS = OCCUPATIONS.map((o) => `occupations.${o}.automatedShare2024` as const)
+
 /**
  * Occupation k's automation target: capability x cost (`economy/automation.ts`) on the tasks that
  * are not new, at most the share people do not prefer done by people; or the exogenous path when
@@ -149,9 +153,9 @@ export const automationTarget = (
 ): number => {
   if (p.v["tasks.exogenousAutomation"] !== 1) {
     const base = occupationTarget(p, k, frontierLog10, aiCost, robotCost, wage) * (1 - newTaskShare)
-    return Math.min(1 - p.v[`occupations.${OCCUPATIONS[k]}.humanPreferredShare`], base)
+    return Math.min(1 - p.v[HUMAN_PREFERRED_KEYS[k]], base)
   }
-  const a0 = p.v[`occupations.${OCCUPATIONS[k]}.automatedShare2024`]
+  const a0 = p.v[AUTOMATED_2024_KEYS[k]]
   return a0 + (1 - a0) * pathProgress(p, tick)
 }
 
