@@ -1,16 +1,15 @@
 import type { Event } from "./events.js"
 import {
-  chainHashPieces,
   checkpointMessage,
   type EndReason,
   endHash,
   endMessage,
   type LogHeader,
-  linePieces,
   makeHeader,
   sigLine,
   type WorldJson,
 } from "./log.js"
+import { chainHashPieces, linePieces } from "./log-pieces.js"
 import type { Model } from "./model.js"
 import { worldBytesHash } from "./state-hash.js"
 import { Rng, type RngState } from "./rng.js"

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { chainHash, chainHashPieces, linePieces, sha256 } from "./log.js"
+import { chainHashPieces, linePieces } from "./log-pieces.js"
+import { chainHash, sha256 } from "./log.js"
 
 describe("hashing", () => {
   it("hashes a string's UTF-8 bytes, exactly as hashing the string itself", () => {
