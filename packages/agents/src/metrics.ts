@@ -1,5 +1,5 @@
 import type { MetricInfo } from "@takeoff/protocol"
-import { HOUSEHOLD_METRICS, householdMetrics } from "./mechanisms/households.js"
+import { HOUSEHOLD_METRICS, householdMetrics } from "./economy/household-readings.js"
 import { launchCostUsdPerKg } from "./mechanisms/space.js"
 import { OCCUPATIONS } from "./params.js"
 import { SUPPLIER_METRICS, supplierMetrics } from "./supplier-metrics.js"

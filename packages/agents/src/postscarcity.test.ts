@@ -1,7 +1,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { explain } from "./explain.js"
-import { basketCostUsd, leastIncomeWithoutWork, poorestDecile } from "./mechanisms/households.js"
+import { basketCostUsd, leastIncomeWithoutWork, poorestDecile } from "./economy/household-readings.js"
 import { loadScenario } from "./scenario.js"
 import { simulate } from "./simulate.js"
 
