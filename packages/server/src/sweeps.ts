@@ -289,16 +289,16 @@ export class SweepManager {
     const todo = sweep.meta.tasks.filter((task) => sweep.results[task.index] === undefined)
     sweep.startedMs = Date.now()
     sweep.elapsedBeforeS = sweep.summary.elapsedS
+    // A fresh id per run: NATS drops a job whose message id it saw in the last two minutes, so a
+    // sweep resumed soon after it stopped must not reuse its first run's ids. Saved with the
+    // "running" record (queued -> running always writes it), before any member is handed out, so
+    // a restart after a crash can drop what this run left queued.
+    const runId = `${sweep.id}-${randomBytes(3).toString("hex")}`
+    sweep.meta.runId = runId
     this.update(sweep, { status: "running", done: sweep.finished().length })
     if (todo.length === 0) return void this.settle(sweep, "completed")
     const elapsedS = () => sweep.elapsedBeforeS + (Date.now() - sweep.startedMs) / 1000
     sweep.stopMembers = new AbortController()
-    // A fresh id per run: NATS drops a job whose message id it saw in the last two minutes, so a
-    // sweep resumed soon after it stopped must not reuse its first run's ids. Saved before any
-    // member is handed out, so a restart after a crash can drop what this run left queued.
-    const runId = `${sweep.id}-${randomBytes(3).toString("hex")}`
-    sweep.meta.runId = runId
-    this.persist(sweep)
     sweep.running = this.options.executor.run(
       { sweepId: runId, plan: sweep.meta.plan, tasks: todo },
       {
