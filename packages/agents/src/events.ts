@@ -45,5 +45,8 @@ export type EconomyEvent = EventOfDefinition<Definition>
 
 const definitions: ReadonlyArray<Definition> = MECHANISMS.flatMap((m): ReadonlyArray<Definition> => m.events)
 
-/** Schema version 2: `MarketsCleared` names its flows and `SectorAutomationShifted` records its driver levels. */
-export const economyCatalogue: EventCatalogue<EconomyEvent> = makeCatalogue(2, definitions) as EventCatalogue<any>
+/**
+ * Schema version 3: `FirmsStepped` v2 logs its shocks as the generator state they were drawn from.
+ * Version 2: `MarketsCleared` names its flows and `SectorAutomationShifted` records its driver levels.
+ */
+export const economyCatalogue: EventCatalogue<EconomyEvent> = makeCatalogue(3, definitions) as EventCatalogue<any>

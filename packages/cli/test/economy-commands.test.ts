@@ -128,6 +128,41 @@ describe("takeoff on the economy", () => {
     expect(text).toMatch(/First divergence: tick \d+ \(\d{4}-\d{2}\)/)
   })
 
+  it("diff reads an event in its older encoding as the same event: a v1-shocks log against today's run of it", () => {
+    // Given a log written before FirmsStepped v2 (explicit shocks) and today's run of the same config and seed
+    const v1 = path.resolve(import.meta.dirname, "../../agents/src/fixtures/baseline-v1-shocks.ndjson")
+    const now = path.join(dir, "v2.ndjson")
+    const run = takeoff([
+      "run",
+      "baseline",
+      "--seed",
+      "11",
+      "--set",
+      "firms.count=203",
+      "--until",
+      "2024",
+      "--out",
+      now,
+      "-q",
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    // Then their lines differ but diff finds no divergence
+    expect(fs.readFileSync(now, "utf8").length).toBeLessThan(fs.readFileSync(v1, "utf8").length)
+    const r = takeoff(["diff", v1, now, "--json"])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ identical: true, divergence: null })
+    // And a change in one shock is still a divergence, named at its event
+    const lines = fs.readFileSync(now, "utf8").split("\n")
+    const i = lines.findIndex((l) => l.includes('"type":"FirmsStepped"'))
+    lines[i] = lines[i].replace(/"sfc32":\[(\d+)/, (_, w) => `"sfc32":[${(Number(w) + 1) % 2 ** 32}`)
+    const bent = path.join(dir, "bent.ndjson")
+    fs.writeFileSync(bent, lines.join("\n"))
+    const d = JSON.parse(takeoff(["diff", v1, bent, "--json"]).stdout)
+    expect(d.identical).toBe(false)
+    expect(d.divergence.tick).toBe(0)
+    expect(d.divergence.what).toMatch(/FirmsStepped/)
+  })
+
   it("export gives the metric series as CSV", () => {
     const r = takeoff(["export", a, "--every", "12"])
     expect(r.code, r.stderr).toBe(0)

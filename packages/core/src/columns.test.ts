@@ -1,7 +1,8 @@
 import * as Schema from "effect/Schema"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Column, columnToBase64 } from "./columns.js"
+import { Column, columnToBase64, drawCentredBytes } from "./columns.js"
+import { Rng } from "./rng.js"
 
 const decode = <S extends Schema.Codec<any, any, never, never>>(schema: S, s: unknown) =>
   Schema.decodeUnknownExit(schema)(s)
@@ -54,5 +55,77 @@ describe("typed-array columns", () => {
     expect(decode(Column.u8, "AAB=")._tag).toBe("Failure")
     expect(decode(Column.u8, "AAA=")._tag).toBe("Success")
     expect(decode(Column.i32, 42)._tag).toBe("Failure")
+  })
+})
+
+describe("drawn byte columns (Column.drawnI8)", () => {
+  /** The documented procedure, one draw at a time: four bytes a draw, low first, minus 128; a draw each for the tail. */
+  const reference = (state: readonly [number, number, number, number], n: number): Int8Array => {
+    const rng = Rng.fromState(state)
+    const out = new Int8Array(n)
+    const whole = n - (n % 4)
+    for (let i = 0; i < whole; i += 4) {
+      const u = rng.nextU32()
+      for (let b = 0; b < 4; b++) out[i + b] = ((u >>> (8 * b)) & 255) - 128
+    }
+    for (let i = whole; i < n; i++) out[i] = (rng.nextU32() & 255) - 128
+    return out
+  }
+  const u32 = fc.integer({ min: 0, max: 0xffffffff })
+  const state = fc.tuple(u32, u32, u32, u32)
+
+  it("given any state and count, draws the documented bytes, logs {sfc32, n} and decodes to the same bytes", () => {
+    fc.assert(
+      fc.property(state, fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 7 }), (s, n, offset) => {
+        // Given a column drawn at any byte offset (the fast path needs a 4-byte-aligned one)
+        const rng = Rng.fromState(s)
+        const col = drawCentredBytes(rng, new Int8Array(new ArrayBuffer(n + offset), offset, n))
+        // Then it holds the reference bytes and the generator moved past them
+        expect([...col]).toEqual([...reference(s, n)])
+        const after = Rng.fromState(s)
+        for (let i = 0; i < Math.floor(n / 4) + (n % 4); i++) after.nextU32()
+        expect(rng.state).toEqual(after.state)
+        // And it is logged as the state it came from, which decodes to the same bytes and re-encodes the same way
+        const logged = encode(Column.drawnI8, col)
+        expect(logged).toEqual({ sfc32: s, n })
+        const back = decode(Column.drawnI8, JSON.parse(JSON.stringify(logged)))
+        expect(back._tag).toBe("Success")
+        const arr = (back as { value: Int8Array }).value
+        expect([...arr]).toEqual([...col])
+        expect(encode(Column.drawnI8, arr)).toEqual(logged)
+      }),
+    )
+  })
+
+  it("given a column not drawn by drawCentredBytes, logs it as base64, and reads both forms", () => {
+    // Given an Int8Array made by hand
+    const hand = Int8Array.from([1, -2, 3, -128, 127])
+    // When encoded it is the same base64 Column.i8 writes (FirmsStepped v1's form), which decodes
+    const logged = encode(Column.drawnI8, hand)
+    expect(logged).toBe(columnToBase64(hand))
+    const back = decode(Column.drawnI8, logged)
+    expect(back._tag).toBe("Success")
+    expect([...(back as { value: Int8Array }).value]).toEqual([...hand])
+  })
+
+  it("given a malformed drawn form, refuses it naming the field and what was expected", () => {
+    const bad: Array<[unknown, RegExp]> = [
+      [{ sfc32: [1, 2, 3], n: 4 }, /sfc32: expected .*\{sfc32: \[4 integers/],
+      [{ sfc32: [1, 2, 3, -1], n: 4 }, /sfc32: expected/],
+      [{ sfc32: [1, 2, 3, 2 ** 32], n: 4 }, /sfc32: expected/],
+      [{ sfc32: [1, 2, 3, 0.5], n: 4 }, /sfc32: expected/],
+      [{ sfc32: "1,2,3,4", n: 4 }, /sfc32: expected/],
+      [{ sfc32: [1, 2, 3, 4], n: -1 }, /n: expected .*n: an integer in 0\.\.134217728/],
+      [{ sfc32: [1, 2, 3, 4], n: 1.5 }, /n: expected/],
+      [{ sfc32: [1, 2, 3, 4], n: 2 ** 40 }, /n: expected/],
+      [{ sfc32: [1, 2, 3, 4] }, /Missing key[\s\S]*"n"/],
+      ["AAB=", /expected base64 of Int8Array bytes/],
+    ]
+    for (const [form, why] of bad) {
+      const r = decode(Column.drawnI8, form)
+      expect(r._tag, JSON.stringify(form)).toBe("Failure")
+      expect(String(r), JSON.stringify(form)).toMatch(why)
+    }
+    expect(decode(Column.drawnI8, 42)._tag).toBe("Failure")
   })
 })

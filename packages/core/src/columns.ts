@@ -2,6 +2,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { Rng, type RngState } from "./rng.js"
 
 /**
  * Typed-array columns for vector events (one event with a column for 10k firms instead of 10k
@@ -66,6 +67,98 @@ const column = <T extends ArrayBufferView>(name: string, ctor: TypedArrayCtor<T>
   )
 }
 
+/** Whether this host stores a uint32's low byte first (then four bytes are one draw's bytes in place). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+/**
+ * Fills `out` with uniform random bytes centred on 0 (int8 on [-128, 127]) from `rng`: one 32-bit
+ * draw serves four values, its bytes low first, each byte minus 128; the last `length mod 4` values
+ * take a draw each (its low byte). The procedure is part of the log format (see `Column.drawnI8`).
+ */
+const fillCentredBytes = (rng: Rng, out: Int8Array): void => {
+  const n = out.length
+  const whole = n - (n % 4)
+  if (LITTLE_ENDIAN && out.byteOffset % 4 === 0) {
+    // Draws written straight into the bytes; byte - 128 as an int8 is the byte with its top bit flipped.
+    const words = new Uint32Array(out.buffer, out.byteOffset, whole / 4)
+    rng.fillU32(words)
+    for (let i = 0; i < words.length; i++) words[i] ^= 0x80808080
+  } else
+    for (let i = 0; i < whole; i += 4) {
+      const u = rng.nextU32()
+      out[i] = (u & 255) - 128
+      out[i + 1] = ((u >>> 8) & 255) - 128
+      out[i + 2] = ((u >>> 16) & 255) - 128
+      out[i + 3] = (u >>> 24) - 128
+    }
+  for (let i = whole; i < n; i++) out[i] = (rng.nextU32() & 255) - 128
+}
+
+/** The generator state each drawn column was drawn from (see `drawCentredBytes`). */
+const drawnFrom = new WeakMap<Int8Array, RngState>()
+
+/** Largest drawn column a log may ask for: 2^27 values (the model allows 10^7 firms). */
+const MAX_DRAWN = 2 ** 27
+
+/**
+ * Fills `out` with uniform random bytes centred on 0 from `rng` (see `fillCentredBytes`) and
+ * remembers the generator state they were drawn from, so a `Column.drawnI8` field holding `out`
+ * is logged as that state and the count (a few dozen bytes) instead of the bytes (4/3 of `n` as
+ * base64: 1.33 MB a month for 1M firms). `out` must not be written afterwards.
+ *
+ * @example
+ * const shock = drawCentredBytes(rng, new Int8Array(nFirms)) // then FirmsStepped.make({ shock, ... })
+ */
+export const drawCentredBytes = <A extends Int8Array>(rng: Rng, out: A): A => {
+  drawnFrom.set(out, rng.state)
+  fillCentredBytes(rng, out)
+  return out
+}
+
+const U32_MAX = 0xffffffff
+const isU32 = (u: unknown): u is number => typeof u === "number" && Number.isInteger(u) && u >= 0 && u <= U32_MAX
+
+/** The logged form of a drawn column: the sfc32 state it was drawn from and how many values. */
+export interface DrawnForm {
+  readonly sfc32: RngState
+  readonly n: number
+}
+
+const DRAWN_EXPECTED = `expected base64 of Int8Array bytes, or {sfc32: [4 integers in 0..${U32_MAX}], n: an integer in 0..${MAX_DRAWN}}`
+
+/** Redraws a logged drawn column, or says why its form is not one. */
+const redraw = (u: unknown): Int8Array | string => {
+  if (typeof u !== "object" || u === null) return DRAWN_EXPECTED
+  const { sfc32, n } = u as { sfc32?: unknown; n?: unknown }
+  if (!Array.isArray(sfc32) || sfc32.length !== 4 || !sfc32.every(isU32)) return `sfc32: ${DRAWN_EXPECTED}`
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_DRAWN) return `n: ${DRAWN_EXPECTED}`
+  return drawCentredBytes(Rng.fromState(sfc32 as unknown as RngState), new Int8Array(n))
+}
+
+/**
+ * An Int8Array column of uniform random bytes centred on 0. A column made by `drawCentredBytes` is
+ * logged as `{sfc32, n}` (the generator state it was drawn from and the count; decoding redraws
+ * the same bytes with `fillCentredBytes`); any other Int8Array as base64 like `Column.i8`, which
+ * also decodes, so events logged with an explicit column still replay.
+ */
+const drawnI8 = Schema.Union([Schema.String, Schema.Struct({ sfc32: Schema.Unknown, n: Schema.Unknown })]).pipe(
+  Schema.decodeTo(
+    Schema.declare<Int8Array>((u): u is Int8Array => u instanceof Int8Array, { expected: "Int8Array" }),
+    {
+      decode: SchemaGetter.transformEffect((e: string | { readonly sfc32: unknown; readonly n: unknown }, options) => {
+        const r = typeof e === "string" ? decodeCanonical(Int8Array, e) : redraw(e)
+        return typeof r === "string"
+          ? Effect.fail(new SchemaIssue.InvalidValue({ message: r }, e, options))
+          : Effect.succeed(r)
+      }),
+      encode: SchemaGetter.transform((a: Int8Array): string | DrawnForm => {
+        const from = drawnFrom.get(a)
+        return from === undefined ? toBase64(a) : { sfc32: from, n: a.length }
+      }),
+    },
+  ),
+)
+
 export const Column = {
   f64: column("Float64Array", Float64Array),
   f32: column("Float32Array", Float32Array),
@@ -73,6 +166,8 @@ export const Column = {
   u32: column("Uint32Array", Uint32Array),
   i8: column("Int8Array", Int8Array),
   u8: column("Uint8Array", Uint8Array),
+  /** Random bytes from `drawCentredBytes`, logged as the generator state they came from. */
+  drawnI8,
 } as const
 
 export const columnToBase64 = toBase64

@@ -1,4 +1,4 @@
-import { type EncodedEvent, logLinesOf, replay } from "@takeoff/core"
+import { type EncodedEvent, isDecodeFailure, logLinesOf, replay } from "@takeoff/core"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { formatNumber } from "@takeoff/protocol"
@@ -22,6 +22,48 @@ export const jsonDiffPaths = (a: unknown, b: unknown, limit = 10, prefix = ""): 
   }
   walk(a, b, prefix)
   return out
+}
+
+/** Whether two decoded event values are equal: typed arrays by their bytes, the rest by structure. */
+const sameValue = (x: unknown, y: unknown): boolean => {
+  if (x === y) return true
+  if (ArrayBuffer.isView(x) || ArrayBuffer.isView(y)) {
+    if (!ArrayBuffer.isView(x) || !ArrayBuffer.isView(y) || x.constructor !== y.constructor) return false
+    return Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength))
+  }
+  if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return Object.is(x, y)
+  if (Array.isArray(x) !== Array.isArray(y)) return false
+  const kx = Object.keys(x)
+  const ky = Object.keys(y)
+  return kx.length === ky.length && kx.every((k) => sameValue((x as any)[k], (y as any)[k]))
+}
+
+/**
+ * Whether two logged events say the same thing: the same text, or the same event once decoded (an
+ * event written by an older version, or in another of its encodings, e.g. `FirmsStepped` v1's
+ * explicit shocks and v2's generator state, is the same event if it decodes to the same values).
+ */
+const sameEvent = (kit: ModelKit, x: EncodedEvent, y: EncodedEvent): boolean => {
+  if (JSON.stringify(x) === JSON.stringify(y)) return true
+  const dx = kit.model.catalogue.decode(x)
+  const dy = kit.model.catalogue.decode(y)
+  if (isDecodeFailure(dx) || isDecodeFailure(dy)) return false
+  return dx.type === dy.type && sameValue(dx.data, dy.data)
+}
+
+type ParsedTick = { tick: number; rng: number[]; events: EncodedEvent[] }
+
+/** Whether two tick lines record the same tick: the same text, or the same RNG state and events. */
+const sameTick = (kit: ModelKit, a: TickLine, b: TickLine): boolean => {
+  if (a.text === b.text) return true
+  const x = JSON.parse(a.text) as ParsedTick
+  const y = JSON.parse(b.text) as ParsedTick
+  return (
+    x.tick === y.tick &&
+    sameValue(x.rng, y.rng) &&
+    x.events.length === y.events.length &&
+    x.events.every((e, i) => sameEvent(kit, e, y.events[i]))
+  )
 }
 
 interface TickLine {
@@ -105,7 +147,7 @@ export const diffCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
     const ta = tickLines(a.text)
     const tb = tickLines(b.text)
     let k = 0
-    while (k < ta.length && k < tb.length && ta[k].text === tb[k].text) k++
+    while (k < ta.length && k < tb.length && sameTick(kit, ta[k], tb[k])) k++
     const identical = k === ta.length && k === tb.length
     let divergence:
       | { tick: number; date: string; lineA: number | null; lineB: number | null; event: number | null; what: string }
@@ -119,12 +161,7 @@ export const diffCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
       if (!ra || !rb) what = `${ra ? b.file : a.file} ends at tick ${k - 1}; the other goes on`
       else {
         let e = 0
-        while (
-          e < ra.events.length &&
-          e < rb.events.length &&
-          JSON.stringify(ra.events[e]) === JSON.stringify(rb.events[e])
-        )
-          e++
+        while (e < ra.events.length && e < rb.events.length && sameEvent(kit, ra.events[e], rb.events[e])) e++
         if (e === ra.events.length && e === rb.events.length) what = "same events, different RNG state after the tick"
         else {
           event = e

@@ -1,0 +1,56 @@
+import * as fs from "node:fs"
+import { isDecodeFailure, parseHeader, Simulation, verify } from "@takeoff/core"
+import { describe, expect, it } from "vitest"
+import { economyModel } from "./model.js"
+
+/**
+ * A log written by model 0.4.0 before FirmsStepped v2 (`takeoff run baseline --seed 11 --set
+ * firms.count=203 --until 2024`): its FirmsStepped events are v1, the shocks an explicit base64 column.
+ */
+const V1_LOG = fs.readFileSync(new URL("./fixtures/baseline-v1-shocks.ndjson", import.meta.url), "utf8")
+
+const lines = (text: string) => text.split("\n").filter((l) => l.length > 0)
+const firmsStepped = (tickLine: string) =>
+  (JSON.parse(tickLine) as { events: Array<{ type: string; v: number; data: { shock: unknown } }> }).events.find(
+    (e) => e.type === "FirmsStepped",
+  )!
+
+describe("FirmsStepped v2: shocks logged as the generator state they were drawn from", () => {
+  it("given a log with v1 (explicit) shocks, it still verifies, and today's run of its header is the same world", () => {
+    // Given the v1 log: it verifies with today's model (chain, refold and sealed state hash)
+    const v = verify(economyModel, V1_LOG)
+    expect(v.ok, v.ok ? "" : v.error.message).toBe(true)
+    const old = lines(V1_LOG)
+    const header = parseHeader(old[0])
+    expect(header.schemaVersion).toBe(2)
+    // When today's model runs the same config and seed
+    const sim = Simulation.create(economyModel, economyModel.decodeConfig(header.config), {
+      seed: header.seed,
+      stateHashEvery: 12,
+    })
+    const oldTicks = old.filter((l) => l.startsWith('{"kind":"tick"'))
+    const oldSeals = old.filter((l) => l.startsWith('{"kind":"seal"') && l.includes('"state"'))
+    let text = ""
+    for (let t = 0; t < oldTicks.length; t++) {
+      const r = sim.step()
+      text += r.text
+      // Then each month's shocks decode to the same bytes from either form
+      const was = economyModel.catalogue.decode(firmsStepped(oldTicks[t]))
+      const now = economyModel.catalogue.decode(firmsStepped(r.text.slice(0, r.text.indexOf("\n"))))
+      if (isDecodeFailure(was) || isDecodeFailure(now)) throw new Error("a FirmsStepped did not decode")
+      const shock = (e: typeof was) => (e.data as { shock: Int8Array }).shock
+      expect(shock(now).length).toBe(203)
+      expect(Buffer.from(shock(now).buffer, shock(now).byteOffset, 203).equals(Buffer.from(shock(was)))).toBe(true)
+    }
+    // And the sealed state hashes are the v1 log's
+    const sealsNow = lines(text).filter((l) => l.startsWith('{"kind":"seal"') && l.includes('"state"'))
+    expect(oldSeals.length).toBeGreaterThan(0)
+    expect(sealsNow.map((l) => JSON.parse(l).state)).toEqual(oldSeals.map((l) => JSON.parse(l).state))
+    // And the v1 line carried 203 shocks as base64 where v2 carries the generator state and the count
+    expect(firmsStepped(oldTicks[3]).v).toBe(1)
+    expect(typeof firmsStepped(oldTicks[3]).data.shock).toBe("string")
+    const v2 = firmsStepped(lines(text).filter((l) => l.startsWith('{"kind":"tick"'))[3])
+    expect(v2.v).toBe(2)
+    expect(v2.data.shock).toEqual({ sfc32: expect.any(Array), n: 203 })
+  })
+})
