@@ -2,7 +2,7 @@
  * Engine benchmark (issue 2): the walkers model on the engine against the same model as a
  * hand-written typed-array loop (the limit), with logging off and with the file log and seals on;
  * then replay and verify speed. Engine and limit runs are interleaved and each figure is the min
- * of N (median beside it); a ratio below 1 or widely spread samples print "machine too busy to
+ * of N (median beside it); a ratio below 1 (less noise) or widely spread samples print "machine too busy to
  * measure" instead of a verdict. Prints each figure with its target.
  */
 import * as fs from "node:fs"

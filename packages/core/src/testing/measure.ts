@@ -66,14 +66,21 @@ export interface Ratio {
 }
 
 /**
+ * How far below 1 a ratio that cannot be below 1 may read before it is a measurement error rather
+ * than two equal costs read through noise (min-of-N timings on a quiet machine differ by ~1-2%).
+ */
+export const RATIO_NOISE = 0.03
+
+/**
  * `a / b` from interleaved samples. `atLeastOne`: the ratio cannot truly be below 1 (an engine
- * against the hand-written loop it wraps), so one below 1 is a measurement error.
+ * against the hand-written loop it wraps), so one below 1 - RATIO_NOISE is a measurement error.
  */
 export const ratioOf = (a: Sample, b: Sample, options: { readonly atLeastOne?: boolean } = {}): Ratio => {
   const min = a.min / b.min
   const median = a.median / b.median
   const reasons: string[] = []
-  if (options.atLeastOne && (min < 1 || median < 1)) reasons.push("a ratio below 1")
+  if (options.atLeastOne && (min < 1 - RATIO_NOISE || median < 1 - RATIO_NOISE))
+    reasons.push(`a ratio below ${1 - RATIO_NOISE}`)
   const spread = Math.max(a.spread, b.spread)
   if (spread > MAX_SPREAD) reasons.push(`samples spread ${spread.toFixed(2)}x (median/min)`)
   return { min, median, busy: reasons.length > 0 ? reasons.join(", ") : undefined }
