@@ -96,7 +96,7 @@ const measure = async (k) => {
     const cpuAtWarm = workers.map((w) => cpuSeconds(w.pid))
     const warm = await sweep(RUNS, 1, `w${k}`)
     const cpu = workers.map((w, i) => cpuSeconds(w.pid) - cpuAtWarm[i])
-    const coldCpu = workers.map((w, i) => cpuAtWarm[i] - cpuAtStart[i])
+    const coldCpu = cpuAtWarm.map((c, i) => c - cpuAtStart[i])
     return { ...warm, cpu, cold: { ...cold, cpu: coldCpu } }
   } finally {
     for (const w of workers) w.kill("SIGINT")
