@@ -23,8 +23,13 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
     const old = lines(V1_LOG)
     const header = parseHeader(old[0])
     expect(header.schemaVersion).toBe(2)
+    // (a 0.4.0 log: its config still holds milestones.basketShareOfIncome, which the upcaster drops)
+    expect(header.modelVersion).toBe("0.4.0")
+    expect((header.config as { values: Record<string, number> }).values["milestones.basketShareOfIncome"]).toBe(0.01)
     // When today's model runs the same config and seed
-    const sim = Simulation.create(economyModel, economyModel.decodeConfig(header.config), {
+    expect(() => economyModel.decodeConfig(header.config)).toThrow(/basketShareOfIncome" was removed/)
+    const upcast = economyModel.upcasters!["0.4.0"].config!(header.config)
+    const sim = Simulation.create(economyModel, economyModel.decodeConfig(upcast), {
       seed: header.seed,
       stateHashEvery: 12,
     })

@@ -1,5 +1,10 @@
 import type { MetricInfo } from "@takeoff/protocol"
-import { HOUSEHOLD_METRICS, householdMetrics } from "./economy/household-readings.js"
+import {
+  basketCostUsd,
+  HOUSEHOLD_METRICS,
+  householdMetrics,
+  leastIncomeWithoutWork,
+} from "./economy/household-readings.js"
 import { launchCostUsdPerKg } from "./mechanisms/space.js"
 import { OCCUPATIONS } from "./params.js"
 import { SUPPLIER_METRICS, supplierMetrics } from "./supplier-metrics.js"
@@ -87,7 +92,7 @@ export const METRICS: ReadonlyArray<MetricInfo> = [
   { key: "robotPriceUsd", label: "Robot price", unit: "USD", log: true },
   { key: "electricityPriceUsdPerMwh", label: "Electricity price", unit: "USD/MWh" },
   { key: "goodsPriceIndex", label: "Goods basket price", unit: "index (2024 = 1)", log: true },
-  { key: "postScarcityIndex", label: "Post-scarcity index", unit: "0..1" },
+  { key: "postScarcityIndex", label: "Post-scarcity index (basket without work)", unit: "0..1" },
   { key: "basketShareOfIncome", label: "Basic basket / income per head", unit: "fraction", log: true },
   { key: "frontierLog10Flop", label: "Frontier model", unit: "log10 effective FLOP" },
   { key: "aiRevenueUsd", label: "AI revenue", unit: "USD/yr", log: true },
@@ -132,7 +137,6 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   const pricePerH100eHour = (flow[F.aiPricePerWorkerYear] * workerEqPerH100e(p, tick)) / HOURS_PER_YEAR
   const tokensPerHour = TOKENS_PER_H100E_HOUR_2024 * p.v["ai.inferenceEfficiencyPerYear"] ** (tick / 12)
   const basket = basketShareOf(st)
-  const threshold = p.v["milestones.basketShareOfIncome"]
   m.gdpUsd = gdp
   m.gdpGrowth = past > 0 && tick >= 11 ? (gdp / past) ** (12 / 11) - 1 : p.v["macro.realGrowth2024"]
   m.gdpPerHeadUsd = gdp / x[X.population]
@@ -172,7 +176,9 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.electricityPriceUsdPerMwh = flow[F.energyPriceUsdPerMwh]
   m.goodsPriceIndex = flow[F.goodsPrice]
   m.basketShareOfIncome = basket
-  m.postScarcityIndex = Math.min(1, Math.max(0, Math.log10(1 / basket) / Math.log10(1 / threshold)))
+  // The quantity PostScarcityReached tests each month: 1 when every decile buys the basket without work.
+  const basketUsd = basketCostUsd(st)
+  m.postScarcityIndex = basketUsd > 0 ? Math.min(1, Math.max(0, leastIncomeWithoutWork(st) / basketUsd)) : 0
   m.frontierLog10Flop = x[X.frontierLog10]
   m.aiRevenueUsd = flow[F.aiRevenue]
   m.robotRevenueUsd = flow[F.robotRevenue]
@@ -185,7 +191,7 @@ export const computeMetrics = (st: EconomyState, _config?: EconomyConfig): Recor
   m.investmentUsd = flow[F.investment]
   m.researchMultiplier = flow[F.researchMultiplier]
   m.firmFailuresPerYear = flow[F.firmFailures]
-  householdMetrics(st, p.v["milestones.basicBasketUsdPerYear"] * flow[F.goodsPrice], m)
+  householdMetrics(st, basketUsd, m)
   // What an H100e-hour of inference sells for: the figure GPU rental indices quote.
   m.h100eHourPriceUsd = pricePerH100eHour
   // Effective FLOP = physical FLOP x 10^this, so physical frontier compute is frontierLog10Flop minus it.

@@ -9,6 +9,23 @@ import { decodeEconomyConfig } from "./scenario/validate.js"
 
 export { dataStockTokens } from "./mechanisms/labs.js"
 
+/** Parameters 0.4.1 removed that 0.4.0 configs hold; they fed only a metric, never an event. */
+const REMOVED_SINCE_0_4_0 = ["milestones.basketShareOfIncome"]
+
+/** A config's JSON without the given parameter paths (in its values, meta and distributions). */
+const withoutParams = (json: unknown, paths: ReadonlyArray<string>): unknown => {
+  if (typeof json !== "object" || json === null) return json
+  const out: Record<string, unknown> = { ...(json as Record<string, unknown>) }
+  for (const part of ["values", "meta", "distributions"]) {
+    const rec = out[part]
+    if (typeof rec !== "object" || rec === null) continue
+    const copy = { ...(rec as Record<string, unknown>) }
+    for (const p of paths) delete copy[p]
+    out[part] = copy
+  }
+  return out
+}
+
 type Reducer = (st: EconomyState, data: unknown, tick: number) => void
 
 /** Every event type's reducer, gathered from the mechanisms (each mechanism's record is complete by type). */
@@ -51,7 +68,11 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
  * `RobotFactoryExpanded` replaced by per-supplier events, `ChipsSold` v3 with packaging), materials
  * and space as mechanisms (`MaterialsDispatched`, `SpaceBuilt`; `RobotsBuilt.limitedBy` may be
  * `materials`); 0.3.0 logs are refused by the version check, since their aggregate capacity events
- * have no reducer here and they carry no materials facts.
+ * have no reducer here and they carry no materials facts. Version 0.4.1: `FirmsStepped` v2 logs its
+ * shocks as the generator state they were drawn from (v1's explicit column still decodes), and the
+ * post-scarcity index became the milestone's own test, so `milestones.basketShareOfIncome` is gone;
+ * 0.4.0 logs are read through `upcasters["0.4.0"]`, which drops that parameter from their config
+ * (nothing that made their events read it), so they verify, replay and audit as before.
  *
  * @example
  * const sim = Simulation.create(economyModel, loadScenario("baseline"), { seed: 7 })
@@ -59,7 +80,10 @@ const SYSTEMS: ReadonlyArray<System<EconomyState, EconomyEvent>> = [
  */
 export const economyModel: Model<EconomyState, EconomyEvent, EconomyConfig> = {
   name: "takeoff-economy",
-  version: "0.4.0",
+  version: "0.4.1",
+  upcasters: {
+    "0.4.0": { config: (json) => withoutParams(json, REMOVED_SINCE_0_4_0) },
+  },
   catalogue: economyCatalogue,
   decodeConfig: decodeEconomyConfig,
   encodeConfig: encodeEconomyConfig,

@@ -134,6 +134,22 @@ export const readLog = (
 }
 
 /**
+ * The log's config, decoded by the model that wrote it (after its version's upcaster). A config this
+ * build refuses (a parameter out of range or unknown, a hand-edited header) is a usage error naming
+ * the header's field, not an internal error.
+ *
+ * @example
+ * const config = configOf(readLog("run.ndjson", kits))
+ */
+export const configOf = (log: LogText): unknown => {
+  try {
+    return log.kit.model.decodeConfig(log.header.config)
+  } catch (e) {
+    throw usage(`${log.file}: line 1: header.config: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+/**
  * Refuses a log whose last line is torn or whose last tick has no seal (an interrupted write):
  * replaying it would silently drop data. Names the line and the tick. Exit 2.
  */

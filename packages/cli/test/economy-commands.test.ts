@@ -1,5 +1,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { makeHeader } from "@takeoff/core"
 import { beforeAll, describe, expect, it } from "vitest"
 import { takeoff, takeoffAsync, tempDir } from "./helpers.js"
 
@@ -161,6 +162,27 @@ describe("takeoff on the economy", () => {
     expect(d.identical).toBe(false)
     expect(d.divergence.tick).toBe(0)
     expect(d.divergence.what).toMatch(/FirmsStepped/)
+  })
+
+  it("a log whose header config this build refuses is a named usage error in every reading command, not a crash", () => {
+    // Given a log whose header (validly hashed, as an older build would have written it) sets a parameter this build does not have
+    const lines = fs.readFileSync(a, "utf8").split("\n")
+    const { kind, format, formatVersion, engineVersion, hash, ...fields } = JSON.parse(lines[0])
+    fields.config.values["milestones.noSuchThreshold"] = 0.5
+    lines[0] = JSON.stringify(makeHeader(fields))
+    const odd = path.join(dir, "odd-config.ndjson")
+    fs.writeFileSync(odd, lines.join("\n"))
+    // Then replay, export, audit and diff each name the header's field and exit 2
+    for (const args of [
+      ["replay", odd],
+      ["export", odd],
+      ["audit", odd, "--why", "agi"],
+      ["diff", odd, a],
+    ]) {
+      const r = takeoff(args)
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2)
+      expect(r.stderr, args[0]).toMatch(/line 1: (malformed: )?header\.config: .*milestones\.noSuchThreshold/)
+    }
   })
 
   it("export gives the metric series as CSV", () => {

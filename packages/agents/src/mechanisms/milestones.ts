@@ -27,14 +27,6 @@ export const params = [
   param("milestones.agiAiShare", "fraction", 0, 1, "AGI threshold", "AI share of GDP at which AgiReached is emitted."),
   param("milestones.asiAiShare", "fraction", 0, 1, "ASI threshold", "AI share of GDP at which AsiReached is emitted."),
   param(
-    "milestones.basketShareOfIncome",
-    "fraction",
-    0,
-    1,
-    "Basket share threshold",
-    "The post-scarcity index reaches 1 when the basic basket costs this share of GDP per head.",
-  ),
-  param(
     "milestones.sustainMonths",
     "months",
     1,

@@ -110,6 +110,8 @@ const editDistance = (a: string, b: string): number => {
 const REMOVED_PARAMS: Readonly<Record<string, string>> = {
   "macro.spaceExpansionYear":
     'space expansion is now a mechanism (docs/model.md, "Space"): launch cost on a learning curve (space.launchCost2024UsdPerKg, space.learningRate) and off-world power and materials built when Earth\'s budgets (energy.planetaryCapacityTw, materials.<class>.resourceGt) bind',
+  "milestones.basketShareOfIncome":
+    'the post-scarcity index is now the share of the basic basket the least-covered decile buys without work (docs/model.md, "Milestones"), the quantity PostScarcityReached tests, so it needs no threshold of its own; the basket is milestones.basicBasketUsdPerYear',
   "macro.spaceExpansionGrowthPerYear":
     'off-world resources now grow with the capacity the space mechanism builds (docs/model.md, "Space"); see space.* parameters',
 }

@@ -4,7 +4,7 @@ import { EXIT, usage } from "../errors.js"
 import { metricCell, metricLabel, table } from "../format.js"
 import type { ModelKit } from "@takeoff/core"
 import { presentationOf } from "../models.js"
-import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
+import { type LogText, configOf, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 const MILESTONES = ["agi", "asi", "post-scarcity"]
 
@@ -38,7 +38,7 @@ const findEvent = (log: LogText, id: string): { tick: number; index: number; eve
 const explainEvent = (log: LogText, id: string): { json: unknown; text: string } => {
   const { kit } = log
   const found = findEvent(log, id)
-  const config = kit.model.decodeConfig(log.header.config)
+  const config = configOf(log)
   let before: Record<string, number> | undefined
   let after: Record<string, number> | undefined
   const earlier: Array<{ tick: number; date: string; type: string; summary: string }> = []

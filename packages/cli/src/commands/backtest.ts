@@ -22,7 +22,7 @@ import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import { formatValue } from "@takeoff/protocol"
 import { table } from "../format.js"
-import { logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
+import { configOf, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 import { loadScenarioOrFail, parseSets, scenarioName } from "../scenario.js"
 
 /** data/observed.csv beside the scenarios directory the economy found (the repo's data folder). */
@@ -64,7 +64,7 @@ const seriesOfLog = (file: string, kits: ReadonlyMap<string, ModelKit>, until: s
   if (log.kit.model.name !== economyModel.name) {
     throw usage(`${file}: the backtest scores the economy's metrics; this log is of model "${log.kit.model.name}"`)
   }
-  const config = log.kit.model.decodeConfig(log.header.config)
+  const config = configOf(log)
   const last = Math.min(lastSealedTick(log.text), log.kit.calendar.dateToTick(config, until))
   const months: Array<Record<string, number>> = []
   try {

@@ -5,7 +5,7 @@ import { formatNumber } from "@takeoff/protocol"
 import { metricCell, metricLabel, table } from "../format.js"
 import type { ModelKit } from "@takeoff/core"
 import { milestoneLabels } from "../models.js"
-import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
+import { type LogText, configOf, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 /** Paths where two JSON values differ (depth-first, at most `limit`). */
 export const jsonDiffPaths = (a: unknown, b: unknown, limit = 10, prefix = ""): string[] => {
@@ -135,8 +135,8 @@ export const diffCommand = (kits: ReadonlyMap<string, ModelKit>): Command => ({
       )
     }
     const { kit } = a
-    const configA = kit.model.decodeConfig(a.header.config)
-    const configB = kit.model.decodeConfig(b.header.config)
+    const configA = configOf(a)
+    const configB = configOf(b)
     const headerDiffs: string[] = []
     if (a.header.seed !== b.header.seed) headerDiffs.push(`seed: ${a.header.seed} vs ${b.header.seed}`)
     for (const p of jsonDiffPaths(a.header.config, b.header.config)) headerDiffs.push(`config.${p}`)

@@ -5,7 +5,7 @@ import { checkWritable, writeFileAtomic } from "../atomic.js"
 import type { Command } from "../command.js"
 import { EXIT, usage } from "../errors.js"
 import type { ModelKit } from "@takeoff/core"
-import { logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
+import { configOf, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 /** CSV cells: numbers in shortest round-trip form, so a spreadsheet gets the exact value. */
 export const seriesToCsv = (s: Series, keys: ReadonlyArray<string>): string => {
@@ -65,7 +65,7 @@ export const exportCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
     const out = flags.out as string | undefined
     if (format === "parquet" && out === undefined) throw usage("--format parquet: needs --out FILE (Parquet is binary)")
     if (out !== undefined) checkWritable(out, "--out")
-    const config = kit.model.decodeConfig(log.header.config)
+    const config = configOf(log)
     const series: Series = { ticks: [], dates: [], columns: Object.fromEntries(keys.map((k) => [k, []])) }
     const push = (tick: number, state: unknown) => {
       const m = kit.computeMetrics(state, config)

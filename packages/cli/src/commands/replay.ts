@@ -3,7 +3,7 @@ import type { Command } from "../command.js"
 import { type CliError, EXIT, usage } from "../errors.js"
 import { metricCell, metricLabel, table } from "../format.js"
 import type { ModelKit } from "@takeoff/core"
-import { type LogText, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
+import { type LogText, configOf, logErrorToCli, readLog, refuseTruncated } from "../logfile.js"
 
 /** Resolves `--at` (a tick number or a date) to a tick within the log. */
 export const resolveAt = (log: LogText, config: unknown, at: string | undefined, lastTick: number): number => {
@@ -52,7 +52,7 @@ export const replayCommand = (kits: ReadonlyMap<string, ModelKit>): Command => (
     const log = readLog(args.log!, kits)
     refuseTruncated(log)
     const { kit } = log
-    const config = kit.model.decodeConfig(log.header.config)
+    const config = configOf(log)
     const last = lastSealedTick(log.text)
     if (last < 0) throw usage(`${log.file}: the log has no sealed ticks to replay`)
     const tick = resolveAt(log, config, flags.at as string | undefined, last)
