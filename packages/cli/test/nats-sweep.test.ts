@@ -28,13 +28,17 @@ suite(`distributed sweeps over NATS JetStream${reachable ? "" : ` (skipped: no N
     const env = { ...process.env, TAKEOFF_NATS_PREFIX: prefixFor("cli") }
     const workers = [0, 1].map(() => takeoffAsync(["worker", "--nats", url], { env }))
     try {
-      const viaNats = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const p = takeoffAsync([...args, "--nats", url, "--out", path.join(dir, "nats.csv")], { env })
+      const viaNats = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = takeoffAsync([...args, "--nats", url, "--json", "--out", path.join(dir, "nats.csv")], { env })
+        let stdout = ""
         let stderr = ""
+        p.stdout.on("data", (d) => (stdout += d))
         p.stderr.on("data", (d) => (stderr += d))
-        p.on("exit", (code) => resolve({ code, stderr }))
+        p.on("exit", (code) => resolve({ code, stdout, stderr }))
       })
       expect(viaNats.code, viaNats.stderr).toBe(0)
+      // The summary does not claim this process's default thread count for runs NATS workers did
+      expect(JSON.parse(viaNats.stdout)).toMatchObject({ runs: 6, workers: null })
     } finally {
       for (const w of workers) w.kill("SIGINT")
     }

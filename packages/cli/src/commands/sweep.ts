@@ -293,7 +293,8 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       seed,
       runs: results.length,
       requested: runs,
-      workers,
+      // Worker threads of this process; null when the runs went to NATS workers (however many there were).
+      workers: nats ? null : workers,
       untilYear,
       elapsedS,
       runsPerSecond: results.length / elapsedS,
@@ -324,7 +325,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
     else {
       io.out(
-        `${name}: ${results.length} runs (${designPlan.axes || designPlan.oat ? designPlan.announce : `${design} design over ${k} distributions${vary.length ? ` and ${vary.length} --vary ranges` : ""}`}) to ${untilYear}, sweep seed ${seed}, ${workers} workers, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n`,
+        `${name}: ${results.length} runs (${designPlan.axes || designPlan.oat ? designPlan.announce : `${design} design over ${k} distributions${vary.length ? ` and ${vary.length} --vary ranges` : ""}`}) to ${untilYear}, sweep seed ${seed}, ${nats ? "on NATS workers" : `${workers} workers`}, ${elapsedS.toFixed(1)} s (${summary.runsPerSecond.toFixed(1)} runs/s)\n`,
       )
       if (firms !== undefined && firms !== scenarioFirms)
         io.out(`${firms} firms per run (the scenario has ${scenarioFirms}; --firms N to change)\n`)
