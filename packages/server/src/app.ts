@@ -107,7 +107,13 @@ export const makeApp = ({ manager, hub, sweeps, uiDir, guard }: AppOptions): Hon
   app.notFound((c) => c.json(notFound(`no route ${c.req.method} ${c.req.path}`).body, 404))
 
   app.use("*", async (c, next) => {
-    guard({ method: c.req.method, path: c.req.path, header: (name) => c.req.header(name) })
+    // A link (a download, a log) cannot carry a header: reads may give the token as ?token= too.
+    guard({
+      method: c.req.method,
+      path: c.req.path,
+      header: (name) => c.req.header(name),
+      queryToken: c.req.query("token") ?? null,
+    })
     return next()
   })
 

@@ -22,7 +22,10 @@ export interface GuardedRequest {
   readonly method: string
   readonly path: string
   readonly header: (name: string) => string | undefined
-  /** A `token` query parameter: a browser's WebSocket cannot send an Authorization header. */
+  /**
+   * A `token` query parameter, accepted on reads and streams (a browser's WebSocket and a download
+   * link cannot send an Authorization header), never on changes.
+   */
   readonly queryToken?: string | null
 }
 
@@ -84,7 +87,8 @@ export const makeGuard = (options: GuardOptions) => {
     if (!mutating && !stream && !options.tokenForReads) return
     if (stream && !options.tokenForReads) return
     const m = /^bearer[ \t]+(\S+)\s*$/i.exec(req.header("authorization") ?? "")
-    const given = m?.[1] ?? req.queryToken ?? undefined
+    // ?token= stands in for the header on reads and streams only: a link must never make a change.
+    const given = m?.[1] ?? (mutating ? undefined : (req.queryToken ?? undefined))
     if (given === undefined || given === null || !timingSafeEqual(digest(given), expected)) {
       throw new ApiFailure({
         status: 401,

@@ -75,7 +75,7 @@ export const openApiDocument = () => ({
     title: "Takeoff server",
     version: "0.1.0",
     description:
-      "Runs and streams Takeoff simulations. Mutating calls need `Authorization: Bearer <token>` when the server binds beyond loopback. Live ticks: WebSocket `GET /api/runs/{id}/stream?from=TICK`; sweep progress: WebSocket `GET /api/sweeps/{id}/stream` (messages in @takeoff/protocol and components.schemas).",
+      "Runs and streams Takeoff simulations. Mutating calls need `Authorization: Bearer <token>` when the server binds beyond loopback; off loopback (or with tokenForReads) reads and streams need it too, and may pass it as `?token=` instead. Live ticks: WebSocket `GET /api/runs/{id}/stream?from=TICK`; sweep progress: WebSocket `GET /api/sweeps/{id}/stream` (messages in @takeoff/protocol and components.schemas).",
   },
   paths: {
     "/api/health": { get: { summary: "Liveness and counts", responses: { 200: ok("ok", "Health") } } },

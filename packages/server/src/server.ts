@@ -27,6 +27,11 @@ export interface ServerOptions {
   readonly uiDir?: string
   /** Bearer token required for mutating calls; off loopback, for every API call and stream. */
   readonly token?: string
+  /**
+   * Whether reads and streams need the token too (default: when bound off loopback). A loopback
+   * server behind a public reverse proxy sets it, since every request then comes from loopback.
+   */
+  readonly tokenForReads?: boolean
   /** Host names the server answers to besides the loopback ones (and the address it is bound to). */
   readonly allowedHosts?: ReadonlyArray<string>
   /** The Ed25519 key that signs the server's run logs (default: TAKEOFF_KEY, else ~/.takeoff/signing-key.pem). */
@@ -78,6 +83,10 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   if (!LOOPBACK.has(host) && (options.token === undefined || options.token.length < 16)) {
     throw new Error(`binding to ${host} exposes the server beyond this machine: pass a token of at least 16 characters`)
   }
+  if (options.tokenForReads && (options.token === undefined || options.token.length < 16)) {
+    throw new Error("tokenForReads (serve --token-for-reads) needs a token of at least 16 characters (--token or $TAKEOFF_TOKEN)")
+  }
+
   const dataDir = path.resolve(options.dataDir)
   fs.mkdirSync(dataDir, { recursive: true })
   const manager = await RunManager.open({
@@ -102,7 +111,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const wildcard = host === "0.0.0.0" || host === "::"
   const guard = makeGuard({
     token: options.token,
-    tokenForReads: offLoopback,
+    tokenForReads: options.tokenForReads ?? offLoopback,
     allowedHosts: [
       ...(offLoopback && !wildcard ? [host.includes(":") ? `[${host}]` : host] : []),
       ...(options.allowedHosts ?? []),

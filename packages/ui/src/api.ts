@@ -14,6 +14,7 @@ import type {
   SweepFan,
   SweepSummary,
 } from "@takeoff/protocol"
+import { UNAUTHORIZED_EVENT, withAuth, withTokenParam } from "./auth.js"
 
 /** A failed API call, carrying the server's code and the field it names (if any). */
 export class ApiCallError extends Error {
@@ -31,7 +32,7 @@ export class ApiCallError extends Error {
 const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
   let res: Response
   try {
-    res = await fetch(path, init)
+    res = await fetch(path, withAuth(init))
   } catch (e) {
     throw new ApiCallError(0, "network", `Cannot reach the server (${(e as Error).message})`)
   }
@@ -44,6 +45,10 @@ const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
   }
   if (!res.ok) {
     const err = (body as ApiError | undefined)?.error
+    if (res.status === 401 && typeof dispatchEvent === "function")
+      dispatchEvent(
+        new CustomEvent(UNAUTHORIZED_EVENT, { detail: err?.message ?? "this server needs its access token" }),
+      )
     throw new ApiCallError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? text, err?.field)
   }
   return body as T
@@ -61,6 +66,10 @@ const qs = (params: Record<string, string | number | undefined | null>): string 
   const s = p.toString()
   return s ? `?${s}` : ""
 }
+
+/** A WebSocket URL on this server for an API path, with the token when this tab holds one. */
+const wsUrl = (path: string): string =>
+  withTokenParam(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`)
 
 /**
  * The REST API the server publishes (routes in packages/server/README.md), typed for the UI.
@@ -84,7 +93,7 @@ export const api = {
     call<unknown>(`/api/runs/${encodeURIComponent(id)}/audit${qs({ why })}`),
   uploadLog: (text: string) =>
     call<RunSummary>("/api/logs", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: text }),
-  logUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/log`,
+  logUrl: (id: string) => withTokenParam(`/api/runs/${encodeURIComponent(id)}/log`),
   createSweep: (req: CreateSweepRequest) => call<SweepSummary>("/api/sweeps", json("POST", req)),
   listSweeps: () => call<SweepSummary[]>("/api/sweeps"),
   sweep: (id: string) => call<SweepDetail>(`/api/sweeps/${encodeURIComponent(id)}`),
@@ -96,8 +105,12 @@ export const api = {
   /** Runs an interrupted, stopped or failed sweep's missing members. */
   resumeSweep: (id: string) => call<SweepSummary>(`/api/sweeps/${encodeURIComponent(id)}/resume`, json("POST", {})),
   /** The WebSocket URL of a sweep's progress (SweepServerMessage). */
-  sweepStreamUrl: (id: string) =>
-    `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/sweeps/${encodeURIComponent(id)}/stream`,
+  sweepStreamUrl: (id: string) => wsUrl(`/api/sweeps/${encodeURIComponent(id)}/stream`),
+  /** The WebSocket URL of a run's ticks from `from` (ServerMessage). */
+  runStreamUrl: (id: string, from: number) => wsUrl(`/api/runs/${encodeURIComponent(id)}/stream?from=${from}`),
+  /** A sweep's long-format series (CSV or Parquet), as a link that carries the token if one is needed. */
+  seriesUrl: (id: string, ext: "csv" | "parquet", metric?: string) =>
+    withTokenParam(`/api/sweeps/${encodeURIComponent(id)}/series.${ext}${qs({ metrics: metric })}`),
   stopSweep: (id: string) =>
     call<{ deleted: boolean; summary: SweepSummary }>(`/api/sweeps/${encodeURIComponent(id)}`, { method: "DELETE" }),
 }

@@ -2,6 +2,7 @@ import type { CreateRunRequest, NotableEvent, RunControl, RunSummary, ScenarioDe
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
 import { ApiCallError, api } from "./api.js"
+import { apiToken, setApiToken, takeTokenFromUrl, UNAUTHORIZED_EVENT } from "./auth.js"
 import { CompareController } from "./controllers/compare.js"
 import { EnsembleController } from "./controllers/ensemble.js"
 import { MetricInfoController } from "./controllers/metric-info.js"
@@ -23,6 +24,9 @@ declare global {
     "takeoff-app": TakeoffApp
   }
 }
+
+// A token handed over in a link goes into this tab's storage before the URL is parsed.
+takeTokenFromUrl()
 
 /** What a view's event carries, typed at the one place that reads it. */
 const detail = <T>(e: Event): T => (e as CustomEvent<T>).detail
@@ -49,6 +53,10 @@ export class TakeoffApp extends LitElement {
       .side { background: var(--tk-panel); border: 1px solid var(--tk-border); border-radius: 8px; padding: 12px; max-height: calc(100vh - 90px);
         overflow: auto; position: sticky; top: 64px; }
       .main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; min-width: 0; }
+      form.token { margin: 14px 16px 0; padding: 12px; background: var(--tk-panel); border: 2px solid var(--tk-accent); border-radius: 8px;
+        display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+      form.token p { flex-basis: 100%; margin: 0; }
+      form.token input { flex: 1 1 200px; min-width: 0; }
       .toast { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: var(--tk-bad); color: #fff; padding: 8px 14px;
         border-radius: 8px; z-index: 10; max-width: 90vw; }
       .toast button { margin-left: 10px; background: transparent; color: #fff; border-color: #fff8; }
@@ -91,6 +99,8 @@ export class TakeoffApp extends LitElement {
   @state() private error: string | null = null
   @state() private serverError: { message: string; field?: string } | null = null
   @state() private busy = false
+  /** Why the server refused this tab (401): the token form is shown until one is given. */
+  @state() private tokenNeeded: string | null = null
   /** Ticks per second asked of live runs (null: as fast as they go). */
   @state() private speed: number | null = null
   @state() private selectedEvent: NotableEvent | null = null
@@ -108,12 +118,39 @@ export class TakeoffApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback()
     addEventListener("keydown", this.onKey)
+    addEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized)
     void this.boot()
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     removeEventListener("keydown", this.onKey)
+    removeEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized)
+  }
+
+  private onUnauthorized = (e: Event) => {
+    this.tokenNeeded = (e as CustomEvent<string>).detail
+  }
+
+  /** Keeps the token the user typed for this tab and reloads, so every request and stream carries it. */
+  private useToken(e: Event) {
+    e.preventDefault()
+    const input = this.renderRoot.querySelector("#token-input") as HTMLInputElement | null
+    if (!input?.value.trim()) return
+    setApiToken(input.value)
+    location.reload()
+  }
+
+  private renderTokenForm() {
+    if (this.tokenNeeded === null) return nothing
+    return html`<form id="token-form" class="token" @submit=${(e: Event) => this.useToken(e)}>
+      <p><strong>This server needs its access token.</strong> ${
+        apiToken() ? "The token this tab holds was refused. " : ""
+      }${this.tokenNeeded}. Ask whoever runs it (it was given to <code>takeoff serve --token</code>); it is kept in this tab only.</p>
+      <label for="token-input">Access token</label>
+      <input id="token-input" type="password" autocomplete="off" spellcheck="false" required />
+      <button type="submit">Use token</button>
+    </form>`
   }
 
   /** Keyboard: Escape folds the parameters away; `p` or space pauses/resumes the live run or the replay, `.` steps (when not typing). */
@@ -304,6 +341,7 @@ export class TakeoffApp extends LitElement {
           @click=${() => (this.paramsOpen = !this.paramsOpen)}>Parameters</button>
         <button id="share" @click=${() => void navigator.clipboard?.writeText(location.href).catch(() => undefined)} title="Copy a link to this view">Copy link</button>
       </header>
+      ${this.renderTokenForm()}
       <div class="layout">
         <aside id="side" class=${this.paramsOpen ? "side open" : "side"} aria-label="Scenario and parameters">
           <tk-scenario-panel .scenarios=${this.scenarios} .selected=${u.scenario ?? ""} .seed=${u.seed ?? 1}

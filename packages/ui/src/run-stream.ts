@@ -1,5 +1,6 @@
 import type { MilestoneInfo, MilestoneThreshold, NotableEvent, RunSummary, ServerMessage } from "@takeoff/protocol"
 import type { ReactiveController, ReactiveControllerHost } from "lit"
+import { api } from "./api.js"
 import { RunSeries } from "./series.js"
 
 export type StreamStatus = "idle" | "connecting" | "live" | "reconnecting" | "done" | "closed"
@@ -117,8 +118,7 @@ export class RunStreamController implements ReactiveController {
 
   private open(from: number): void {
     if (!this.runId) return
-    const proto = location.protocol === "https:" ? "wss:" : "ws:"
-    const url = `${proto}//${location.host}/api/runs/${encodeURIComponent(this.runId)}/stream?from=${from}`
+    const url = api.runStreamUrl(this.runId, from)
     this.status = this.reconnects > 0 ? "reconnecting" : "connecting"
     const ws = new WebSocket(url)
     this.ws = ws

@@ -24,6 +24,11 @@ export const serveCommand: Command = {
         help: "bearer token for mutating calls, required off loopback and then for reads too (default $TAKEOFF_TOKEN)",
       },
       {
+        name: "token-for-reads",
+        kind: "boolean",
+        help: "require the token for reads and streams too on loopback (a server behind a public reverse proxy)",
+      },
+      {
         name: "allow-host",
         kind: "list",
         value: "NAME",
@@ -38,7 +43,7 @@ export const serveCommand: Command = {
       },
     ],
     notes:
-      "Requests addressed to other host names are refused (403), as are WebSocket opens and changes from\nother origins. Off loopback, every API call and stream needs the token (Authorization: Bearer, or\n?token= on a stream). Runs are signed with this installation's key (TAKEOFF_KEY, else\n~/.takeoff/signing-key.pem).\nCtrl-C stops the server: running simulations are stopped with their logs sealed.\nWith --nats, servers on the same NATS (and TAKEOFF_NATS_PREFIX) list, stream and replay each other's\nruns: each publishes its runs' ticks, the others relay them to their clients (marked hostedBy).\nIts sweeps run on the `takeoff worker --nats URL` processes (same TAKEOFF_NATS_PREFIX), not on its threads;\na sweep no worker takes jobs from says \"waiting for workers\" after 10 s.",
+      "Requests addressed to other host names are refused (403), as are WebSocket opens and changes from\nother origins. Off loopback (or with --token-for-reads), every API call and stream needs the token\n(Authorization: Bearer, or ?token= on a read or stream; the web UI asks for it once per tab).\nRuns are signed with this installation's key (TAKEOFF_KEY, else\n~/.takeoff/signing-key.pem).\nCtrl-C stops the server: running simulations are stopped with their logs sealed.\nWith --nats, servers on the same NATS (and TAKEOFF_NATS_PREFIX) list, stream and replay each other's\nruns: each publishes its runs' ticks, the others relay them to their clients (marked hostedBy).\nIts sweeps run on the `takeoff worker --nats URL` processes (same TAKEOFF_NATS_PREFIX), not on its threads;\na sweep no worker takes jobs from says \"waiting for workers\" after 10 s.",
     examples: [
       "takeoff serve",
       "takeoff serve --port 8080 --data runs/",
@@ -63,6 +68,7 @@ export const serveCommand: Command = {
         uiDir,
         token: (flags.token as string | undefined) ?? process.env.TAKEOFF_TOKEN,
         allowedHosts: flags["allow-host"] as string[] | undefined,
+        tokenForReads: flags["token-for-reads"] === true ? true : undefined,
         ...(nats
           ? {
               nats: {

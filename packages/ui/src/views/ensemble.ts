@@ -2,6 +2,7 @@ import { formatValue, type ScenarioDetail, type SweepDetail, type SweepFan, type
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, property, state } from "lit/decorators.js"
 import { fanChart, thresholdLines } from "../dashboard.js"
+import { api } from "../api.js"
 import { emit } from "../emit.js"
 import type { FanFile } from "../fan.js"
 import { histogramOf, histogramSvg, tornado } from "../components/sweep-charts.js"
@@ -118,11 +119,11 @@ export class TkEnsembleView extends LitElement {
             s.notice ? html` · <span id="sweep-notice">${s.notice}</span>` : nothing
           }</p>
         <p class="hint" id="sweep-downloads">Every finished run's yearly series, one row per run, year and metric with its parameters as columns:
-          all ${d.metrics.length} metrics as <a id="series-csv" href=${`/api/sweeps/${s.id}/series.csv`} download>CSV</a> ·
-          <a id="series-parquet" href=${`/api/sweeps/${s.id}/series.parquet`} download>Parquet</a>${
+          all ${d.metrics.length} metrics as <a id="series-csv" href=${api.seriesUrl(s.id, "csv")} download>CSV</a> ·
+          <a id="series-parquet" href=${api.seriesUrl(s.id, "parquet")} download>Parquet</a>${
             info
-              ? html`; ${info.label} alone as <a id="series-metric-csv" href=${`/api/sweeps/${s.id}/series.csv?metrics=${encodeURIComponent(info.key)}`} download>CSV</a> ·
-          <a id="series-metric-parquet" href=${`/api/sweeps/${s.id}/series.parquet?metrics=${encodeURIComponent(info.key)}`} download>Parquet</a>`
+              ? html`; ${info.label} alone as <a id="series-metric-csv" href=${api.seriesUrl(s.id, "csv", info.key)} download>CSV</a> ·
+          <a id="series-metric-parquet" href=${api.seriesUrl(s.id, "parquet", info.key)} download>Parquet</a>`
               : nothing
           }</p>
         ${
