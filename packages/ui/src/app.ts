@@ -195,6 +195,8 @@ export class TakeoffApp extends LitElement {
   }
 
   private fail(e: unknown) {
+    // A 401 is the token form's to explain; a toast repeating it would only hide the page.
+    if (e instanceof ApiCallError && e.status === 401) return
     this.error = e instanceof Error ? e.message : String(e)
   }
 
