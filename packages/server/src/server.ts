@@ -84,7 +84,9 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     throw new Error(`binding to ${host} exposes the server beyond this machine: pass a token of at least 16 characters`)
   }
   if (options.tokenForReads && (options.token === undefined || options.token.length < 16)) {
-    throw new Error("tokenForReads (serve --token-for-reads) needs a token of at least 16 characters (--token or $TAKEOFF_TOKEN)")
+    throw new Error(
+      "tokenForReads (serve --token-for-reads) needs a token of at least 16 characters (--token or $TAKEOFF_TOKEN)",
+    )
   }
 
   const dataDir = path.resolve(options.dataDir)
