@@ -1,5 +1,14 @@
 import * as fs from "node:fs"
-import { isDecodeFailure, parseHeader, Simulation, verify } from "@takeoff/core"
+import {
+  checkHeader,
+  columnToBase64,
+  isDecodeFailure,
+  LogError,
+  MAX_DRAWN_PER_LINE,
+  parseHeader,
+  Simulation,
+  verify,
+} from "@takeoff/core"
 import { describe, expect, it } from "vitest"
 import { economyModel } from "./model.js"
 
@@ -57,5 +66,37 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
     const v2 = firmsStepped(lines(text).filter((l) => l.startsWith('{"kind":"tick"'))[3])
     expect(v2.v).toBe(2)
     expect(v2.data.shock).toEqual({ sfc32: expect.any(Array), n: 203 })
+  })
+
+  it("given a line of drawn forms that together ask for more than one line may redraw, refuses it naming the event", () => {
+    // Given a header of today's model and a tick line of FirmsStepped events, each a ~60-character drawn form
+    const sim = Simulation.create(
+      economyModel,
+      economyModel.decodeConfig(economyModel.upcasters!["0.4.0"].config!(parseHeader(lines(V1_LOG)[0]).config)),
+      { seed: 1 },
+    )
+    const { decodeTick } = checkHeader(economyModel, sim.headerLine)
+    const four = columnToBase64(new Float64Array(4))
+    const stepped = (n: number) => ({
+      type: "FirmsStepped",
+      v: 2,
+      data: { shock: { sfc32: [1, 2, 3, 4], n }, target: four, labourCost: four, machineCost: four },
+    })
+    const half = MAX_DRAWN_PER_LINE / 2 + 1
+    // Then one that fits the line's budget decodes to its values
+    const [one] = decodeTick({ kind: "tick", tick: 3, rng: [1, 2, 3, 4], events: [stepped(half)] } as never, 5)
+    expect((one.data as { shock: Int8Array }).shock.length).toBe(half)
+    // And two that together exceed it are refused as a named log error at the second, not an out-of-memory
+    let error: unknown
+    try {
+      decodeTick({ kind: "tick", tick: 3, rng: [1, 2, 3, 4], events: [stepped(half), stepped(half)] } as never, 5)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(LogError)
+    expect((error as LogError).message).toMatch(
+      /events\[1\]: FirmsStepped\.data: .*over 134217728 \(67108865 drawn already\)/,
+    )
+    expect((error as LogError).line).toBe(5)
   })
 })

@@ -97,8 +97,32 @@ const fillCentredBytes = (rng: Rng, out: Int8Array): void => {
 /** The generator state each drawn column was drawn from (see `drawCentredBytes`). */
 const drawnFrom = new WeakMap<Int8Array, RngState>()
 
-/** Largest drawn column a log may ask for: 2^27 values (the model allows 10^7 firms). */
-const MAX_DRAWN = 2 ** 27
+/**
+ * Most values drawn columns may redraw while one log line is decoded: 2^27 (134 MB; the economy
+ * allows 10^7 firms, one byte each). A drawn form is a few dozen characters, so without a bound a
+ * hand-made line of many of them would ask for unbounded memory instead of being refused.
+ */
+export const MAX_DRAWN_PER_LINE = 2 ** 27
+
+/** What drawn columns may still redraw in the line being decoded; undefined outside one (see `withDrawBudget`). */
+let drawBudget: number | undefined
+
+/**
+ * Runs `decode` (the decoding of one log line's events) with a fresh budget of MAX_DRAWN_PER_LINE
+ * values for its drawn columns; outside it each drawn column gets that budget alone.
+ *
+ * @example
+ * const events = withDrawBudget(() => rec.events.map((e) => catalogue.decode(e)))
+ */
+export const withDrawBudget = <T>(decode: () => T): T => {
+  const saved = drawBudget
+  drawBudget = MAX_DRAWN_PER_LINE
+  try {
+    return decode()
+  } finally {
+    drawBudget = saved
+  }
+}
 
 /**
  * Fills `out` with uniform random bytes centred on 0 from `rng` (see `fillCentredBytes`) and
@@ -124,14 +148,19 @@ export interface DrawnForm {
   readonly n: number
 }
 
-const DRAWN_EXPECTED = `expected base64 of Int8Array bytes, or {sfc32: [4 integers in 0..${U32_MAX}], n: an integer in 0..${MAX_DRAWN}}`
+const DRAWN_EXPECTED = `expected base64 of Int8Array bytes, or {sfc32: [4 integers in 0..${U32_MAX}], n: an integer in 0..${MAX_DRAWN_PER_LINE}}`
 
 /** Redraws a logged drawn column, or says why its form is not one. */
 const redraw = (u: unknown): Int8Array | string => {
   if (typeof u !== "object" || u === null) return DRAWN_EXPECTED
   const { sfc32, n } = u as { sfc32?: unknown; n?: unknown }
   if (!Array.isArray(sfc32) || sfc32.length !== 4 || !sfc32.every(isU32)) return `sfc32: ${DRAWN_EXPECTED}`
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_DRAWN) return `n: ${DRAWN_EXPECTED}`
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_DRAWN_PER_LINE) return `n: ${DRAWN_EXPECTED}`
+  if (drawBudget !== undefined) {
+    if (n > drawBudget)
+      return `n: ${n} more values would take this line's drawn columns over ${MAX_DRAWN_PER_LINE} (${MAX_DRAWN_PER_LINE - drawBudget} drawn already)`
+    drawBudget -= n
+  }
   return drawCentredBytes(Rng.fromState(sfc32 as unknown as RngState), new Int8Array(n))
 }
 

@@ -1,3 +1,4 @@
+import { withDrawBudget } from "./columns.js"
 import { LogError } from "./errors.js"
 import type { EncodedEvent, Event } from "./events.js"
 import { isDecodeFailure } from "./events.js"
@@ -309,18 +310,20 @@ export const checkHeader = <S, E extends Event, C>(
   }
   const upcastEvents = upcaster?.events
   const upcastState = upcaster?.state
-  const decodeTick = (rec: TickRecord, n: number): E[] => {
-    const encoded: ReadonlyArray<EncodedEvent> = upcastEvents ? upcastEvents(rec.events, rec.tick) : rec.events
-    const out = new Array<E>(encoded.length)
-    for (let i = 0; i < encoded.length; i++) {
-      const ev = model.catalogue.decode(encoded[i])
-      if (isDecodeFailure(ev)) {
-        throw new LogError({ reason: ev.reason, line: n, tick: rec.tick, message: `events[${i}]: ${ev.message}` })
+  // One budget of redrawn column values per line: a line of many tiny drawn forms is refused, not an out-of-memory.
+  const decodeTick = (rec: TickRecord, n: number): E[] =>
+    withDrawBudget(() => {
+      const encoded: ReadonlyArray<EncodedEvent> = upcastEvents ? upcastEvents(rec.events, rec.tick) : rec.events
+      const out = new Array<E>(encoded.length)
+      for (let i = 0; i < encoded.length; i++) {
+        const ev = model.catalogue.decode(encoded[i])
+        if (isDecodeFailure(ev)) {
+          throw new LogError({ reason: ev.reason, line: n, tick: rec.tick, message: `events[${i}]: ${ev.message}` })
+        }
+        out[i] = ev as E
       }
-      out[i] = ev as E
-    }
-    return out
-  }
+      return out
+    })
   const decodeState = (json: unknown): S => model.decodeState(upcastState ? upcastState(json) : json, config)
   return { header, config, decodeTick, decodeState }
 }
