@@ -32,7 +32,8 @@ export interface ReplayResult<S, C> {
 const FAST = { canonical: false } as const
 
 /**
- * Folds a log into state with no agent logic and no RNG: parse, decode, evolve.
+ * Folds a log into state with no agent logic and no simulation RNG stream: parse, decode, evolve
+ * (a drawn column, `Column.drawnI8`, is redrawn from the generator state its event records).
  * Throws a LogError naming the line for anything it cannot read. Does not check hashes
  * (that is `verify`); a torn final line is ignored, as the file store would truncate it.
  * Reads the log in one forward pass, so `source` may be the lines of a file too large for one
