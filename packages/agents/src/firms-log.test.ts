@@ -6,6 +6,7 @@ import {
   LogError,
   MAX_DRAWN_PER_LINE,
   parseHeader,
+  replay,
   Simulation,
   verify,
 } from "@takeoff/core"
@@ -98,5 +99,32 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
       /events\[1\]: FirmsStepped\.data: .*over 134217728 \(67108865 drawn already\)/,
     )
     expect((error as LogError).line).toBe(5)
+  })
+
+  it("given a FirmsStepped whose shocks are not one per firm, replay refuses the log naming the event, not a NaN state", () => {
+    // Given a 203-firm run's log with one month's shock count changed to 5 (a hand-made log; replay does not check hashes)
+    const sim = Simulation.create(
+      economyModel,
+      economyModel.decodeConfig(economyModel.upcasters!["0.4.0"].config!(parseHeader(lines(V1_LOG)[0]).config)),
+      { seed: 2 },
+    )
+    let text = `${sim.headerLine}\n`
+    for (let t = 0; t < 3; t++) text += sim.step().text
+    const bent = text.replace(/("type":"FirmsStepped","v":2,"data":\{"shock":\{"sfc32":\[[0-9,]+\],"n":)203/, "$15")
+    expect(bent).not.toBe(text)
+    // Then replay stops at that line with a named bad-event-data error
+    let error: unknown
+    try {
+      replay(economyModel, bent)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(LogError)
+    expect((error as LogError).reason).toBe("bad-event-data")
+    expect((error as LogError).message).toMatch(
+      /FirmsStepped\.data: shock: expected 203 values \(one per firm\), got 5/,
+    )
+    // And the unaltered log replays
+    expect(replay(economyModel, text).tick).toBe(2)
   })
 })

@@ -30,6 +30,19 @@ export class LogError extends Schema.TaggedError<LogError>()("LogError", {
   message: Schema.String,
 }) {}
 
+/**
+ * Thrown by a model's reducer when a decoded event does not fit the state it is applied to (a column
+ * of the wrong length, an index out of range): a log's fault, which replay and verify report as a
+ * `bad-event-data` LogError naming the line, tick and event. Any other exception from a reducer is
+ * a bug and propagates as one.
+ *
+ * @example
+ * if (shock.length !== nFirms) throw new EventRejected(`shock: expected ${nFirms} values, got ${shock.length}`)
+ */
+export class EventRejected extends Error {
+  override readonly name = "EventRejected"
+}
+
 /** Formats a LogError as the single line users see: `line 12 (tick 5): hash-mismatch: ...`. */
 export const formatLogError = (e: LogError): string =>
   `line ${e.line}${e.tick === undefined ? "" : ` (tick ${e.tick})`}: ${e.reason}: ${e.message}`

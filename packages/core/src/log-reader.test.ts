@@ -2,9 +2,9 @@ import * as Schema from "effect/Schema"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { Simulation } from "./engine.js"
-import { LogError } from "./errors.js"
+import { EventRejected, LogError } from "./errors.js"
 import { defineEvent, type EncodedEvent, type EventOf, makeCatalogue } from "./events.js"
-import { lastSealedTick, lineKind, lineTick, linesOf, logLinesOf, truncateToSealed } from "./log-reader.js"
+import { evolveTick, lastSealedTick, lineKind, lineTick, linesOf, logLinesOf, truncateToSealed } from "./log-reader.js"
 import type { Model } from "./model.js"
 import { replay } from "./replay.js"
 import { resimulate } from "./resimulate.js"
@@ -154,5 +154,38 @@ describe("model versions", () => {
     const seek = replay(model, text, { untilTick: 8 })
     expect(seek.config.teleportProbability).toBe(0)
     expect(seek.state.teleports).toBeGreaterThanOrEqual(1000)
+  })
+})
+
+describe("evolveTick", () => {
+  const model = (fault: () => never) => ({
+    evolve: (s: number, e: { type: string; data: unknown }) => (e.type === "Bad" ? fault() : s + 1),
+  })
+  const events = [
+    { type: "Good", data: 1 },
+    { type: "Bad", data: 2 },
+  ]
+
+  it("reports an event its reducer rejects as a bad-event-data LogError naming the line, tick and event", () => {
+    const rejecting = model(() => {
+      throw new EventRejected("steps: expected 3 values (one per walker), got 2")
+    })
+    expect(() => evolveTick(rejecting, 0, events, 7, 9)).toThrow(
+      expect.objectContaining({
+        _tag: "LogError",
+        reason: "bad-event-data",
+        line: 9,
+        tick: 7,
+        message: "events[1]: Bad.data: steps: expected 3 values (one per walker), got 2",
+      }),
+    )
+  })
+
+  it("lets any other exception from a reducer through as the bug it is", () => {
+    const buggy = model(() => {
+      throw new TypeError("cannot read properties of undefined")
+    })
+    expect(() => evolveTick(buggy, 0, events, 7, 9)).toThrow(TypeError)
+    expect(evolveTick(buggy, 0, [events[0], events[0]], 7, 9)).toBe(2)
   })
 })

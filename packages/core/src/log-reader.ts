@@ -1,5 +1,5 @@
 import { withDrawBudget } from "./columns.js"
-import { LogError } from "./errors.js"
+import { EventRejected, LogError } from "./errors.js"
 import type { EncodedEvent, Event } from "./events.js"
 import { isDecodeFailure } from "./events.js"
 import { type LogHeader, parseHeader, type TickRecord } from "./log.js"
@@ -326,4 +326,36 @@ export const checkHeader = <S, E extends Event, C>(
     })
   const decodeState = (json: unknown): S => model.decodeState(upcastState ? upcastState(json) : json, config)
   return { header, config, decodeTick, decodeState }
+}
+
+/**
+ * Applies one tick's decoded events to the state with the model's reducer, for readers of a log
+ * (replay, verify): an event the reducer rejects (`EventRejected`) is a `bad-event-data` LogError
+ * naming line `n`, the tick and the event.
+ *
+ * @example
+ * state = evolveTick(model, state, decodeTick(rec, n), rec.tick, n)
+ */
+export const evolveTick = <S, E extends Event>(
+  model: Pick<Model<S, E, unknown>, "evolve">,
+  state: S,
+  events: ReadonlyArray<E>,
+  tick: number,
+  n: number,
+): S => {
+  let s = state
+  for (let j = 0; j < events.length; j++) {
+    try {
+      s = model.evolve(s, events[j], tick)
+    } catch (e) {
+      if (!(e instanceof EventRejected)) throw e
+      throw new LogError({
+        reason: "bad-event-data",
+        line: n,
+        tick,
+        message: `events[${j}]: ${events[j].type}.data: ${e.message}`,
+      })
+    }
+  }
+  return s
 }

@@ -2,7 +2,7 @@ import { LogError } from "./errors.js"
 import type { Event } from "./events.js"
 import type { EndRecord, LogHeader, SnapshotRecord, TickRecord } from "./log.js"
 import { parseRecord } from "./log.js"
-import { checkHeader, headerLineOf, type LogSource, lineKind, lineTick, logLines } from "./log-reader.js"
+import { checkHeader, evolveTick, headerLineOf, type LogSource, lineKind, lineTick, logLines } from "./log-reader.js"
 import type { Model } from "./model.js"
 import type { RngState } from "./rng.js"
 
@@ -70,7 +70,7 @@ export const replay = <S, E extends Event, C>(
   const apply = (text: string, n: number) => {
     const rec = parseRecord(text, n, FAST) as TickRecord
     const events = decodeTick(rec, n)
-    for (let j = 0; j < events.length; j++) state = model.evolve(state, events[j], rec.tick)
+    state = evolveTick(model, state, events, rec.tick, n)
     tick = rec.tick
     rng = rec.rng
     options.onTick?.(tick, events, state)

@@ -1,7 +1,7 @@
 import { LogError } from "./errors.js"
 import type { Event } from "./events.js"
 import { type EndRecord, type LogHeader, parseRecord, type TickRecord } from "./log.js"
-import { checkHeader, type LogSource, lineKind, logLines } from "./log-reader.js"
+import { checkHeader, evolveTick, type LogSource, lineKind, logLines } from "./log-reader.js"
 import type { Model } from "./model.js"
 import type { RngState } from "./rng.js"
 import { STATE_BYTES_FORMAT, sealedStateHash } from "./state-hash.js"
@@ -111,7 +111,7 @@ export const refoldLog = <S, E extends Event, C>(
     if (kind === "tick") {
       const rec = parseRecord(text, n, TRUSTED) as TickRecord
       const events = decodeTick(rec, n)
-      for (let j = 0; j < events.length; j++) state = model.evolve(state, events[j], rec.tick)
+      state = evolveTick(model, state, events, rec.tick, n)
       rng = rec.rng
       tickLine = n
     } else if (kind === "seal") {

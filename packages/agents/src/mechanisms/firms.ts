@@ -1,4 +1,4 @@
-import { Column, defineEvent, drawCentredBytes, type System } from "@takeoff/core"
+import { Column, defineEvent, drawCentredBytes, EventRejected, type System } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { machineCosts } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -255,10 +255,21 @@ const applyFirmsStepped = (st: EconomyState, d: (typeof FirmsStepped)["schema"][
   st.x[X.firmFailuresTotal] += failures
 }
 
+/** A column of a logged event must hold one value per firm (or per occupation): else the log is refused, not folded into NaN. */
+const expectLength = (field: string, col: ArrayLike<number>, n: number, per: string): void => {
+  if (col.length !== n) throw new EventRejected(`${field}: expected ${n} values (one per ${per}), got ${col.length}`)
+}
+
 export const reducers: Reducers<typeof events> = {
   FirmsFounded: (st, d) => {
+    expectLength("z", d.z, st.p.nFirms, "firm")
+    expectLength("rate", d.rate, st.p.nFirms, "firm")
     st.firmZ.set(d.z)
     st.firmRate.set(d.rate)
   },
-  FirmsStepped: applyFirmsStepped,
+  FirmsStepped: (st, d) => {
+    expectLength("shock", d.shock, st.p.nFirms, "firm")
+    for (const field of ["target", "labourCost", "machineCost"] as const) expectLength(field, d[field], K, "occupation")
+    applyFirmsStepped(st, d)
+  },
 }
