@@ -127,4 +127,27 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
     // And the unaltered log replays
     expect(replay(economyModel, text).tick).toBe(2)
   })
+
+  it("given a log whose events build a negative robot stock, replay and verify refuse it naming the invariant", () => {
+    // Given a 203-firm run to the end of 2024 whose April RobotsBuilt says -1e15 robots were built
+    const sim = Simulation.create(
+      economyModel,
+      economyModel.decodeConfig(economyModel.upcasters!["0.4.0"].config!(parseHeader(lines(V1_LOG)[0]).config)),
+      { seed: 2 },
+    )
+    let text = `${sim.headerLine}\n`
+    for (let t = 0; t < 12; t++) text += sim.step().text
+    text += sim.endLine("completed")
+    const bent = text.replace(/("tick":3,[^\n]*"type":"RobotsBuilt","v":\d+,"data":\{"units":)[0-9.e+]+/, "$1-1e15")
+    expect(bent).not.toBe(text)
+    // Then replay names the invariant at the seal of tick 11 and the ticks it broke in
+    expect(() => replay(economyModel, bent)).toThrow(
+      /x\.robots = -[0-9.e+]+ is negative \(it held at the start: an event of ticks 0\.\.11 broke it\)/,
+    )
+    // And verify, whose chain this edit breaks first, says so; the unaltered log replays and verifies
+    const v = verify(economyModel, bent)
+    expect(v.ok).toBe(false)
+    expect(replay(economyModel, text).tick).toBe(11)
+    expect(verify(economyModel, text).ok).toBe(true)
+  })
 })

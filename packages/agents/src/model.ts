@@ -1,6 +1,7 @@
 import type { Model, System } from "@takeoff/core"
 import { initialEconomyState } from "./economy/calibrate.js"
 import { decodeEconomyState, economyStateColumns, encodeEconomyState } from "./economy/encoding.js"
+import { invariantViolation } from "./economy/invariants.js"
 import type { EconomyState } from "./economy/state.js"
 import { type EconomyEvent, economyCatalogue } from "./events.js"
 import { firms, MECHANISMS } from "./mechanisms/index.js"
@@ -93,4 +94,6 @@ export const economyModel: Model<EconomyState, EconomyEvent, EconomyConfig> = {
   encodeState: encodeEconomyState,
   stateColumns: economyStateColumns,
   decodeState: decodeEconomyState,
+  // The physical invariants the tests check every tick, checked by verify and replay at every seal.
+  checkState: invariantViolation,
 }

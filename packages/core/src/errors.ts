@@ -14,6 +14,7 @@ export class LogError extends Schema.TaggedError<LogError>()("LogError", {
     "model-version",
     "hash-mismatch",
     "state-mismatch",
+    "broken-invariant",
     "out-of-order",
     "missing-header",
     "truncated",

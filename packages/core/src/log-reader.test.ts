@@ -189,3 +189,49 @@ describe("evolveTick", () => {
     expect(evolveTick(buggy, 0, [events[0], events[0]], 7, 9)).toBe(2)
   })
 })
+
+describe("the model's invariants, checked by replay and verify (Model.checkState)", () => {
+  /** A walkers log of 30 ticks, seals every 4; and the same model with an invariant it breaks (teleports <= limit). */
+  const sim = Simulation.create(walkersModel, { agents: 20, teleportProbability: 0.5 }, { seed: 4, stateHashEvery: 4 })
+  let text = `${sim.headerLine}\n`
+  for (let t = 0; t < 30; t++) text += sim.step().text
+  text += sim.endLine("completed")
+  const limited = (limit: number) => ({
+    ...walkersModel,
+    checkState: (s: { teleports: number }) => (s.teleports > limit ? `teleports = ${s.teleports} > ${limit}` : null),
+  })
+  const total = replay(walkersModel, text).state.teleports
+
+  it("given a log whose folded state breaks an invariant, replay and verify name it at the first seal after, with the ticks to look at", () => {
+    // Given a limit the run passes partway through
+    const limit = Math.floor(total / 2)
+    for (const [name, read] of [
+      ["replay", () => replay(limited(limit), text)],
+      [
+        "verify",
+        () => {
+          const v = verify(limited(limit), text)
+          if (!v.ok) throw v.error
+        },
+      ],
+    ] as const) {
+      let error: unknown
+      try {
+        read()
+      } catch (e) {
+        error = e
+      }
+      // Then it is a broken-invariant LogError at a sealed tick, naming the invariant and the ticks since it last held
+      expect(error, name).toBeInstanceOf(LogError)
+      const e = error as LogError
+      expect(e.reason, name).toBe("broken-invariant")
+      expect((e.tick! + 1) % 4, name).toBe(0)
+      expect(e.message, name).toMatch(
+        /breaks an invariant: teleports = \d+ > \d+ \((it held at the start|it held after tick \d+): an event of ticks \d+\.\.\d+ broke it\)/,
+      )
+    }
+    // And with the limit never passed, both read the log
+    expect(replay(limited(total), text).tick).toBe(29)
+    expect(verify(limited(total), text).ok).toBe(true)
+  })
+})

@@ -47,6 +47,13 @@ export interface Model<S, E extends Event, C> {
   decodeState(json: unknown, config: C): S
   /** How to read logs of earlier versions of this model, by the version in their header. */
   readonly upcasters?: Readonly<Record<string, ModelUpcaster>>
+  /**
+   * The first physical or accounting invariant the state breaks (a stock below zero, a number that
+   * is not finite), or null. `verify` and `replay` check it at every tick a seal closes and at the
+   * last tick they fold, so a log whose events fold into an impossible world is refused, naming
+   * the invariant, whether the events were forged or the model that wrote them was wrong.
+   */
+  readonly checkState?: (state: S) => string | null
 }
 
 /**

@@ -73,7 +73,25 @@ export const replay = <S, E extends Event, C>(
     state = evolveTick(model, state, events, rec.tick, n)
     tick = rec.tick
     rng = rec.rng
+    lastLine = n
+    if ((tick + 1) % header.stateHashEvery === 0) check()
     options.onTick?.(tick, events, state)
+  }
+  // The model's invariants, checked at every tick a seal closes and at the last tick folded,
+  // named at the line of the tick (or snapshot) the state was folded to.
+  let lastLine = 0
+  let checkedTick = -1
+  const check = () => {
+    const broken = model.checkState?.(state)
+    if (broken) {
+      throw new LogError({
+        reason: "broken-invariant",
+        line: lastLine,
+        tick,
+        message: `the state after this tick breaks an invariant: ${broken} (${checkedTick < 0 ? "it held at the start" : `it held after tick ${checkedTick}`}: an event of ticks ${checkedTick + 1}..${tick} broke it)`,
+      })
+    }
+    checkedTick = tick
   }
   // The latest snapshot passed, kept raw: only the one a seek starts from is parsed and decoded.
   let snapshot: { text: string; n: number } | undefined
@@ -83,6 +101,7 @@ export const replay = <S, E extends Event, C>(
       state = decodeState(rec.world.state)
       tick = rec.tick
       rng = rec.world.rng
+      lastLine = snapshot.n
       snapshot = undefined
     }
     for (const b of buffered) apply(b.text, b.n)
@@ -131,6 +150,7 @@ export const replay = <S, E extends Event, C>(
     pending = { text: l, n, tick: at }
   }
   flush()
+  if (tick >= 0 && checkedTick !== tick) check()
   if (lastTick < tick) lastTick = tick
   return { header, config, state, tick, rng, end, lastTick }
 }

@@ -30,7 +30,7 @@ const fail = (
   line: number,
   tick: number,
   message: string,
-  reason: "state-mismatch" | "hash-mismatch" = "state-mismatch",
+  reason: "state-mismatch" | "hash-mismatch" | "broken-invariant" = "state-mismatch",
 ): never => {
   throw new LogError({ reason, line, tick, message })
 }
@@ -90,6 +90,8 @@ export const refoldLog = <S, E extends Event, C>(
   let rng: RngState = [0, 0, 0, 0]
   let tickLine = 0
   let stateChecks = 0
+  // The last sealed tick after which the model's invariants held (-1: the initial state).
+  let heldAt = -1
   /** A checked seal whose snapshot comes next (format 3: the chain pass cannot check it without the model). */
   let snapshotDue: { tick: number; sealLine: number } | undefined
   let n = 1
@@ -121,6 +123,17 @@ export const refoldLog = <S, E extends Event, C>(
         if (sealedStateHash(format, model, rec.tick, rng, state) !== rec.state) {
           fail(tickLine, rec.tick, "state refolded from the events does not match the sealed state hash")
         }
+        const broken = model.checkState?.(state)
+        if (broken) {
+          const since = `${heldAt < 0 ? "it held at the start" : `it held after tick ${heldAt}`}: an event of ticks ${heldAt + 1}..${rec.tick} broke it`
+          fail(
+            tickLine,
+            rec.tick,
+            `the state after this tick breaks an invariant: ${broken} (${since})`,
+            "broken-invariant",
+          )
+        }
+        heldAt = rec.tick
         stateChecks++
         const every = header.snapshotEvery
         if (format >= STATE_BYTES_FORMAT && every > 0 && (rec.tick + 1) % every === 0) {
