@@ -42,3 +42,26 @@ export const writeFileAtomic = (file: string, text: string | Uint8Array): void =
     throw e
   }
 }
+
+/**
+ * `writeFileAtomic` for text produced in chunks (a sweep's long-format series can be gigabytes):
+ * each chunk is written as it comes, so no more than one is held, then the file is renamed into place.
+ *
+ * @example
+ * writeChunksAtomic("s.series.csv", longCsvChunks(runs, keys))
+ */
+export const writeChunksAtomic = (file: string, chunks: Iterable<string>): void => {
+  const tmp = tempPathFor(file)
+  let fd: number | undefined
+  try {
+    fd = fs.openSync(tmp, "w")
+    for (const chunk of chunks) fs.writeSync(fd, chunk)
+    fs.closeSync(fd)
+    fd = undefined
+    fs.renameSync(tmp, file)
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd)
+    fs.rmSync(tmp, { force: true })
+    throw e
+  }
+}

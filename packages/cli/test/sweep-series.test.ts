@@ -2,6 +2,8 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parquetMetadata, parquetReadObjects } from "hyparquet"
 import { describe, expect, it } from "vitest"
+import { type LongRun, longCsv } from "@takeoff/agents"
+import { writeSweepSeries } from "../src/sweep-series.js"
 import { takeoff, tempDir } from "./helpers.js"
 
 // Every run's yearly series in long form, as `takeoff sweep` writes it, read back by an independent reader.
@@ -81,5 +83,43 @@ describe("takeoff sweep: every run's series in long format", () => {
     ])
     expect(r.code).not.toBe(0)
     expect(r.stderr).toContain('--metrics: unknown metric "gdp"')
+  })
+
+  it("streams the CSV whatever its size, and writes Parquet only while it fits the in-memory writer, saying why not", async () => {
+    // Given two runs of three years and two metrics, with a drawn parameter (2 x 3 x 2 = 12 rows x 8 columns)
+    const run = (i: number): LongRun => ({
+      run: String(i),
+      scenario: "baseline",
+      seed: 10 + i,
+      draws: { "ai.x": i / 3 },
+      series: {
+        ticks: [11, 23, 35],
+        dates: ["2024-12", "2025-12", "2026-12"],
+        columns: { gdpUsd: [1e14, 2e14, 3e14 + i], aiShare: [0.1, 0.2, 0.3] },
+      },
+    })
+    const runs = [run(0), run(1)]
+    const keys = ["gdpUsd", "aiShare"]
+    const dir = tempDir()
+    // When the Parquet writer may hold fewer cells than that
+    const small = writeSweepSeries(path.join(dir, "a.csv"), runs, keys, 95)
+    // Then the CSV is whole (the same bytes as built in one string), and Parquet is skipped with its reason
+    expect(fs.readFileSync(small.csv, "utf8")).toBe(longCsv(runs, keys))
+    expect(small).toMatchObject({ rows: 12, parquet: null })
+    expect(small.parquetSkipped).toMatch(
+      /a\.series\.parquet not written: 12 rows x 8 columns = 96 cells is over .* limit of 95; the CSV has every row/,
+    )
+    expect(fs.existsSync(path.join(dir, "a.series.parquet"))).toBe(false)
+    // And when it may hold them, both are written, and the Parquet reads back the same rows
+    const big = writeSweepSeries(path.join(dir, "b.csv"), runs, keys, 96)
+    expect(big.parquet).toBe(path.join(dir, "b.series.parquet"))
+    const file = await fs.promises.readFile(big.parquet!)
+    const rows = (await parquetReadObjects({
+      file: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength),
+    })) as Array<Record<string, unknown>>
+    expect(rows.length).toBe(12)
+    expect(rows[11]).toMatchObject({ run: "1", metric: "aiShare", value: 0.3, "param.ai.x": 1 / 3 })
+    // And no temporary file is left behind
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".partial"))).toEqual([])
   })
 })

@@ -13,6 +13,19 @@ import type { SweepManager } from "./sweeps.js"
  * series as long-format CSV or Parquet, resume to run an interrupted or stopped sweep's missing
  * members, and DELETE to stop a live sweep or remove a finished one.
  */
+/** A text body pulled chunk by chunk as the client reads, so a gigabyte CSV is never one string. */
+const streamOf = (chunks: Iterable<string>): ReadableStream<Uint8Array> => {
+  const it = chunks[Symbol.iterator]()
+  const utf8 = new TextEncoder()
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = it.next()
+      if (next.done) controller.close()
+      else controller.enqueue(utf8.encode(next.value))
+    },
+  })
+}
+
 export const mountSweepRoutes = (app: Hono, sweeps: SweepManager, runs: RunManager): void => {
   const kit = sweeps.kit
   const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: tooLarge(MAX_JSON_BODY_BYTES) })
@@ -35,7 +48,7 @@ export const mountSweepRoutes = (app: Hono, sweeps: SweepManager, runs: RunManag
       const body = sweepSeries(kit, sweep, format, metrics)
       c.header("content-type", format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet")
       c.header("content-disposition", `attachment; filename="sweep-${sweep.id}.series.${format}"`)
-      return c.body(body)
+      return c.body(body instanceof ArrayBuffer ? body : streamOf(body))
     })
   app.get("/api/sweeps/:id/members/:index", (c) => {
     const sweep = sweeps.get(c.req.param("id"))

@@ -1,7 +1,9 @@
 import {
   fanChart,
   gridPoints,
-  longCsv,
+  longCellCount,
+  longCsvChunks,
+  longRowCount,
   longParquet,
   oatEffectsDated,
   oatRowsOf,
@@ -16,7 +18,8 @@ import { badRequest } from "./errors.js"
 import { memberOf, type Sweep } from "./sweeps.js"
 
 /** Rows one series download may hold: written in memory on the server's thread, so bounded (about 0.5 GB of CSV). */
-const MAX_SERIES_ROWS = 5_000_000
+/** Cells (rows x columns) a Parquet series is built with: its writer holds every column in memory. */
+const MAX_PARQUET_CELLS = 20_000_000
 
 /** Influences shown per sweep (the tornado chart's bars). */
 const MAX_INFLUENCES = 16
@@ -136,20 +139,21 @@ export const sweepSeries = (
   sweep: Sweep,
   format: "csv" | "parquet",
   metrics: string | undefined,
-): string | ArrayBuffer => {
+): Iterable<string> | ArrayBuffer => {
   const recorded = sweep.meta.plan.fanKeys
   const asked = (metrics ?? "").split(",").filter((m) => m !== "")
   for (const m of asked)
     if (!recorded.includes(m))
       throw badRequest(`metrics: unknown metric "${m}" (known: ${recorded.join(", ")})`, "metrics")
   const keys = asked.length > 0 ? [...new Set(asked)] : recorded
-  const finished = sweep.finished()
-  const rows = finished.reduce((n, r) => n + r.yearTicks.length, 0) * keys.length
-  if (rows > MAX_SERIES_ROWS)
+  const runs = sweepLongRuns(kit, configOf(kit, sweep), sweep.summary.scenario, sweep.finished(), keys)
+  // The CSV streams in chunks, whatever its size; Parquet's writer holds every column at once.
+  if (format === "csv") return longCsvChunks(runs, keys)
+  const cells = longCellCount(runs, keys)
+  if (cells > MAX_PARQUET_CELLS)
     throw badRequest(
-      `metrics: ${rows} rows (runs x years x ${keys.length} metrics) is over the limit of ${MAX_SERIES_ROWS}; pick fewer with metrics=a,b`,
+      `metrics: ${longRowCount(runs, keys)} rows (runs x years x ${keys.length} metrics) x ${cells / longRowCount(runs, keys)} columns is over the Parquet limit of ${MAX_PARQUET_CELLS} cells; pick fewer with metrics=a,b, or take the CSV, which streams any size`,
       "metrics",
     )
-  const runs = sweepLongRuns(kit, configOf(kit, sweep), sweep.summary.scenario, finished, keys)
-  return format === "csv" ? longCsv(runs, keys) : longParquet(runs, keys)
+  return longParquet(runs, keys)
 }

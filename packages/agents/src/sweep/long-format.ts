@@ -37,7 +37,7 @@ interface LongColumns {
 }
 
 const columnsOf = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): LongColumns => {
-  const paths = [...new Set(runs.flatMap((r) => Object.keys(r.draws)))].sort()
+  const paths = paramPaths(runs)
   const c: LongColumns = {
     run: [],
     scenario: [],
@@ -69,30 +69,56 @@ const cell = (v: string | number): string => {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
 
-/** Long-form CSV; numbers in shortest round-trip form, so the exact value survives. */
-export const longCsv = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): string => {
-  const c = columnsOf(runs, keys)
-  const paths = Object.keys(c.params)
-  const lines = [
-    ["run", "scenario", "seed", "tick", "date", "metric", "value", ...paths.map((p) => `param.${p}`)].join(","),
-  ]
-  for (let i = 0; i < c.run.length; i++)
-    lines.push(
-      [
-        c.run[i],
-        c.scenario[i],
-        c.seed[i],
-        c.tick[i],
-        c.date[i],
-        c.metric[i],
-        c.value[i],
-        ...paths.map((p) => c.params[p][i]),
-      ]
-        .map(cell)
-        .join(","),
-    )
-  return `${lines.join("\n")}\n`
+/** The `param.<path>` columns of a set of runs: every drawn path, sorted. */
+const paramPaths = (runs: ReadonlyArray<LongRun>): string[] =>
+  [...new Set(runs.flatMap((r) => Object.keys(r.draws)))].sort()
+
+/** Rows of the long form: one per run, tick and metric. */
+export const longRowCount = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): number =>
+  runs.reduce((n, r) => n + r.series.ticks.length * keys.length, 0)
+
+/** Cells of the long form (rows x columns): what an in-memory writer (Parquet) must hold at once. */
+export const longCellCount = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): number =>
+  longRowCount(runs, keys) * (7 + paramPaths(runs).length)
+
+/**
+ * Long-form CSV as chunks of about `chunkChars` characters, in order: joined they are the file.
+ * Rows are built run by run, so no more than a chunk is ever held: a sweep's every metric to 2100
+ * (2,000 runs x 77 years x 118 metrics x ~1.1 kB a row with its parameters) streams to a file or a
+ * response, where one string of it would pass V8's limit (~512 MB) after some 50 runs. Numbers in
+ * shortest round-trip form, so the exact value survives.
+ *
+ * @example
+ * for (const chunk of longCsvChunks(runs, ["gdpUsd"])) fs.writeSync(fd, chunk)
+ */
+export function* longCsvChunks(
+  runs: ReadonlyArray<LongRun>,
+  keys: ReadonlyArray<string>,
+  chunkChars = 1 << 20,
+): Generator<string> {
+  const paths = paramPaths(runs)
+  let buf = `${["run", "scenario", "seed", "tick", "date", "metric", "value", ...paths.map((p) => `param.${p}`)].join(",")}\n`
+  for (const r of runs) {
+    const head = `${cell(r.run)},${cell(r.scenario)},${cell(r.seed)},`
+    const params = paths.map((p) => `,${cell(r.draws[p] ?? Number.NaN)}`).join("")
+    const { ticks, dates, columns } = r.series
+    for (let i = 0; i < ticks.length; i++) {
+      const at = `${head}${cell(ticks[i])},${cell(dates[i])},`
+      for (const k of keys) {
+        buf += `${at}${cell(k)},${cell(columns[k][i])}${params}\n`
+        if (buf.length >= chunkChars) {
+          yield buf
+          buf = ""
+        }
+      }
+    }
+  }
+  if (buf.length > 0) yield buf
 }
+
+/** Long-form CSV in one string (small outputs: one run's export); sweeps stream `longCsvChunks`. */
+export const longCsv = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): string =>
+  [...longCsvChunks(runs, keys)].join("")
 
 /** Long-form Parquet (the same columns as longCsv; seed as INT64, values as DOUBLE). */
 export const longParquet = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): ArrayBuffer => {

@@ -259,7 +259,6 @@ export const sweepCommand = (kit: ModelKit): Command => ({
     const paths = stats.influences.map((i) => i.path).sort()
     writeFileAtomic(out, toCsv(kit, results, paths, labels, plan.finalKeys, base))
     const fanFile = fanPathFor(out)
-    const series = writeSweepSeries(out, sweepLongRuns(kit, base, name, results, seriesKeys), seriesKeys)
     const fan = fanChart(results, fanKeys, years)
     const info = new Map(kit.metrics.map((m) => [m.key, m]))
     writeFileAtomic(
@@ -284,6 +283,8 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         ),
       })}\n`,
     )
+    // The series last: the largest output, written after everything a reader needs first.
+    const series = writeSweepSeries(out, sweepLongRuns(kit, base, name, results, seriesKeys), seriesKeys)
     const date = (t: number | null) =>
       t !== null && Number.isFinite(t) ? kit.calendar.tickToDate(base, t) : `not by ${untilYear}`
     const oat = designPlan.oat ? oatReport(designPlan, results, labels, lastTick + 12, date) : undefined
@@ -320,7 +321,12 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       ...(grid ? { grid: { axes: designPlan.axes, points: grid } } : {}),
       csv: out,
       fan: fanFile,
-      series: { csv: series.csv, parquet: series.parquet, rows: series.rows },
+      series: {
+        csv: series.csv,
+        parquet: series.parquet,
+        rows: series.rows,
+        ...(series.parquetSkipped ? { parquetSkipped: series.parquetSkipped } : {}),
+      },
     }
     if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
     else {
@@ -342,7 +348,10 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         )
       }
       io.out(`Per-run results: ${out}; fan charts: ${fanFile}\n`)
-      io.out(`Every run's yearly series (${series.rows} rows, long format): ${series.csv}, ${series.parquet}\n`)
+      io.out(
+        `Every run's yearly series (${series.rows} rows, long format): ${series.csv}${series.parquet ? `, ${series.parquet}` : ""}\n`,
+      )
+      if (series.parquetSkipped) io.out(`  (${series.parquetSkipped})\n`)
     }
     return results.length < total ? EXIT.interrupted : EXIT.ok
   },
