@@ -20,6 +20,11 @@ import { economyModel } from "./model.js"
 const V1_LOG = fs.readFileSync(new URL("./fixtures/baseline-v1-shocks.ndjson", import.meta.url), "utf8")
 
 const lines = (text: string) => text.split("\n").filter((l) => l.length > 0)
+/** The fixture's config as today's model reads it (through the 0.4.0 upcaster): 203 firms, baseline. */
+const FIXTURE_CONFIG = economyModel.decodeConfig(
+  economyModel.upcasters!["0.4.0"].config!(parseHeader(lines(V1_LOG)[0]).config),
+)
+
 const firmsStepped = (tickLine: string) =>
   (JSON.parse(tickLine) as { events: Array<{ type: string; v: number; data: { shock: unknown } }> }).events.find(
     (e) => e.type === "FirmsStepped",
@@ -71,11 +76,7 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
 
   it("given a line of drawn forms that together ask for more than one line may redraw, refuses it naming the event", () => {
     // Given a header of today's model and a tick line of FirmsStepped events, each a ~60-character drawn form
-    const sim = Simulation.create(
-      economyModel,
-      economyModel.decodeConfig(economyModel.upcasters!["0.4.0"].config!(parseHeader(lines(V1_LOG)[0]).config)),
-      { seed: 1 },
-    )
+    const sim = Simulation.create(economyModel, FIXTURE_CONFIG, { seed: 1 })
     const { decodeTick } = checkHeader(economyModel, sim.headerLine)
     const four = columnToBase64(new Float64Array(4))
     const stepped = (n: number) => ({
@@ -103,11 +104,7 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
 
   it("given a FirmsStepped whose shocks are not one per firm, replay refuses the log naming the event, not a NaN state", () => {
     // Given a 203-firm run's log with one month's shock count changed to 5 (a hand-made log; replay does not check hashes)
-    const sim = Simulation.create(
-      economyModel,
-      economyModel.decodeConfig(economyModel.upcasters!["0.4.0"].config!(parseHeader(lines(V1_LOG)[0]).config)),
-      { seed: 2 },
-    )
+    const sim = Simulation.create(economyModel, FIXTURE_CONFIG, { seed: 2 })
     let text = `${sim.headerLine}\n`
     for (let t = 0; t < 3; t++) text += sim.step().text
     const bent = text.replace(/("type":"FirmsStepped","v":2,"data":\{"shock":\{"sfc32":\[[0-9,]+\],"n":)203/, "$15")
@@ -130,11 +127,7 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
 
   it("given a log whose events build a negative robot stock, replay and verify refuse it naming the invariant", () => {
     // Given a 203-firm run to the end of 2024 whose April RobotsBuilt says -1e15 robots were built
-    const sim = Simulation.create(
-      economyModel,
-      economyModel.decodeConfig(economyModel.upcasters!["0.4.0"].config!(parseHeader(lines(V1_LOG)[0]).config)),
-      { seed: 2 },
-    )
+    const sim = Simulation.create(economyModel, FIXTURE_CONFIG, { seed: 2 })
     let text = `${sim.headerLine}\n`
     for (let t = 0; t < 12; t++) text += sim.step().text
     text += sim.endLine("completed")

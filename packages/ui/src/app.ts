@@ -2,7 +2,7 @@ import type { CreateRunRequest, NotableEvent, RunControl, RunSummary, ScenarioDe
 import { css, html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
 import { ApiCallError, api } from "./api.js"
-import { apiToken, setApiToken, takeTokenFromUrl, UNAUTHORIZED_EVENT } from "./auth.js"
+import { takeTokenFromUrl, UNAUTHORIZED_EVENT } from "./auth.js"
 import { CompareController } from "./controllers/compare.js"
 import { EnsembleController } from "./controllers/ensemble.js"
 import { MetricInfoController } from "./controllers/metric-info.js"
@@ -15,6 +15,7 @@ import type { UrlState } from "./url-state.js"
 import { ensembleView } from "./views/ensemble-binding.js"
 import type { MilestoneAudit } from "./views/live.js"
 import "./components/scenario-panel.js"
+import "./components/token-form.js"
 import "./views/compare.js"
 import "./views/live.js"
 import "./views/runs.js"
@@ -53,10 +54,6 @@ export class TakeoffApp extends LitElement {
       .side { background: var(--tk-panel); border: 1px solid var(--tk-border); border-radius: 8px; padding: 12px; max-height: calc(100vh - 90px);
         overflow: auto; position: sticky; top: 64px; }
       .main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; min-width: 0; }
-      form.token { margin: 14px 16px 0; padding: 12px; background: var(--tk-panel); border: 2px solid var(--tk-accent); border-radius: 8px;
-        display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-      form.token p { flex-basis: 100%; margin: 0; }
-      form.token input { flex: 1 1 200px; min-width: 0; }
       .toast { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: var(--tk-bad); color: #fff; padding: 8px 14px;
         border-radius: 8px; z-index: 10; max-width: 90vw; }
       .toast button { margin-left: 10px; background: transparent; color: #fff; border-color: #fff8; }
@@ -130,27 +127,6 @@ export class TakeoffApp extends LitElement {
 
   private onUnauthorized = (e: Event) => {
     this.tokenNeeded = (e as CustomEvent<string>).detail
-  }
-
-  /** Keeps the token the user typed for this tab and reloads, so every request and stream carries it. */
-  private useToken(e: Event) {
-    e.preventDefault()
-    const input = this.renderRoot.querySelector("#token-input") as HTMLInputElement | null
-    if (!input?.value.trim()) return
-    setApiToken(input.value)
-    location.reload()
-  }
-
-  private renderTokenForm() {
-    if (this.tokenNeeded === null) return nothing
-    return html`<form id="token-form" class="token" @submit=${(e: Event) => this.useToken(e)}>
-      <p><strong>This server needs its access token.</strong> ${
-        apiToken() ? "The token this tab holds was refused. " : ""
-      }${this.tokenNeeded}. Ask whoever runs it (it was given to <code>takeoff serve --token</code>); it is kept in this tab only.</p>
-      <label for="token-input">Access token</label>
-      <input id="token-input" type="password" autocomplete="off" spellcheck="false" required />
-      <button type="submit">Use token</button>
-    </form>`
   }
 
   /** Keyboard: Escape folds the parameters away; `p` or space pauses/resumes the live run or the replay, `.` steps (when not typing). */
@@ -343,7 +319,7 @@ export class TakeoffApp extends LitElement {
           @click=${() => (this.paramsOpen = !this.paramsOpen)}>Parameters</button>
         <button id="share" @click=${() => void navigator.clipboard?.writeText(location.href).catch(() => undefined)} title="Copy a link to this view">Copy link</button>
       </header>
-      ${this.renderTokenForm()}
+      ${this.tokenNeeded === null ? nothing : html`<tk-token-form .reason=${this.tokenNeeded}></tk-token-form>`}
       <div class="layout">
         <aside id="side" class=${this.paramsOpen ? "side open" : "side"} aria-label="Scenario and parameters">
           <tk-scenario-panel .scenarios=${this.scenarios} .selected=${u.scenario ?? ""} .seed=${u.seed ?? 1}
