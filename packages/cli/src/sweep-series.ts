@@ -1,6 +1,7 @@
-import { type LongRun, longCellCount, longCsvChunks, longParquet, longRowCount } from "@takeoff/agents"
+import * as fs from "node:fs"
+import { type LongRun, longCsvChunks, longRowCount, writeLongParquet } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
-import { writeChunksAtomic, writeFileAtomic } from "./atomic.js"
+import { tempPathFor, writeChunksAtomic } from "./atomic.js"
 import { usage } from "./errors.js"
 
 /**
@@ -27,35 +28,25 @@ export const seriesPathFor = (out: string, ext: "csv" | "parquet"): string =>
   `${out.replace(/\.csv$/, "")}.series.${ext}`
 
 /**
- * Most cells (rows x columns) the Parquet file is written with: its writer holds every column in
- * memory at once (~8 bytes a cell and more), where the CSV streams. 20M cells is ~0.3M rows of a
- * sweep with 58 drawn parameters, e.g. 40 runs of every metric to 2100.
- */
-export const PARQUET_MAX_CELLS = 20_000_000
-
-/**
- * Writes the long-format CSV (streamed, any size) and, when it fits in memory, the Parquet beside
- * the per-run CSV; returns their paths (parquet: why it was not written, when it was not) and the row count.
+ * Writes the long-format CSV and Parquet beside the per-run CSV, each streamed to a temporary
+ * sibling and renamed into place (any size: the CSV chunk by chunk, the Parquet a row group of a
+ * few runs at a time); returns their paths and the row count.
  */
 export const writeSweepSeries = (
   out: string,
   runs: ReadonlyArray<LongRun>,
   keys: ReadonlyArray<string>,
-  parquetMaxCells = PARQUET_MAX_CELLS,
-): { csv: string; parquet: string | null; parquetSkipped?: string; rows: number } => {
+): { csv: string; parquet: string; rows: number } => {
   const csv = seriesPathFor(out, "csv")
   const parquet = seriesPathFor(out, "parquet")
   writeChunksAtomic(csv, longCsvChunks(runs, keys))
-  const rows = longRowCount(runs, keys)
-  const cells = longCellCount(runs, keys)
-  if (cells > parquetMaxCells) {
-    return {
-      csv,
-      parquet: null,
-      parquetSkipped: `${parquet} not written: ${rows} rows x ${cells / rows} columns = ${cells} cells is over the Parquet writer's in-memory limit of ${parquetMaxCells}; the CSV has every row (or pick fewer with --metrics a,b)`,
-      rows,
-    }
+  const tmp = tempPathFor(parquet)
+  try {
+    writeLongParquet(tmp, runs, keys)
+    fs.renameSync(tmp, parquet)
+  } catch (e) {
+    fs.rmSync(tmp, { force: true })
+    throw e
   }
-  writeFileAtomic(parquet, Buffer.from(longParquet(runs, keys)))
-  return { csv, parquet, rows }
+  return { csv, parquet, rows: longRowCount(runs, keys) }
 }

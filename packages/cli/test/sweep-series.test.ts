@@ -2,7 +2,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parquetMetadata, parquetReadObjects } from "hyparquet"
 import { describe, expect, it } from "vitest"
-import { type LongRun, longCsv } from "@takeoff/agents"
+import { type LongRun, longCsv, longParquet, writeLongParquet } from "@takeoff/agents"
 import { writeSweepSeries } from "../src/sweep-series.js"
 import { takeoff, tempDir } from "./helpers.js"
 
@@ -85,8 +85,8 @@ describe("takeoff sweep: every run's series in long format", () => {
     expect(r.stderr).toContain('--metrics: unknown metric "gdp"')
   })
 
-  it("streams the CSV whatever its size, and writes Parquet only while it fits the in-memory writer, saying why not", async () => {
-    // Given two runs of three years and two metrics, with a drawn parameter (2 x 3 x 2 = 12 rows x 8 columns)
+  it("streams the CSV and the Parquet whatever their size: the Parquet in row groups of a few runs, the same rows as one written whole", async () => {
+    // Given three runs of three years and two metrics, with a drawn parameter (3 x 3 x 2 = 18 rows)
     const run = (i: number): LongRun => ({
       run: String(i),
       scenario: "baseline",
@@ -98,27 +98,30 @@ describe("takeoff sweep: every run's series in long format", () => {
         columns: { gdpUsd: [1e14, 2e14, 3e14 + i], aiShare: [0.1, 0.2, 0.3] },
       },
     })
-    const runs = [run(0), run(1)]
+    const runs = [run(0), run(1), run(2)]
     const keys = ["gdpUsd", "aiShare"]
     const dir = tempDir()
-    // When the Parquet writer may hold fewer cells than that
-    const small = writeSweepSeries(path.join(dir, "a.csv"), runs, keys, 95)
-    // Then the CSV is whole (the same bytes as built in one string), and Parquet is skipped with its reason
-    expect(fs.readFileSync(small.csv, "utf8")).toBe(longCsv(runs, keys))
-    expect(small).toMatchObject({ rows: 12, parquet: null })
-    expect(small.parquetSkipped).toMatch(
-      /a\.series\.parquet not written: 12 rows x 8 columns = 96 cells is over .* limit of 95; the CSV has every row/,
-    )
-    expect(fs.existsSync(path.join(dir, "a.series.parquet"))).toBe(false)
-    // And when it may hold them, both are written, and the Parquet reads back the same rows
-    const big = writeSweepSeries(path.join(dir, "b.csv"), runs, keys, 96)
-    expect(big.parquet).toBe(path.join(dir, "b.series.parquet"))
-    const file = await fs.promises.readFile(big.parquet!)
-    const rows = (await parquetReadObjects({
-      file: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength),
-    })) as Array<Record<string, unknown>>
-    expect(rows.length).toBe(12)
-    expect(rows[11]).toMatchObject({ run: "1", metric: "aiShare", value: 0.3, "param.ai.x": 1 / 3 })
+    const read = async (file: string | ArrayBuffer) => {
+      const buf = typeof file === "string" ? await fs.promises.readFile(file) : Buffer.from(file)
+      const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)
+      return {
+        rows: (await parquetReadObjects({ file: ab })) as Array<Record<string, unknown>>,
+        groups: parquetMetadata(ab).row_groups.length,
+      }
+    }
+    // When the sweep's series are written
+    const written = writeSweepSeries(path.join(dir, "a.csv"), runs, keys)
+    // Then the CSV is the same bytes as built in one string, and the Parquet has every row
+    expect(fs.readFileSync(written.csv, "utf8")).toBe(longCsv(runs, keys))
+    expect(written.rows).toBe(18)
+    const whole = await read(longParquet(runs, keys))
+    expect((await read(written.parquet)).rows).toEqual(whole.rows)
+    // And a Parquet written a run per row group reads back the same rows, in three groups
+    writeLongParquet(path.join(dir, "b.parquet"), runs, keys, 1)
+    const grouped = await read(path.join(dir, "b.parquet"))
+    expect(grouped.groups).toBe(3)
+    expect(grouped.rows).toEqual(whole.rows)
+    expect(grouped.rows[17]).toMatchObject({ run: "2", metric: "aiShare", value: 0.3, "param.ai.x": 2 / 3 })
     // And no temporary file is left behind
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".partial"))).toEqual([])
   })

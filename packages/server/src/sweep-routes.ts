@@ -48,7 +48,7 @@ export const mountSweepRoutes = (app: Hono, sweeps: SweepManager, runs: RunManag
       const body = sweepSeries(kit, sweep, format, metrics)
       c.header("content-type", format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet")
       c.header("content-disposition", `attachment; filename="sweep-${sweep.id}.series.${format}"`)
-      return c.body(body instanceof ArrayBuffer ? body : streamOf(body))
+      return c.body(body instanceof ReadableStream ? body : streamOf(body))
     })
   app.get("/api/sweeps/:id/members/:index", (c) => {
     const sweep = sweeps.get(c.req.param("id"))

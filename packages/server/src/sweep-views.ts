@@ -1,10 +1,12 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Readable } from "node:stream"
 import {
   fanChart,
   gridPoints,
-  longCellCount,
   longCsvChunks,
-  longRowCount,
-  longParquet,
+  writeLongParquet,
   oatEffectsDated,
   oatRowsOf,
   rowOutcomes,
@@ -18,8 +20,6 @@ import { badRequest } from "./errors.js"
 import { memberOf, type Sweep } from "./sweeps.js"
 
 /** Rows one series download may hold: written in memory on the server's thread, so bounded (about 0.5 GB of CSV). */
-/** Cells (rows x columns) a Parquet series is built with: its writer holds every column in memory. */
-const MAX_PARQUET_CELLS = 20_000_000
 
 /** Influences shown per sweep (the tornado chart's bars). */
 const MAX_INFLUENCES = 16
@@ -132,14 +132,14 @@ export const sweepMember = (kit: ModelKit, sweep: Sweep, index: number): SweepMe
  * `.series.csv` / `.series.parquet`. `metrics` (comma-separated) picks the metrics, default all recorded.
  *
  * @example
- * sweepSeries(kit, sweep, "parquet", "gdpUsd,aiShare") // Parquet bytes
+ * sweepSeries(kit, sweep, "parquet", "gdpUsd,aiShare") // a stream of the Parquet file
  */
 export const sweepSeries = (
   kit: ModelKit,
   sweep: Sweep,
   format: "csv" | "parquet",
   metrics: string | undefined,
-): Iterable<string> | ArrayBuffer => {
+): Iterable<string> | ReadableStream<Uint8Array> => {
   const recorded = sweep.meta.plan.fanKeys
   const asked = (metrics ?? "").split(",").filter((m) => m !== "")
   for (const m of asked)
@@ -149,11 +149,17 @@ export const sweepSeries = (
   const runs = sweepLongRuns(kit, configOf(kit, sweep), sweep.summary.scenario, sweep.finished(), keys)
   // The CSV streams in chunks, whatever its size; Parquet's writer holds every column at once.
   if (format === "csv") return longCsvChunks(runs, keys)
-  const cells = longCellCount(runs, keys)
-  if (cells > MAX_PARQUET_CELLS)
-    throw badRequest(
-      `metrics: ${longRowCount(runs, keys)} rows (runs x years x ${keys.length} metrics) x ${cells / longRowCount(runs, keys)} columns is over the Parquet limit of ${MAX_PARQUET_CELLS} cells; pick fewer with metrics=a,b, or take the CSV, which streams any size`,
-      "metrics",
-    )
-  return longParquet(runs, keys)
+  // Parquet's footer comes last: the file is written a few runs' row group at a time to a
+  // temporary file, streamed from it, and removed once sent (or the client has gone).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "takeoff-series-"))
+  const file = path.join(dir, "series.parquet")
+  try {
+    writeLongParquet(file, runs, keys)
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
+  const stream = fs.createReadStream(file)
+  stream.once("close", () => fs.rmSync(dir, { recursive: true, force: true }))
+  return Readable.toWeb(stream) as ReadableStream<Uint8Array>
 }

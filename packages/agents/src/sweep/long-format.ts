@@ -1,5 +1,5 @@
 import type { ModelKit } from "@takeoff/core"
-import { parquetWriteBuffer } from "hyparquet-writer"
+import { fileWriter, ParquetWriter, parquetWriteBuffer, schemaFromColumnData } from "hyparquet-writer"
 import type { SweepRunResult } from "./run.js"
 
 /** Metric time series of one run: the ticks taken, their dates, and each metric's value at each. */
@@ -36,8 +36,11 @@ interface LongColumns {
   readonly params: Record<string, number[]>
 }
 
-const columnsOf = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): LongColumns => {
-  const paths = paramPaths(runs)
+const columnsOf = (
+  runs: ReadonlyArray<LongRun>,
+  keys: ReadonlyArray<string>,
+  paths: ReadonlyArray<string> = paramPaths(runs),
+): LongColumns => {
   const c: LongColumns = {
     run: [],
     scenario: [],
@@ -120,21 +123,46 @@ export function* longCsvChunks(
 export const longCsv = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): string =>
   [...longCsvChunks(runs, keys)].join("")
 
-/** Long-form Parquet (the same columns as longCsv; seed as INT64, values as DOUBLE). */
-export const longParquet = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): ArrayBuffer => {
-  const c = columnsOf(runs, keys)
-  return parquetWriteBuffer({
-    columnData: [
-      { name: "run", data: c.run, type: "STRING" },
-      { name: "scenario", data: c.scenario, type: "STRING" },
-      { name: "seed", data: c.seed.map((s) => BigInt(s)), type: "INT64" },
-      { name: "tick", data: c.tick, type: "INT32" },
-      { name: "date", data: c.date, type: "STRING" },
-      { name: "metric", data: c.metric, type: "STRING" },
-      { name: "value", data: c.value, type: "DOUBLE" },
-      ...Object.entries(c.params).map(([p, data]) => ({ name: `param.${p}`, data, type: "DOUBLE" as const })),
-    ],
-  })
+/** The long form's columns as the Parquet writer takes them (seed as INT64, values as DOUBLE). */
+const parquetColumns = (c: LongColumns) => [
+  { name: "run", data: c.run, type: "STRING" as const },
+  { name: "scenario", data: c.scenario, type: "STRING" as const },
+  { name: "seed", data: c.seed.map((s) => BigInt(s)), type: "INT64" as const },
+  { name: "tick", data: c.tick, type: "INT32" as const },
+  { name: "date", data: c.date, type: "STRING" as const },
+  { name: "metric", data: c.metric, type: "STRING" as const },
+  { name: "value", data: c.value, type: "DOUBLE" as const },
+  ...Object.entries(c.params).map(([p, data]) => ({ name: `param.${p}`, data, type: "DOUBLE" as const })),
+]
+
+/** Long-form Parquet in memory (the same columns as longCsv), for small outputs: one run's export, a response. */
+export const longParquet = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): ArrayBuffer =>
+  parquetWriteBuffer({ columnData: parquetColumns(columnsOf(runs, keys)) })
+
+/**
+ * Long-form Parquet written to `file` a row group of `runsPerGroup` runs at a time, so only that
+ * many runs' columns are held at once (a sweep's every metric to 2100 is ~9,000 rows a run with its
+ * parameters): the same rows and columns as `longParquet`, in more row groups.
+ *
+ * @example
+ * writeLongParquet("s.series.parquet", sweepLongRuns(kit, config, "baseline", results, keys), keys)
+ */
+export const writeLongParquet = (
+  file: string,
+  runs: ReadonlyArray<LongRun>,
+  keys: ReadonlyArray<string>,
+  runsPerGroup = 16,
+): void => {
+  const paths = paramPaths(runs)
+  const writer = fileWriter(file)
+  let pq: ParquetWriter | undefined
+  for (let i = 0; i === 0 || i < runs.length; i += runsPerGroup) {
+    const columns = parquetColumns(columnsOf(runs.slice(i, i + runsPerGroup), keys, paths))
+    pq ??= new ParquetWriter({ writer, schema: schemaFromColumnData({ columnData: columns }) })
+    // The schema holds the types; a group's columns are its data alone.
+    pq.write({ columnData: columns.map(({ name, data }) => ({ name, data })), rowGroupSize: Number.MAX_SAFE_INTEGER })
+  }
+  pq!.finish()
 }
 
 /**

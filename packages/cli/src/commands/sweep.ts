@@ -321,12 +321,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
       ...(grid ? { grid: { axes: designPlan.axes, points: grid } } : {}),
       csv: out,
       fan: fanFile,
-      series: {
-        csv: series.csv,
-        parquet: series.parquet,
-        rows: series.rows,
-        ...(series.parquetSkipped ? { parquetSkipped: series.parquetSkipped } : {}),
-      },
+      series: { csv: series.csv, parquet: series.parquet, rows: series.rows },
     }
     if (flags.json) io.out(`${JSON.stringify(summary)}\n`)
     else {
@@ -348,10 +343,7 @@ export const sweepCommand = (kit: ModelKit): Command => ({
         )
       }
       io.out(`Per-run results: ${out}; fan charts: ${fanFile}\n`)
-      io.out(
-        `Every run's yearly series (${series.rows} rows, long format): ${series.csv}${series.parquet ? `, ${series.parquet}` : ""}\n`,
-      )
-      if (series.parquetSkipped) io.out(`  (${series.parquetSkipped})\n`)
+      io.out(`Every run's yearly series (${series.rows} rows, long format): ${series.csv}, ${series.parquet}\n`)
     }
     return results.length < total ? EXIT.interrupted : EXIT.ok
   },
