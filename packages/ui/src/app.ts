@@ -1,5 +1,5 @@
 import type { CreateRunRequest, NotableEvent, RunControl, RunSummary, ScenarioDetail } from "@takeoff/protocol"
-import { css, html, LitElement, nothing } from "lit"
+import { html, LitElement, nothing } from "lit"
 import { customElement, state } from "lit/decorators.js"
 import { ApiCallError, api } from "./api.js"
 import { takeTokenFromUrl, UNAUTHORIZED_EVENT } from "./auth.js"
@@ -10,6 +10,7 @@ import { ReplayController } from "./controllers/replay.js"
 import { UrlStateController } from "./controllers/url-state.js"
 import { isTerminal, RunStreamController } from "./run-stream.js"
 import { RunSeries } from "./series.js"
+import { appStyles } from "./app-styles.js"
 import { controlStyles } from "./theme.js"
 import type { UrlState } from "./url-state.js"
 import { ensembleView } from "./views/ensemble-binding.js"
@@ -39,36 +40,7 @@ const detail = <T>(e: Event): T => (e as CustomEvent<T>).detail
  */
 @customElement("takeoff-app")
 export class TakeoffApp extends LitElement {
-  static override styles = [
-    controlStyles,
-    css`
-      :host { display: block; min-height: 100vh; background: var(--tk-bg); color: var(--tk-fg); }
-      header.top { display: flex; gap: 12px; align-items: center; padding: 8px 16px; border-bottom: 1px solid var(--tk-border);
-        background: var(--tk-panel); flex-wrap: wrap; position: sticky; top: 0; z-index: 5; }
-      h1 { font-size: 1.15rem; margin: 0; letter-spacing: 0.02em; }
-      nav { display: flex; gap: 4px; flex-wrap: wrap; }
-      nav button[aria-current="page"] { background: var(--tk-accent); color: var(--tk-on-accent); border-color: var(--tk-accent); }
-      .spacer { flex: 1; }
-      #params-toggle { display: none; }
-      .layout { display: grid; grid-template-columns: 320px minmax(0, 1fr); gap: 14px; padding: 14px 16px; align-items: start; }
-      .side { background: var(--tk-panel); border: 1px solid var(--tk-border); border-radius: 8px; padding: 12px; max-height: calc(100vh - 90px);
-        overflow: auto; position: sticky; top: 64px; }
-      .main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; min-width: 0; }
-      .toast { position: fixed; bottom: 16px; left: 50%; transform: translateX(-50%); background: var(--tk-bad); color: #fff; padding: 8px 14px;
-        border-radius: 8px; z-index: 10; max-width: 90vw; }
-      .toast button { margin-left: 10px; background: transparent; color: #fff; border-color: #fff8; }
-      @media (max-width: 900px) {
-        /* On a phone the wrapped header would keep a fifth of the screen; let it scroll away. */
-        header.top { position: static; padding: 8px 10px; gap: 8px; }
-        nav button, #share, #params-toggle { padding: 4px 8px; font-size: 0.85rem; }
-        .layout { grid-template-columns: minmax(0, 1fr); padding: 10px; }
-        .side { position: static; max-height: none; }
-        /* The parameter list is a thousand pixels tall: behind a button, so the chart comes first. */
-        #params-toggle { display: inline-block; }
-        .side:not(.open) { display: none; }
-      }
-    `,
-  ]
+  static override styles = [controlStyles, appStyles]
 
   readonly stream = new RunStreamController(this)
   readonly url = new UrlStateController(this, () => {
