@@ -143,4 +143,24 @@ describe("FirmsStepped v2: shocks logged as the generator state they were drawn 
     expect(replay(economyModel, text).tick).toBe(11)
     expect(verify(economyModel, text).ok).toBe(true)
   })
+
+  it("given an event whose fixed-size column has the wrong length, replay names the event, field and sizes at its line", () => {
+    // Given a log whose first MarketsCleared carries 2 allocations where the economy has 4 sectors x 4 occupations
+    const sim = Simulation.create(economyModel, FIXTURE_CONFIG, { seed: 2 })
+    let text = `${sim.headerLine}\n`
+    for (let t = 0; t < 3; t++) text += sim.step().text
+    const two = columnToBase64(new Float64Array([1, 2]))
+    const bent = text.replace(/("type":"MarketsCleared".*?"allocL":")[A-Za-z0-9+/=]+"/, `$1${two}"`)
+    expect(bent).not.toBe(text)
+    // Then replay refuses it as bad event data at line 2, tick 0
+    let error: unknown
+    try {
+      replay(economyModel, bent)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(LogError)
+    expect(error).toMatchObject({ reason: "bad-event-data", line: 2, tick: 0 })
+    expect((error as LogError).message).toMatch(/MarketsCleared\.data: expected 16 values, got 2[\s\S]*allocL/)
+  })
 })

@@ -199,5 +199,19 @@ export const Column = {
   drawnI8,
 } as const
 
+/**
+ * `column` that must hold exactly `n` values (one per sector, occupation, decile, supplier...):
+ * a logged event whose column has another length is refused at its line, naming the field,
+ * instead of being folded into the state. Checked when encoding too, so a model that writes the
+ * wrong length fails its own run at once.
+ *
+ * @example
+ * Schema.Struct({ wage: sized(Column.f64, K) }) // one wage per occupation
+ */
+export const sized = <S extends Schema.Top>(column: S, n: number): S =>
+  (column as unknown as { check: (f: unknown) => S }).check(
+    Schema.makeFilter((a: ArrayLike<number>) => a.length === n || `expected ${n} values, got ${a.length}`),
+  )
+
 export const columnToBase64 = toBase64
 export const columnFromBase64 = fromBase64

@@ -44,6 +44,18 @@ export class EventRejected extends Error {
   override readonly name = "EventRejected"
 }
 
+/**
+ * Rejects (EventRejected) an event whose column does not hold `n` values, one per `per`: for sizes a
+ * schema cannot know (one per firm, lab or chip generation of this config); fixed sizes are `sized`.
+ *
+ * @example
+ * expectLength("shock", d.shock, st.p.nFirms, "firm")
+ */
+export const expectLength = (field: string, column: ArrayLike<number>, n: number, per: string): void => {
+  if (column.length !== n)
+    throw new EventRejected(`${field}: expected ${n} values (one per ${per}), got ${column.length}`)
+}
+
 /** Formats a LogError as the single line users see: `line 12 (tick 5): hash-mismatch: ...`. */
 export const formatLogError = (e: LogError): string =>
   `line ${e.line}${e.tick === undefined ? "" : ` (tick ${e.tick})`}: ${e.reason}: ${e.message}`

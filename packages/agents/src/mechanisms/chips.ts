@@ -1,4 +1,4 @@
-import { Column, defineEvent } from "@takeoff/core"
+import { Column, defineEvent, expectLength } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { fleetH100e, productionMix } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -242,6 +242,8 @@ export const systems: Systems<typeof events> = [
 
 export const reducers: Reducers<typeof events> = {
   ChipsSold: (st, d) => {
+    expectLength("labH100e", d.labH100e, st.p.nLabs, "lab")
+    expectLength("units", d.units, st.chipStock.length, "chip generation")
     const { x, flow } = st
     const fleet = fleetH100e(st)
     const L = st.p.nLabs

@@ -1,4 +1,4 @@
-import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Column, defineEvent, type EventOf, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { dispatchableGw, powerCapacityGw, productionMix } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -124,8 +124,8 @@ export const PowerDispatched = defineEvent(
   "PowerDispatched",
   1,
   Schema.Struct({
-    demandGw: Column.f64,
-    servedGw: Column.f64,
+    demandGw: sized(Column.f64, NU),
+    servedGw: sized(Column.f64, NU),
     dispatchableGw: Schema.Number,
     clearingPriceUsdPerMwh: Schema.Number,
     buildRateScale: Schema.Number,

@@ -1,4 +1,4 @@
-import { Column, defineEvent, drawCentredBytes, EventRejected, type System } from "@takeoff/core"
+import { Column, defineEvent, drawCentredBytes, expectLength, type System, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { machineCosts } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -88,7 +88,12 @@ export const FirmsFounded = defineEvent("FirmsFounded", 1, Schema.Struct({ z: Co
 export const FirmsStepped = defineEvent(
   "FirmsStepped",
   2,
-  Schema.Struct({ shock: Column.drawnI8, target: Column.f64, labourCost: Column.f64, machineCost: Column.f64 }),
+  Schema.Struct({
+    shock: Column.drawnI8,
+    target: sized(Column.f64, K),
+    labourCost: sized(Column.f64, K),
+    machineCost: sized(Column.f64, K),
+  }),
   { 1: (data) => data },
 )
 
@@ -255,11 +260,6 @@ const applyFirmsStepped = (st: EconomyState, d: (typeof FirmsStepped)["schema"][
   st.x[X.firmFailuresTotal] += failures
 }
 
-/** A column of a logged event must hold one value per firm (or per occupation): else the log is refused, not folded into NaN. */
-const expectLength = (field: string, col: ArrayLike<number>, n: number, per: string): void => {
-  if (col.length !== n) throw new EventRejected(`${field}: expected ${n} values (one per ${per}), got ${col.length}`)
-}
-
 export const reducers: Reducers<typeof events> = {
   FirmsFounded: (st, d) => {
     expectLength("z", d.z, st.p.nFirms, "firm")
@@ -268,8 +268,8 @@ export const reducers: Reducers<typeof events> = {
     st.firmRate.set(d.rate)
   },
   FirmsStepped: (st, d) => {
+    // (target, labourCost and machineCost are one per occupation by their schema: `sized`)
     expectLength("shock", d.shock, st.p.nFirms, "firm")
-    for (const field of ["target", "labourCost", "machineCost"] as const) expectLength(field, d[field], K, "occupation")
     applyFirmsStepped(st, d)
   },
 }

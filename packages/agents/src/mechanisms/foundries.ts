@@ -1,4 +1,4 @@
-import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Column, defineEvent, type EventOf, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { fleetH100e } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -130,14 +130,14 @@ export const FoundriesSold = defineEvent(
   "FoundriesSold",
   1,
   Schema.Struct({
-    units: Column.f64,
-    labH100e: Column.f64,
-    robotH100e: Column.f64,
-    priceUsdPerH100e: Column.f64,
-    costUsdPerH100e: Column.f64,
-    availableUnits: Column.f64,
-    buyerShare: Column.f64,
-    packagingBound: Column.f64,
+    units: sized(Column.f64, NFD),
+    labH100e: sized(Column.f64, NFD),
+    robotH100e: sized(Column.f64, NFD),
+    priceUsdPerH100e: sized(Column.f64, NFD),
+    costUsdPerH100e: sized(Column.f64, NFD),
+    availableUnits: sized(Column.f64, NFD),
+    buyerShare: sized(Column.f64, NFD),
+    packagingBound: sized(Column.f64, NFD),
     limitedBy: Schema.Literals(CHIP_LIMITS),
   }),
 )

@@ -1,4 +1,4 @@
-import { Column, defineEvent } from "@takeoff/core"
+import { Column, defineEvent, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import type { Derived } from "../economy/derive.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -116,12 +116,12 @@ export const HouseholdsSettled = defineEvent(
   "HouseholdsSettled",
   1,
   Schema.Struct({
-    labour: Column.f64,
-    capital: Column.f64,
-    transfer: Column.f64,
-    consumption: Column.f64,
-    saving: Column.f64,
-    sectorSpending: Column.f64,
+    labour: sized(Column.f64, DECILES),
+    capital: sized(Column.f64, DECILES),
+    transfer: sized(Column.f64, DECILES),
+    consumption: sized(Column.f64, DECILES),
+    saving: sized(Column.f64, DECILES),
+    sectorSpending: sized(Column.f64, S),
   }),
 )
 

@@ -1,4 +1,4 @@
-import { Column, defineEvent } from "@takeoff/core"
+import { Column, defineEvent, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
@@ -112,7 +112,7 @@ export const wageFloorOf = (st: EconomyState, k: number, maxEmployed: number): n
 export const WorkersRetrained = defineEvent(
   "WorkersRetrained",
   1,
-  Schema.Struct({ leaving: Column.f64, toShare: Column.f64, arriveTick: Schema.Int }),
+  Schema.Struct({ leaving: sized(Column.f64, K), toShare: sized(Column.f64, K), arriveTick: Schema.Int }),
 )
 
 export const events = [WorkersRetrained] as const

@@ -1,4 +1,4 @@
-import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Column, defineEvent, type EventOf, expectLength } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { aggregateAutomation } from "../economy/automation.js"
 import { fleetH100e, machineCosts, poweredShare } from "../economy/costs.js"
@@ -362,12 +362,14 @@ export const systems: Systems<typeof events> = [
 
 export const reducers: Reducers<typeof events> = {
   LabsFunded: (st, d) => {
+    expectLength("budgetUsd", d.budgetUsd, st.p.nLabs, "lab")
     st.labBudget.set(d.budgetUsd)
     st.x[X.algoLog10] += d.algoDeltaLog10
     st.flow[F.fundingUsd] = d.fundingUsd
     st.flow[F.researchMultiplier] = d.researchMultiplier
   },
   ComputeSplit: (st, d) => {
+    expectLength("trainingShare", d.trainingShare, st.p.nLabs, "lab")
     st.labTraining.set(d.trainingShare)
   },
   ModelReleased: (st, d) => {

@@ -1,4 +1,4 @@
-import { Column, defineEvent } from "@takeoff/core"
+import { Column, defineEvent, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import {
   fleetH100e,
@@ -207,15 +207,15 @@ export const MarketsCleared = defineEvent(
   2,
   Schema.Struct({
     flows: MarketFlows,
-    wage: Column.f64,
-    employed: Column.f64,
-    allocL: Column.f64,
-    allocM: Column.f64,
-    allocK: Column.f64,
-    allocF: Column.f64,
-    sectorY: Column.f64,
-    sectorAiShare: Column.f64,
-    target: Column.f64,
+    wage: sized(Column.f64, K),
+    employed: sized(Column.f64, K),
+    allocL: sized(Column.f64, S * K),
+    allocM: sized(Column.f64, S * K),
+    allocK: sized(Column.f64, S),
+    allocF: sized(Column.f64, S),
+    sectorY: sized(Column.f64, S),
+    sectorAiShare: sized(Column.f64, S),
+    target: sized(Column.f64, K),
   }),
 )
 

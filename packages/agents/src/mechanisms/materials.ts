@@ -1,4 +1,4 @@
-import { Column, defineEvent } from "@takeoff/core"
+import { Column, defineEvent, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import type { Reducers, Systems } from "../economy/mechanism.js"
 import { param } from "../economy/param.js"
@@ -129,12 +129,12 @@ export const MaterialsDispatched = defineEvent(
   "MaterialsDispatched",
   1,
   Schema.Struct({
-    usedT: Column.f64,
-    producedT: Column.f64,
-    demandT: Column.f64,
-    budgetT: Column.f64,
-    clearingUsdPerT: Column.f64,
-    orderedTpy: Column.f64,
+    usedT: sized(Column.f64, NMU * NM),
+    producedT: sized(Column.f64, NM),
+    demandT: sized(Column.f64, NMU * NM),
+    budgetT: sized(Column.f64, NMU * NM),
+    clearingUsdPerT: sized(Column.f64, NM),
+    orderedTpy: sized(Column.f64, NM),
     short: Schema.Array(Schema.Literals(MATERIAL_USERS)),
     planetaryBound: Schema.Array(Schema.Literals(MATERIALS)),
   }),

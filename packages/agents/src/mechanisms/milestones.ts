@@ -1,4 +1,4 @@
-import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Column, defineEvent, type EventOf, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { DRIVER, NDRIVER, sectorTarget, writeDrivers } from "../economy/automation.js"
 import { machineCosts } from "../economy/costs.js"
@@ -77,7 +77,7 @@ export const SectorAutomationShifted = defineEvent(
       aiPower: N,
       robotCapital: N,
       robotPower: N,
-      wage: Column.f64,
+      wage: sized(Column.f64, K),
     }),
   }),
 )

@@ -1,4 +1,4 @@
-import { Column, defineEvent, type EventOf } from "@takeoff/core"
+import { Column, defineEvent, type EventOf, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { machineCosts, workerEqPerRobot } from "../economy/costs.js"
 import { factoryCapexRoomUsd, robotsByMaterials } from "../economy/materials.js"
@@ -102,10 +102,10 @@ export const RobotMakersSold = defineEvent(
   "RobotMakersSold",
   1,
   Schema.Struct({
-    units: Column.f64,
-    priceUsd: Column.f64,
-    unitCostUsd: Column.f64,
-    buyerShare: Column.f64,
+    units: sized(Column.f64, NMK),
+    priceUsd: sized(Column.f64, NMK),
+    unitCostUsd: sized(Column.f64, NMK),
+    buyerShare: sized(Column.f64, NMK),
     valueToCost: Schema.Number,
     wanted: Schema.Number,
     limitedBy: Schema.Literals(ROBOT_LIMITS),

@@ -1,4 +1,4 @@
-import { Column, defineEvent } from "@takeoff/core"
+import { Column, defineEvent, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { energyPrice, HOURS_PER_YEAR, powerCapacityGw } from "../economy/costs.js"
 import type { Reducers, Systems } from "../economy/mechanism.js"
@@ -92,7 +92,7 @@ export const SpaceBuilt = defineEvent(
     launchCapacityTpy: Schema.Number,
     powerGw: Schema.Number,
     powerCostUsdPerMwh: Schema.Number,
-    materialsTpy: Column.f64,
+    materialsTpy: sized(Column.f64, NM),
     planetaryPowerBound: Schema.Boolean,
   }),
 )

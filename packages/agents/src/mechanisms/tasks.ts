@@ -1,4 +1,4 @@
-import { Column, defineEvent } from "@takeoff/core"
+import { Column, defineEvent, sized } from "@takeoff/core"
 import * as Schema from "effect/Schema"
 import { aggregateAutomation, occupationTarget } from "../economy/automation.js"
 import type { Derived } from "../economy/derive.js"
@@ -95,7 +95,7 @@ export const params = [
 ]
 
 /** The share of each occupation's tasks that are new (not yet automatable) after this month. */
-export const TasksCreated = defineEvent("TasksCreated", 1, Schema.Struct({ newTaskShare: Column.f64 }))
+export const TasksCreated = defineEvent("TasksCreated", 1, Schema.Struct({ newTaskShare: sized(Column.f64, K) }))
 
 export const events = [TasksCreated] as const
 
