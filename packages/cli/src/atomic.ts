@@ -26,16 +26,16 @@ export const checkWritable = (file: string, flag: string): void => {
 }
 
 /**
- * Writes `text` to `file` through a temporary sibling and a rename, so a reader (or a crash) never
- * sees half a file.
+ * Has `write` fill a temporary sibling of `file`, then renames it into place, so a reader (or a
+ * crash) never sees half a file; on failure the temporary file is removed.
  *
  * @example
- * writeFileAtomic("results.csv", csv)
+ * writeAtomically("s.series.parquet", (tmp) => writeLongParquet(tmp, runs, keys))
  */
-export const writeFileAtomic = (file: string, text: string | Uint8Array): void => {
+export const writeAtomically = (file: string, write: (tmp: string) => void): void => {
   const tmp = tempPathFor(file)
   try {
-    fs.writeFileSync(tmp, text)
+    write(tmp)
     fs.renameSync(tmp, file)
   } catch (e) {
     fs.rmSync(tmp, { force: true })
@@ -44,24 +44,27 @@ export const writeFileAtomic = (file: string, text: string | Uint8Array): void =
 }
 
 /**
+ * Writes `text` to `file` atomically (see `writeAtomically`).
+ *
+ * @example
+ * writeFileAtomic("results.csv", csv)
+ */
+export const writeFileAtomic = (file: string, text: string | Uint8Array): void =>
+  writeAtomically(file, (tmp) => fs.writeFileSync(tmp, text))
+
+/**
  * `writeFileAtomic` for text produced in chunks (a sweep's long-format series can be gigabytes):
- * each chunk is written as it comes, so no more than one is held, then the file is renamed into place.
+ * each chunk is written as it comes, so no more than one is held.
  *
  * @example
  * writeChunksAtomic("s.series.csv", longCsvChunks(runs, keys))
  */
-export const writeChunksAtomic = (file: string, chunks: Iterable<string>): void => {
-  const tmp = tempPathFor(file)
-  let fd: number | undefined
-  try {
-    fd = fs.openSync(tmp, "w")
-    for (const chunk of chunks) fs.writeSync(fd, chunk)
-    fs.closeSync(fd)
-    fd = undefined
-    fs.renameSync(tmp, file)
-  } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd)
-    fs.rmSync(tmp, { force: true })
-    throw e
-  }
-}
+export const writeChunksAtomic = (file: string, chunks: Iterable<string>): void =>
+  writeAtomically(file, (tmp) => {
+    const fd = fs.openSync(tmp, "w")
+    try {
+      for (const chunk of chunks) fs.writeSync(fd, chunk)
+    } finally {
+      fs.closeSync(fd)
+    }
+  })

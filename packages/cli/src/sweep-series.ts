@@ -1,7 +1,6 @@
-import * as fs from "node:fs"
 import { type LongRun, longCsvChunks, longRowCount, writeLongParquet } from "@takeoff/agents"
 import type { ModelKit } from "@takeoff/core"
-import { tempPathFor, writeChunksAtomic } from "./atomic.js"
+import { writeAtomically, writeChunksAtomic } from "./atomic.js"
 import { usage } from "./errors.js"
 
 /**
@@ -40,13 +39,6 @@ export const writeSweepSeries = (
   const csv = seriesPathFor(out, "csv")
   const parquet = seriesPathFor(out, "parquet")
   writeChunksAtomic(csv, longCsvChunks(runs, keys))
-  const tmp = tempPathFor(parquet)
-  try {
-    writeLongParquet(tmp, runs, keys)
-    fs.renameSync(tmp, parquet)
-  } catch (e) {
-    fs.rmSync(tmp, { force: true })
-    throw e
-  }
+  writeAtomically(parquet, (tmp) => writeLongParquet(tmp, runs, keys))
   return { csv, parquet, rows: longRowCount(runs, keys) }
 }

@@ -80,10 +80,6 @@ const paramPaths = (runs: ReadonlyArray<LongRun>): string[] =>
 export const longRowCount = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): number =>
   runs.reduce((n, r) => n + r.series.ticks.length * keys.length, 0)
 
-/** Cells of the long form (rows x columns): what an in-memory writer (Parquet) must hold at once. */
-export const longCellCount = (runs: ReadonlyArray<LongRun>, keys: ReadonlyArray<string>): number =>
-  longRowCount(runs, keys) * (7 + paramPaths(runs).length)
-
 /**
  * Long-form CSV as chunks of about `chunkChars` characters, in order: joined they are the file.
  * Rows are built run by run, so no more than a chunk is ever held: a sweep's every metric to 2100
